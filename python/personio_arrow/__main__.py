@@ -1,0 +1,153 @@
+"""The ``personio-arrow`` command line (also ``python -m personio_arrow``)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+from personio_arrow import _core
+from personio_arrow.exceptions import PersonioError
+
+DEMO_OUTPUT = "personio-demo-employees.parquet"
+
+
+def _client(args: argparse.Namespace) -> _core.Client:
+    # The secret is read from PERSONIO_CLIENT_SECRET only: a command-line flag would
+    # show it in the process list and the shell history.
+    return _core.Client(
+        client_id=args.client_id,
+        base_url=args.base_url,
+        concurrency=args.concurrency,
+    )
+
+
+def _emit(table: _core.Table, output: str | None) -> None:
+    if output is None:
+        print(_core.format_table(table, max_rows=20))
+        print(f"({table.num_rows} rows x {len(table.column_names)} columns)")
+        return
+    _core.write_table(table, Path(output))
+    print(
+        f"wrote {table.num_rows} rows x {len(table.column_names)} columns to {output}",
+        file=sys.stderr,
+    )
+
+
+def _cmd_employees(args: argparse.Namespace) -> None:
+    attributes = args.attributes.split(",") if args.attributes else None
+    table = _client(args).employees(
+        attributes=attributes, updated_since=args.updated_since, names=args.names
+    )
+    _emit(table, args.output)
+
+
+def _cmd_attributes(args: argparse.Namespace) -> None:
+    _emit(_client(args).employee_attributes(), args.output)
+
+
+def _cmd_demo(args: argparse.Namespace) -> None:
+    from personio_arrow.testing import FakePersonio
+
+    started = time.perf_counter()
+    with FakePersonio(employees=args.employees, seed=args.seed) as fake:
+        print(f"Started a fake Personio company with {args.employees} employees at {fake.url}")
+        table = fake.client().employees()
+        elapsed = time.perf_counter() - started
+        _core.write_table(table, Path(args.output))
+        print(
+            f"Exported {table.num_rows} employees x {len(table.column_names)} typed columns "
+            f"to {args.output} in {elapsed:.2f} s\n"
+        )
+        print("Columns and their Arrow types:")
+        print(_core.format_table(table, schema_only=True))
+        print("\nFirst rows of a few columns:")
+        sample = fake.client().employees(
+            attributes=["first_name", "last_name", "hire_date", "department", "weekly_working_hours"]
+        )
+        print(_core.format_table(sample, max_rows=5))
+        print(
+            "\nNext: in Python, `pio.Client().employees().to_pandas()` with "
+            "PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET set for your company."
+        )
+
+
+def _cmd_fake_server(args: argparse.Namespace) -> None:
+    from personio_arrow.testing import FakePersonio
+
+    options: dict[str, Any] = json.loads(args.options) if args.options else {}
+    options.update(employees=args.employees, seed=args.seed, port=args.port,
+                   latency_ms=args.latency_ms)
+    with FakePersonio(**options) as fake:
+        # This is the fake server's own throwaway credential, printed so it can be used.
+        print(f"Fake Personio listening on {fake.url}", flush=True)
+        print(f"  export PERSONIO_BASE_URL={fake.url}")
+        print(f"  export PERSONIO_CLIENT_ID={fake.client_id}")
+        print(f"  export PERSONIO_CLIENT_SECRET={fake.client_secret}", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        try:
+            signal.pause() if hasattr(signal, "pause") else time.sleep(10**9)
+        except KeyboardInterrupt:
+            pass
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="personio-arrow",
+        description="Personio HR data as typed Arrow tables. Credentials come from "
+        "PERSONIO_CLIENT_ID and PERSONIO_CLIENT_SECRET (and PERSONIO_BASE_URL).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def with_client(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--client-id", default=None, help="default: $PERSONIO_CLIENT_ID")
+        sub.add_argument("--base-url", default=None, help="default: $PERSONIO_BASE_URL or the public API")
+        sub.add_argument("--concurrency", type=int, default=4, help="pages fetched at once")
+        sub.add_argument("-o", "--output", default=None,
+                         help="file to write: .parquet, .csv, .arrow/.feather, .json, .jsonl "
+                         "(default: print the first rows)")
+
+    employees = commands.add_parser("employees", help="export every employee")
+    with_client(employees)
+    employees.add_argument("--attributes", help="comma-separated attribute keys (default: all readable)")
+    employees.add_argument("--updated-since", help="ISO 8601 instant with an offset")
+    employees.add_argument("--names", choices=["key", "label"], default="key",
+                           help="column names: Personio keys or labels")
+    employees.set_defaults(run=_cmd_employees)
+
+    attributes = commands.add_parser("attributes", help="list the readable employee attributes")
+    with_client(attributes)
+    attributes.set_defaults(run=_cmd_attributes)
+
+    demo = commands.add_parser("demo", help="export a fake company's employees, no credentials needed")
+    demo.add_argument("-o", "--output", default=DEMO_OUTPUT)
+    demo.add_argument("--employees", type=int, default=200)
+    demo.add_argument("--seed", type=int, default=0)
+    demo.set_defaults(run=_cmd_demo)
+
+    fake = commands.add_parser("fake-server", help="run the fake Personio server until Ctrl-C")
+    fake.add_argument("--port", type=int, default=0)
+    fake.add_argument("--employees", type=int, default=200)
+    fake.add_argument("--seed", type=int, default=0)
+    fake.add_argument("--latency-ms", type=int, default=0)
+    fake.add_argument("--options", help="more knobs as a JSON object, e.g. '{\"server_errors\": 2}'")
+    fake.set_defaults(run=_cmd_fake_server)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        args.run(args)
+    except (PersonioError, ValueError, TypeError, OSError) as error:
+        print(f"personio-arrow: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

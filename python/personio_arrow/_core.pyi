@@ -1,0 +1,89 @@
+"""Type stubs of the native module ``personio_arrow._core``."""
+
+from datetime import datetime
+from os import PathLike
+from typing import Any, Literal, Sequence
+
+__all__ = ["Client", "FakeServer", "Table", "__version__", "format_table", "write_table"]
+
+__version__: str
+
+class Table:
+    """A typed table returned by every read; Arrow memory owned by Rust.
+
+    Implements the Arrow PyCapsule interface, so ``pa.table(t)``, ``pl.DataFrame(t)``
+    and DuckDB read it without a copy.
+    """
+
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    def __arrow_c_schema__(self) -> object: ...
+    @property
+    def num_rows(self) -> int: ...
+    @property
+    def column_names(self) -> list[str]: ...
+    @property
+    def schema(self) -> Any:
+        """The ``pyarrow.Schema``, with Personio metadata on every field (needs pyarrow)."""
+    def __len__(self) -> int: ...
+    def to_pyarrow(self) -> Any:
+        """A ``pyarrow.Table`` sharing this table's memory."""
+    def to_polars(self) -> Any:
+        """A ``polars.DataFrame``."""
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame`` with datetime64, Int64, category and string dtypes."""
+    def _repr_html_(self) -> str: ...
+
+class Client:
+    """A Personio API client; safe to share between threads.
+
+    Missing arguments come from PERSONIO_CLIENT_ID, PERSONIO_CLIENT_SECRET and
+    PERSONIO_BASE_URL; the base URL defaults to https://api.personio.de.
+    """
+
+    def __init__(
+        self,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        base_url: str | None = None,
+        partner_id: str | None = None,
+        app_id: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        concurrency: int = 4,
+    ) -> None: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    def employees(
+        self,
+        *,
+        attributes: Sequence[str] | str | None = None,
+        updated_since: datetime | str | None = None,
+        names: Literal["key", "label"] = "key",
+    ) -> Table:
+        """Every employee, one row each, typed."""
+    def employee(self, employee_id: int, *, names: Literal["key", "label"] = "key") -> Table:
+        """One employee as a one-row table."""
+    def employee_attributes(self) -> Table:
+        """The readable attributes: key, label, type, universal_id, options."""
+
+class FakeServer:
+    """A running fake Personio server; see ``personio_arrow.testing.FakePersonio``."""
+
+    def __init__(self, options_json: str = "{}") -> None: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    @property
+    def client_secret(self) -> str: ...
+    def stats_json(self) -> str: ...
+    def shutdown(self) -> None: ...
+
+def write_table(table: Table, path: str | PathLike[str]) -> None:
+    """Writes a table; the extension picks the format."""
+
+def format_table(table: Table, max_rows: int = 10, schema_only: bool = False) -> str:
+    """A text grid of the first rows, or the column types."""

@@ -1,0 +1,95 @@
+"""A fake Personio server for tests: real HTTP on loopback, a deterministic company.
+
+>>> from personio_arrow.testing import FakePersonio
+>>> with FakePersonio(employees=50, seed=1) as fake:
+...     table = fake.client().employees()
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from personio_arrow._core import Client, FakeServer
+
+__all__ = ["FakePersonio"]
+
+
+class FakePersonio:
+    """Runs the fake Personio server in this process while the context is open.
+
+    Every keyword is a knob of the server (they are all optional):
+
+    - ``employees`` (200), ``seed`` (0), ``custom_attributes`` (27): the company.
+    - ``latency_ms`` (0): delay before each answer.
+    - ``whitelist``: attribute keys the default credential may read (``None``: all).
+    - ``credentials``: more credentials, each a dict with ``client_id``,
+      ``client_secret``, optional ``whitelist`` and ``scopes``.
+    - ``token_ttl_seconds`` (86400), ``revoke_tokens_after``: token expiry and
+      revocation after N data requests.
+    - ``server_errors``, ``malformed_responses``: the next N data requests fail with 503,
+      or answer a truncated body.
+    - ``rate_limit``: ``{"burst": int, "per_second": float, "retry_after": bool}``.
+    - ``port`` (0: any free port). The server only ever listens on 127.0.0.1.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        self._options = json.dumps(options)
+        self._server: FakeServer | None = None
+
+    def start(self) -> FakePersonio:
+        """Starts the server (the context manager does this for you)."""
+        if self._server is None:
+            self._server = FakeServer(self._options)
+        return self
+
+    def stop(self) -> None:
+        """Stops the server."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server = None
+
+    def __enter__(self) -> FakePersonio:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def _running(self) -> FakeServer:
+        if self._server is None:
+            raise RuntimeError("the fake Personio server is not running: use `with FakePersonio(...)`")
+        return self._server
+
+    @property
+    def url(self) -> str:
+        """Base URL to give a client as ``base_url``."""
+        return self._running.url
+
+    @property
+    def client_id(self) -> str:
+        """Client ID of the default credential."""
+        return self._running.client_id
+
+    @property
+    def client_secret(self) -> str:
+        """Client secret of the default credential (new on every start)."""
+        return self._running.client_secret
+
+    def client(self, **kwargs: Any) -> Client:
+        """A :class:`personio_arrow.Client` for this server's default credential."""
+        kwargs.setdefault("client_id", self.client_id)
+        kwargs.setdefault("client_secret", self.client_secret)
+        kwargs.setdefault("base_url", self.url)
+        return Client(**kwargs)
+
+    def stats(self) -> dict[str, Any]:
+        """What the server has seen: ``requests``, ``auth_v1``, ``auth_v2``,
+        ``by_route``, ``by_status``, ``max_in_flight``, ``rate_limited``,
+        ``injected_errors``."""
+        stats: dict[str, Any] = json.loads(self._running.stats_json())
+        return stats
+
+    def __repr__(self) -> str:
+        state = f"url={self._server.url!r}" if self._server is not None else "stopped"
+        return f"FakePersonio({state})"

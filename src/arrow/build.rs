@@ -1,0 +1,325 @@
+//! Rows of JSON values to one typed RecordBatch, column by column.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use arrow::array::{
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListArray,
+    ListBuilder, StringBuilder, StringDictionaryBuilder, StructArray,
+    TimestampMicrosecondBuilder,
+};
+use arrow::buffer::{NullBuffer, OffsetBuffer};
+use arrow::datatypes::{DataType, Field, Int32Type, Schema};
+use arrow::record_batch::{RecordBatch, RecordBatchOptions};
+use serde_json::Value;
+
+use super::kind::{struct_fields, Kind};
+use super::parse::{self, is_missing, raw_text, Unparseable};
+use super::table::Table;
+use crate::error::{Error, Result};
+
+/// One value of one row, borrowed from the response or made for the column.
+pub type Cell<'a> = Option<Cow<'a, Value>>;
+
+/// Field metadata key marking a column that kept raw strings.
+pub const FALLBACK_METADATA_KEY: &str = "personio.fallback";
+
+/// An output column: name, intended type and field metadata.
+#[derive(Debug, Clone)]
+pub struct ColumnDef {
+    /// The column name.
+    pub name: String,
+    /// The intended type.
+    pub kind: Kind,
+    /// Field metadata (Personio key, label, type, ...).
+    pub metadata: HashMap<String, String>,
+}
+
+/// Builds a table of `rows` rows; `cell(column, row)` gives each value.
+///
+/// A column whose values do not all parse as its kind becomes a string column of the raw
+/// values, marked in its metadata, and adds one warning naming it.
+pub fn build_table<'a>(
+    columns: &[ColumnDef],
+    rows: usize,
+    cell: impl Fn(usize, usize) -> Cell<'a>,
+) -> Result<Table> {
+    let mut fields = Vec::with_capacity(columns.len());
+    let mut arrays = Vec::with_capacity(columns.len());
+    let mut warnings = Vec::new();
+    for (index, column) in columns.iter().enumerate() {
+        let cells: Vec<Cell<'a>> = (0..rows).map(|row| cell(index, row)).collect();
+        let values: Vec<Option<&Value>> = cells.iter().map(|c| c.as_deref()).collect();
+        let mut metadata = column.metadata.clone();
+        let array = match build_array(&column.kind, &values) {
+            Ok(array) => array,
+            Err(Unparseable) => {
+                let example = values
+                    .iter()
+                    .flatten()
+                    .find(|v| !accepts(&column.kind, v))
+                    .and_then(|v| raw_text(v))
+                    .map(|text| shorten(&text))
+                    .unwrap_or_default();
+                warnings.push(format!(
+                    "column {:?}: some values are not {} (for example {:?}); the column holds them as strings",
+                    column.name,
+                    describe(&column.kind),
+                    example
+                ));
+                metadata.insert(FALLBACK_METADATA_KEY.into(), "true".into());
+                raw_strings(&values)
+            }
+        };
+        fields.push(
+            Field::new(&column.name, array.data_type().clone(), true).with_metadata(metadata),
+        );
+        arrays.push(array);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let options = RecordBatchOptions::new().with_row_count(Some(rows));
+    let batch = RecordBatch::try_new_with_options(schema.clone(), arrays, &options)
+        .map_err(|e| Error::invalid_argument(format!("cannot assemble the table: {e}")))?;
+    Ok(Table {
+        schema,
+        batches: vec![batch],
+        warnings,
+    })
+}
+
+/// An empty table with the full schema of `columns`.
+pub fn empty_table(columns: &[ColumnDef]) -> Result<Table> {
+    build_table(columns, 0, |_, _| None)
+}
+
+/// One typed array, or `Unparseable` if any present value is not of the kind.
+pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, Unparseable> {
+    Ok(match kind {
+        Kind::Int64 => {
+            let mut b = Int64Builder::with_capacity(values.len());
+            for v in values {
+                b.append_option(present(*v).map(parse::int64).transpose()?.flatten());
+            }
+            Arc::new(b.finish())
+        }
+        Kind::Float64 => {
+            let mut b = Float64Builder::with_capacity(values.len());
+            for v in values {
+                b.append_option(present(*v).map(parse::float64).transpose()?.flatten());
+            }
+            Arc::new(b.finish())
+        }
+        Kind::Bool => {
+            let mut b = BooleanBuilder::with_capacity(values.len());
+            for v in values {
+                b.append_option(present(*v).map(parse::boolean).transpose()?.flatten());
+            }
+            Arc::new(b.finish())
+        }
+        Kind::Utf8 => {
+            let mut b = StringBuilder::with_capacity(values.len(), values.len() * 16);
+            for v in values {
+                b.append_option(present(*v).map(parse::text).transpose()?.flatten());
+            }
+            Arc::new(b.finish())
+        }
+        Kind::Date32 => {
+            let mut b = Date32Builder::with_capacity(values.len());
+            for v in values {
+                b.append_option(present(*v).map(parse::date32).transpose()?.flatten());
+            }
+            Arc::new(b.finish())
+        }
+        Kind::TimestampUtc => {
+            let mut b = TimestampMicrosecondBuilder::with_capacity(values.len())
+                .with_timezone("UTC");
+            for v in values {
+                b.append_option(present(*v).map(parse::timestamp_micros).transpose()?.flatten());
+            }
+            Arc::new(b.finish())
+        }
+        Kind::Dictionary => {
+            let mut b = StringDictionaryBuilder::<Int32Type>::new();
+            for v in values {
+                // An empty string is "no choice" in a list attribute.
+                match present(*v).filter(|v| !is_missing(v)).map(parse::text).transpose()?.flatten() {
+                    Some(text) => {
+                        b.append(text).map_err(|_| Unparseable)?;
+                    }
+                    None => b.append_null(),
+                }
+            }
+            Arc::new(b.finish())
+        }
+        Kind::StringList => {
+            let mut b = ListBuilder::new(StringBuilder::new());
+            for v in values {
+                match present(*v).map(parse::tags).transpose()?.flatten() {
+                    Some(tags) => {
+                        for tag in tags {
+                            b.values().append_value(tag);
+                        }
+                        b.append(true);
+                    }
+                    None => b.append(false),
+                }
+            }
+            Arc::new(b.finish())
+        }
+        Kind::StructList(members) => struct_list(members, values)?,
+    })
+}
+
+/// A value that is there and not JSON null.
+fn present(value: Option<&Value>) -> Option<&Value> {
+    value.filter(|v| !v.is_null())
+}
+
+/// Lists of objects to `list<struct<...>>`; `""` and null are null, `[]` is empty.
+fn struct_list(
+    members: &[(String, Kind)],
+    values: &[Option<&Value>],
+) -> Result<ArrayRef, Unparseable> {
+    let mut offsets = Vec::with_capacity(values.len() + 1);
+    let mut validity = Vec::with_capacity(values.len());
+    let mut elements: Vec<&serde_json::Map<String, Value>> = Vec::new();
+    offsets.push(0i32);
+    for value in values {
+        match value {
+            Some(Value::Array(items)) => {
+                for item in items {
+                    let object = item.as_object().ok_or(Unparseable)?;
+                    let fields = match object.get("attributes") {
+                        Some(Value::Object(inner)) => inner,
+                        _ => object,
+                    };
+                    elements.push(fields);
+                }
+                validity.push(true);
+            }
+            Some(v) if !is_missing(v) => return Err(Unparseable),
+            _ => validity.push(false),
+        }
+        offsets.push(i32::try_from(elements.len()).map_err(|_| Unparseable)?);
+    }
+    let children = members
+        .iter()
+        .map(|(name, kind)| {
+            let column: Vec<Option<&Value>> = elements.iter().map(|e| e.get(name)).collect();
+            build_array(kind, &column)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let fields = struct_fields(members);
+    let structs = StructArray::try_new(fields.clone(), children, None).map_err(|_| Unparseable)?;
+    let item = Arc::new(Field::new("item", DataType::Struct(fields), true));
+    let list = ListArray::try_new(
+        item,
+        OffsetBuffer::new(offsets.into()),
+        Arc::new(structs),
+        Some(NullBuffer::from(validity)),
+    )
+    .map_err(|_| Unparseable)?;
+    Ok(Arc::new(list))
+}
+
+/// Whether one value parses as `kind` (used to find an example for the warning).
+fn accepts(kind: &Kind, value: &Value) -> bool {
+    build_array(kind, &[Some(value)]).is_ok()
+}
+
+fn raw_strings(values: &[Option<&Value>]) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(values.len(), values.len() * 16);
+    for v in values {
+        b.append_option(v.and_then(raw_text));
+    }
+    Arc::new(b.finish())
+}
+
+fn describe(kind: &Kind) -> &'static str {
+    match kind {
+        Kind::Int64 => "integers",
+        Kind::Float64 => "numbers",
+        Kind::Bool => "booleans",
+        Kind::Utf8 | Kind::Dictionary => "text",
+        Kind::Date32 => "dates",
+        Kind::TimestampUtc => "date-times with an offset",
+        Kind::StringList => "tags",
+        Kind::StructList(_) => "lists of objects",
+    }
+}
+
+fn shorten(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::Int64Type;
+    use serde_json::json;
+
+    fn def(name: &str, kind: Kind) -> ColumnDef {
+        ColumnDef {
+            name: name.into(),
+            kind,
+            metadata: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn unparseable_value_turns_column_into_raw_strings() {
+        let rows = [json!(1), json!("2"), json!("n/a"), json!(null)];
+        let table = build_table(&[def("n", Kind::Int64)], rows.len(), |_, r| {
+            Some(Cow::Borrowed(&rows[r]))
+        })
+        .unwrap();
+        let batch = &table.batches[0];
+        let column = batch.column(0).as_string::<i32>();
+        assert_eq!(column.value(0), "1");
+        assert_eq!(column.value(2), "n/a");
+        assert!(column.is_null(3));
+        assert_eq!(table.warnings.len(), 1);
+        assert!(table.warnings[0].contains("\"n\"") && table.warnings[0].contains("n/a"));
+        assert_eq!(
+            batch.schema().field(0).metadata().get(FALLBACK_METADATA_KEY),
+            Some(&"true".to_string())
+        );
+    }
+
+    #[test]
+    fn struct_lists_read_entity_attributes() {
+        let kind = Kind::StructList(vec![
+            ("id".into(), Kind::Int64),
+            ("percentage".into(), Kind::Float64),
+        ]);
+        let rows = [
+            json!([{"type": "CostCenter", "attributes": {"id": 7, "percentage": "60"}},
+                   {"type": "CostCenter", "attributes": {"id": 8, "percentage": 40}}]),
+            json!([]),
+            json!(""),
+        ];
+        let values: Vec<Option<&Value>> = rows.iter().map(Some).collect();
+        let array = build_array(&kind, &values).unwrap();
+        let list = array.as_list::<i32>();
+        assert_eq!(list.value_length(0), 2);
+        assert_eq!(list.value_length(1), 0);
+        assert!(list.is_valid(1));
+        assert!(list.is_null(2));
+        let structs = list.values().as_struct();
+        assert_eq!(structs.column(0).as_primitive::<Int64Type>().value(1), 8);
+    }
+
+    #[test]
+    fn empty_table_has_the_schema() {
+        let table = empty_table(&[def("a", Kind::Date32), def("b", Kind::StringList)]).unwrap();
+        assert_eq!(table.num_rows(), 0);
+        assert_eq!(table.schema.field(0).data_type(), &DataType::Date32);
+        assert!(matches!(table.schema.field(1).data_type(), DataType::List(_)));
+    }
+}

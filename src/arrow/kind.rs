@@ -1,0 +1,60 @@
+//! The Arrow types a Personio value can become.
+
+use std::sync::Arc;
+
+use arrow::datatypes::{DataType, Field, Fields, TimeUnit};
+
+/// The type of one output column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    /// `int64`: ids and `integer` attributes.
+    Int64,
+    /// `float64`: decimals, money, hours.
+    Float64,
+    /// `bool`.
+    Bool,
+    /// `string`: text, links, multiline.
+    Utf8,
+    /// `date32`: the calendar date as written.
+    Date32,
+    /// `timestamp[us, UTC]`: instants.
+    TimestampUtc,
+    /// `dictionary<int32, string>`: `list` attributes (one choice of a few).
+    Dictionary,
+    /// `list<string>`: tags.
+    StringList,
+    /// `list<struct<...>>`: lists of entities such as cost centers. Element fields live
+    /// under the element's `attributes` object when it has one.
+    StructList(Vec<(String, Kind)>),
+}
+
+impl Kind {
+    /// The Arrow type of this kind.
+    pub fn data_type(&self) -> DataType {
+        match self {
+            Kind::Int64 => DataType::Int64,
+            Kind::Float64 => DataType::Float64,
+            Kind::Bool => DataType::Boolean,
+            Kind::Utf8 => DataType::Utf8,
+            Kind::Date32 => DataType::Date32,
+            Kind::TimestampUtc => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            Kind::Dictionary => {
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+            }
+            Kind::StringList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+            Kind::StructList(fields) => DataType::List(Arc::new(Field::new(
+                "item",
+                DataType::Struct(struct_fields(fields)),
+                true,
+            ))),
+        }
+    }
+}
+
+/// The Arrow fields of a struct kind's members.
+pub fn struct_fields(fields: &[(String, Kind)]) -> Fields {
+    fields
+        .iter()
+        .map(|(name, kind)| Field::new(name, kind.data_type(), true))
+        .collect()
+}

@@ -1,0 +1,273 @@
+//! Loose parsing of Personio's JSON values into typed scalars.
+//!
+//! Every parser answers `Ok(None)` for a missing value (JSON null, or an empty string,
+//! which Personio sends for "no value") and `Err(Unparseable)` for a value that is there
+//! but is not of the type: the caller then keeps the column as raw strings.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+use serde_json::Value;
+
+/// A present value that is not of the column's type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unparseable;
+
+/// What a parser returns.
+pub type Parsed<T> = Result<Option<T>, Unparseable>;
+
+/// Days from 0001-01-01 (chrono's day 1) to the Unix epoch.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
+/// Null and the empty (or blank) string mean "no value".
+pub fn is_missing(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+/// `40`, `"40"` and `40.0` are 40; `40.5` is not an integer.
+pub fn int64(value: &Value) -> Parsed<i64> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    let whole = |f: f64| {
+        (f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15)
+            .then_some(f as i64)
+            .ok_or(Unparseable)
+    };
+    match value {
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => Ok(Some(i)),
+            None => whole(n.as_f64().ok_or(Unparseable)?).map(Some),
+        },
+        Value::String(s) => {
+            let s = s.trim();
+            match s.parse::<i64>() {
+                Ok(i) => Ok(Some(i)),
+                Err(_) => whole(s.parse::<f64>().map_err(|_| Unparseable)?).map(Some),
+            }
+        }
+        _ => Err(Unparseable),
+    }
+}
+
+/// Numbers and numeric strings; `"inf"`, `"NaN"` and decimal commas are not numbers here.
+pub fn float64(value: &Value) -> Parsed<f64> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    let parsed = match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => {
+            let s = s.trim();
+            let numeric = s
+                .bytes()
+                .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+            if numeric {
+                s.parse::<f64>().ok()
+            } else {
+                None
+            }
+        }
+        _ => None,
+    };
+    parsed
+        .filter(|f| f.is_finite())
+        .map(Some)
+        .ok_or(Unparseable)
+}
+
+/// `true`/`false`, `1`/`0` and their string forms.
+pub fn boolean(value: &Value) -> Parsed<bool> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    match value {
+        Value::Bool(b) => Ok(Some(*b)),
+        Value::Number(n) if n.as_i64() == Some(1) => Ok(Some(true)),
+        Value::Number(n) if n.as_i64() == Some(0) => Ok(Some(false)),
+        Value::String(s) => match s.trim().to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(Some(true)),
+            "false" | "0" => Ok(Some(false)),
+            _ => Err(Unparseable),
+        },
+        _ => Err(Unparseable),
+    }
+}
+
+/// Text as written; numbers and booleans as their JSON text. Objects and arrays are not
+/// text.
+pub fn text(value: &Value) -> Parsed<String> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Array(_) | Value::Object(_) => Err(Unparseable),
+    }
+}
+
+/// The calendar date as written, in days since the Unix epoch: `2020-01-01` and
+/// `2020-01-01T00:00:00+01:00` are both 2020-01-01 (never shifted through UTC).
+pub fn date32(value: &Value) -> Parsed<i32> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    let Value::String(s) = value else {
+        return Err(Unparseable);
+    };
+    let s = s.trim();
+    let date_part = s.get(..10).ok_or(Unparseable)?;
+    let date = NaiveDate::parse_from_str(date_part, "%Y-%m-%d").map_err(|_| Unparseable)?;
+    let rest = &s[10..];
+    if !rest.is_empty() {
+        // Whatever follows must be a real time of day, so that `2020-01-01garbage` fails.
+        let valid_time = rest.starts_with(['T', ' ']) && (instant_micros(s).is_some() || naive_time_ok(s));
+        if !valid_time {
+            return Err(Unparseable);
+        }
+    }
+    Ok(Some(days_since_epoch(date)))
+}
+
+/// An instant with an explicit offset (`Z`, `+01:00` or `+0100`), as microseconds since
+/// the Unix epoch in UTC. A date or a time without offset is not an instant.
+pub fn timestamp_micros(value: &Value) -> Parsed<i64> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    let Value::String(s) = value else {
+        return Err(Unparseable);
+    };
+    instant_micros(s.trim()).map(Some).ok_or(Unparseable)
+}
+
+/// Tags: a comma-separated string (`"English, German"`) or an array of strings.
+pub fn tags(value: &Value) -> Parsed<Vec<String>> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    match value {
+        Value::String(s) => Ok(Some(
+            s.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect(),
+        )),
+        Value::Array(items) => items
+            .iter()
+            .filter(|item| !is_missing(item))
+            .map(|item| text(item).and_then(|t| t.ok_or(Unparseable)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        _ => Err(Unparseable),
+    }
+}
+
+/// The raw value as a string, for a column that fell back: strings as written, anything
+/// else as its JSON text.
+pub fn raw_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn instant_micros(s: &str) -> Option<i64> {
+    let parsed = DateTime::parse_from_rfc3339(s)
+        .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
+        .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f%z"))
+        .ok()?;
+    Some(parsed.timestamp_micros())
+}
+
+fn naive_time_ok(s: &str) -> bool {
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").is_ok()
+        || NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f").is_ok()
+}
+
+fn days_since_epoch(date: NaiveDate) -> i32 {
+    use chrono::Datelike;
+    date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn integers() {
+        assert_eq!(int64(&json!(40)), Ok(Some(40)));
+        assert_eq!(int64(&json!("40")), Ok(Some(40)));
+        assert_eq!(int64(&json!(" 40 ")), Ok(Some(40)));
+        assert_eq!(int64(&json!(40.0)), Ok(Some(40)));
+        assert_eq!(int64(&json!("")), Ok(None));
+        assert_eq!(int64(&json!(null)), Ok(None));
+        assert_eq!(int64(&json!(40.5)), Err(Unparseable));
+        assert_eq!(int64(&json!("forty")), Err(Unparseable));
+        assert_eq!(int64(&json!({"id": 1})), Err(Unparseable));
+    }
+
+    #[test]
+    fn floats() {
+        assert_eq!(float64(&json!("37.5")), Ok(Some(37.5)));
+        assert_eq!(float64(&json!(40)), Ok(Some(40.0)));
+        assert_eq!(float64(&json!("")), Ok(None));
+        assert_eq!(float64(&json!("37,5")), Err(Unparseable));
+        assert_eq!(float64(&json!("inf")), Err(Unparseable));
+        assert_eq!(float64(&json!("NaN")), Err(Unparseable));
+    }
+
+    #[test]
+    fn dates_keep_the_written_day() {
+        let day = |s: &str| date32(&json!(s));
+        let jan1 = Ok(Some(18262)); // 2020-01-01
+        assert_eq!(day("2020-01-01"), jan1);
+        assert_eq!(day("2020-01-01T00:00:00+01:00"), jan1);
+        assert_eq!(day("2020-01-01T00:00:00+0100"), jan1);
+        assert_eq!(day("2020-01-01T00:00:00-05:00"), jan1);
+        assert_eq!(day(""), Ok(None));
+        assert_eq!(day("2020-13-01"), Err(Unparseable));
+        assert_eq!(day("2020-01-01garbage"), Err(Unparseable));
+        assert_eq!(day("01.01.2020"), Err(Unparseable));
+        assert_eq!(date32(&json!(20200101)), Err(Unparseable));
+    }
+
+    #[test]
+    fn instants_need_an_offset() {
+        let micros = |s: &str| timestamp_micros(&json!(s));
+        // 2017-05-23T07:49:03Z
+        let expected = Ok(Some(1_495_525_743_000_000));
+        assert_eq!(micros("2017-05-23T09:49:03+02:00"), expected);
+        assert_eq!(micros("2017-05-23T09:49:03+0200"), expected);
+        assert_eq!(micros("2017-05-23T07:49:03Z"), expected);
+        assert_eq!(micros("2017-05-23T07:49:03.5Z"), Ok(Some(1_495_525_743_500_000)));
+        assert_eq!(micros("2017-05-23T07:49:03"), Err(Unparseable));
+        assert_eq!(micros("2017-05-23"), Err(Unparseable));
+    }
+
+    #[test]
+    fn tags_from_strings_and_arrays() {
+        assert_eq!(
+            tags(&json!("English, German,,")),
+            Ok(Some(vec!["English".to_string(), "German".to_string()]))
+        );
+        assert_eq!(tags(&json!(["a", "b"])), Ok(Some(vec!["a".into(), "b".into()])));
+        assert_eq!(tags(&json!("")), Ok(None));
+        assert_eq!(tags(&json!([{"x": 1}])), Err(Unparseable));
+    }
+
+    #[test]
+    fn text_and_raw() {
+        assert_eq!(text(&json!(5)), Ok(Some("5".into())));
+        assert_eq!(text(&json!("")), Ok(Some(String::new())));
+        assert_eq!(text(&json!({"a": 1})), Err(Unparseable));
+        assert_eq!(raw_text(&json!({"a": 1})), Some(r#"{"a":1}"#.into()));
+        assert_eq!(raw_text(&json!("x")), Some("x".into()));
+        assert_eq!(raw_text(&json!(null)), None);
+    }
+}

@@ -1,0 +1,89 @@
+//! The client: one configuration, one transport (token cache, rate limiter), one
+//! method per read.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::arrow::Table;
+use crate::config::{Config, Options};
+use crate::error::{Error, Result};
+use crate::resources::employees::{self, EmployeeQuery};
+use crate::resources::names::Names;
+use crate::transport::Transport;
+
+/// A Personio API client. Cheap to clone; clones share the token and the rate limiter.
+#[derive(Debug, Clone)]
+pub struct Client {
+    transport: Arc<Transport>,
+}
+
+impl Client {
+    /// A client from checked options (see [`Config::from_options`]).
+    pub fn new(options: Options) -> Result<Client> {
+        Client::with_config(Config::from_options(options)?)
+    }
+
+    /// A client from a complete configuration.
+    pub fn with_config(config: Config) -> Result<Client> {
+        Ok(Client {
+            transport: Arc::new(Transport::new(config)?),
+        })
+    }
+
+    /// The configuration in use.
+    pub fn config(&self) -> &Config {
+        self.transport.config()
+    }
+
+    /// Every employee (or those changed since `query.updated_since`), typed.
+    pub async fn employees(&self, query: &EmployeeQuery) -> Result<Table> {
+        let mut query = query.clone();
+        query.updated_since = query
+            .updated_since
+            .as_deref()
+            .map(normalize_instant)
+            .transpose()?;
+        employees::fetch_employees(&self.transport, &query).await
+    }
+
+    /// One employee as a one-row table; [`Error::NotFound`] if there is none.
+    pub async fn employee(&self, id: i64, names: Names) -> Result<Table> {
+        employees::fetch_employee(&self.transport, id, names).await
+    }
+
+    /// The attributes this credential may read: key, label, type, universal_id, options.
+    pub async fn employee_attributes(&self) -> Result<Table> {
+        let attributes = employees::fetch_attributes(&self.transport).await?;
+        employees::attributes_table(&attributes)
+    }
+}
+
+/// An instant with an explicit offset, rewritten in UTC (`2024-01-31T08:00:00Z`).
+/// A time without an offset is refused: Personio would read it in a zone we cannot know.
+pub fn normalize_instant(raw: &str) -> Result<String> {
+    let parsed = DateTime::parse_from_rfc3339(raw.trim()).map_err(|_| {
+        Error::invalid_argument(format!(
+            "updated_since must be a timezone-aware datetime or an ISO 8601 string with an offset \
+             such as \"2024-01-31T08:00:00+01:00\", got {raw:?}"
+        ))
+    })?;
+    Ok(parsed
+        .with_timezone(&Utc)
+        .to_rfc3339_opts(SecondsFormat::Secs, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize_instant;
+
+    #[test]
+    fn instants_are_sent_in_utc() {
+        assert_eq!(
+            normalize_instant("2024-01-31T09:00:00+01:00").unwrap(),
+            "2024-01-31T08:00:00Z"
+        );
+        assert!(normalize_instant("2024-01-31T09:00:00").is_err());
+        assert!(normalize_instant("yesterday").is_err());
+    }
+}

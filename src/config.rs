@@ -1,0 +1,245 @@
+//! Client options: arguments first, then environment variables, checked before any request.
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// The public Personio API.
+pub const DEFAULT_BASE_URL: &str = "https://api.personio.de";
+/// Environment variable holding the client ID.
+pub const ENV_CLIENT_ID: &str = "PERSONIO_CLIENT_ID";
+/// Environment variable holding the client secret.
+pub const ENV_CLIENT_SECRET: &str = "PERSONIO_CLIENT_SECRET";
+/// Environment variable holding the base URL.
+pub const ENV_BASE_URL: &str = "PERSONIO_BASE_URL";
+
+/// A string that never shows itself in `Debug` output, logs or messages.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
+    /// The value, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// What the caller gave; `None` means "look in the environment, then use the default".
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// API client ID.
+    pub client_id: Option<String>,
+    /// API client secret.
+    pub client_secret: Option<Secret>,
+    /// Base URL of the API, without `/v1` or `/v2`.
+    pub base_url: Option<String>,
+    /// Sent as `X-Personio-Partner-ID`.
+    pub partner_id: Option<String>,
+    /// Sent as `X-Personio-App-ID`.
+    pub app_id: Option<String>,
+    /// Per-request timeout in seconds.
+    pub timeout: Option<f64>,
+    /// Retries of one request on 429, 5xx and network failures.
+    pub max_retries: Option<u32>,
+    /// Pages fetched at once.
+    pub concurrency: Option<usize>,
+}
+
+/// Checked, complete client configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// API client ID.
+    pub client_id: String,
+    /// API client secret.
+    pub client_secret: Secret,
+    /// Base URL, never ending in `/`.
+    pub base_url: Url,
+    /// Sent as `X-Personio-Partner-ID`.
+    pub partner_id: Option<String>,
+    /// Sent as `X-Personio-App-ID`.
+    pub app_id: Option<String>,
+    /// Per-request timeout.
+    pub timeout: Duration,
+    /// Retries of one request on 429, 5xx and network failures.
+    pub max_retries: u32,
+    /// Pages fetched at once (at least 1).
+    pub concurrency: usize,
+}
+
+impl Config {
+    /// Builds the configuration from `options`, filling gaps from the process environment.
+    pub fn from_options(options: Options) -> Result<Config> {
+        Config::resolve(options, |name| std::env::var(name).ok())
+    }
+
+    /// Like [`Config::from_options`], with the environment given as a lookup function.
+    pub fn resolve(options: Options, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
+        let non_empty = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
+        let client_id = non_empty(options.client_id.or_else(|| env(ENV_CLIENT_ID)))
+            .ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "no client ID: pass client_id or set {ENV_CLIENT_ID}"
+                ))
+            })?;
+        let client_secret = options
+            .client_secret
+            .or_else(|| env(ENV_CLIENT_SECRET).map(Secret::new))
+            .filter(|s| !s.expose().trim().is_empty())
+            .ok_or_else(|| {
+                Error::invalid_argument(format!(
+                    "no client secret: pass client_secret or set {ENV_CLIENT_SECRET}"
+                ))
+            })?;
+        let base_url = non_empty(options.base_url.or_else(|| env(ENV_BASE_URL)))
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        let timeout = options.timeout.unwrap_or(30.0);
+        if !(timeout.is_finite() && timeout > 0.0) {
+            return Err(Error::invalid_argument(format!(
+                "timeout must be a positive number of seconds, got {timeout}"
+            )));
+        }
+        let concurrency = options.concurrency.unwrap_or(4);
+        if concurrency == 0 {
+            return Err(Error::invalid_argument("concurrency must be at least 1"));
+        }
+        Ok(Config {
+            client_id,
+            client_secret,
+            base_url: parse_base_url(&base_url)?,
+            partner_id: non_empty(options.partner_id),
+            app_id: non_empty(options.app_id),
+            timeout: Duration::from_secs_f64(timeout),
+            max_retries: options.max_retries.unwrap_or(5),
+            concurrency,
+        })
+    }
+
+    /// The absolute URL of an API path such as `/v1/company/employees`.
+    pub fn url(&self, path: &str) -> Url {
+        let mut url = self.base_url.clone();
+        let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        url
+    }
+}
+
+/// An http(s) URL with no query, fragment or credentials; a trailing `/` is dropped.
+fn parse_base_url(raw: &str) -> Result<Url> {
+    let bad = |why: &str| {
+        Error::invalid_argument(format!(
+            "base_url must be an http(s) URL such as {DEFAULT_BASE_URL}, got {raw:?}: {why}"
+        ))
+    };
+    let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(bad("the scheme must be http or https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("it may not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("it may not carry credentials"));
+    }
+    let mut url = url;
+    let path = url.path().trim_end_matches('/').to_string();
+    url.set_path(&path);
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn arguments_win_over_environment() {
+        let options = Options {
+            client_id: Some("arg-id".into()),
+            ..Options::default()
+        };
+        let env = env_of(&[
+            (ENV_CLIENT_ID, "env-id"),
+            (ENV_CLIENT_SECRET, "env-secret"),
+            (ENV_BASE_URL, "http://127.0.0.1:9/"),
+        ]);
+        let config = Config::resolve(options, env).unwrap();
+        assert_eq!(config.client_id, "arg-id");
+        assert_eq!(config.client_secret.expose(), "env-secret");
+        assert_eq!(
+            config.url("/v1/auth").as_str(),
+            "http://127.0.0.1:9/v1/auth"
+        );
+    }
+
+    #[test]
+    fn base_url_keeps_its_path_prefix() {
+        let env = env_of(&[
+            (ENV_CLIENT_ID, "id"),
+            (ENV_CLIENT_SECRET, "s"),
+            (ENV_BASE_URL, "https://proxy.example/personio/"),
+        ]);
+        let config = Config::resolve(Options::default(), env).unwrap();
+        assert_eq!(
+            config.url("/v1/company/employees").as_str(),
+            "https://proxy.example/personio/v1/company/employees"
+        );
+    }
+
+    #[test]
+    fn missing_secret_names_the_variable() {
+        let env = env_of(&[(ENV_CLIENT_ID, "id")]);
+        let err = Config::resolve(Options::default(), env).unwrap_err();
+        assert!(err.to_string().contains(ENV_CLIENT_SECRET), "{err}");
+    }
+
+    #[test]
+    fn bad_base_urls_are_refused() {
+        for raw in ["ftp://x", "not a url", "https://u:p@host", "https://h/?a=1"] {
+            let options = Options {
+                client_id: Some("id".into()),
+                client_secret: Some(Secret::new("s")),
+                base_url: Some(raw.into()),
+                ..Options::default()
+            };
+            assert!(
+                matches!(
+                    Config::resolve(options, |_| None),
+                    Err(Error::InvalidArgument(_))
+                ),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn secret_debug_is_redacted() {
+        let options = Options {
+            client_id: Some("id".into()),
+            client_secret: Some(Secret::new("hunter2-very-secret")),
+            ..Options::default()
+        };
+        let config = Config::resolve(options, |_| None).unwrap();
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+}

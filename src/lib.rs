@@ -1,0 +1,24 @@
+//! personio-arrow: a client for the Personio HR API that returns Apache Arrow tables.
+//!
+//! The crate is a pure Rust core ([`Client`], typed Arrow conversion, and the fake
+//! Personio server in [`fake`]); the pyo3 bindings live behind the `python` feature.
+
+pub mod arrow;
+pub mod auth;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod export;
+pub mod fake;
+pub mod paginate;
+pub mod ratelimit;
+pub mod resources;
+pub mod runtime;
+pub mod transport;
+
+#[cfg(feature = "python")]
+mod python;
+
+pub use client::Client;
+pub use config::Config;
+pub use error::{Error, Result};

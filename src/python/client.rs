@@ -1,0 +1,153 @@
+//! `personio_arrow.Client`.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDate, PyDateTime, PyString};
+
+use super::errors::{to_py_err, warn_all};
+use super::table::PyTable;
+use super::wait::wait;
+use crate::arrow::Table;
+use crate::config::{Options, Secret};
+use crate::resources::employees::EmployeeQuery;
+use crate::resources::names::Names;
+use crate::Client;
+
+/// A Personio API client; safe to share between threads.
+#[pyclass(module = "personio_arrow._core", name = "Client", frozen)]
+pub struct PyClient {
+    client: Client,
+}
+
+#[pymethods]
+impl PyClient {
+    #[new]
+    #[pyo3(signature = (
+        client_id = None,
+        client_secret = None,
+        *,
+        base_url = None,
+        partner_id = None,
+        app_id = None,
+        timeout = 30.0,
+        max_retries = 5,
+        concurrency = 4,
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        client_id: Option<String>,
+        client_secret: Option<String>,
+        base_url: Option<String>,
+        partner_id: Option<String>,
+        app_id: Option<String>,
+        timeout: f64,
+        max_retries: u32,
+        concurrency: usize,
+    ) -> PyResult<PyClient> {
+        let options = Options {
+            client_id,
+            client_secret: client_secret.map(Secret::new),
+            base_url,
+            partner_id,
+            app_id,
+            timeout: Some(timeout),
+            max_retries: Some(max_retries),
+            concurrency: Some(concurrency),
+        };
+        Ok(PyClient {
+            client: Client::new(options).map_err(to_py_err)?,
+        })
+    }
+
+    /// Base URL in use.
+    #[getter]
+    fn base_url(&self) -> String {
+        self.client.config().base_url.to_string()
+    }
+
+    /// Client ID in use.
+    #[getter]
+    fn client_id(&self) -> String {
+        self.client.config().client_id.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        let config = self.client.config();
+        format!(
+            "personio_arrow.Client(base_url={:?}, client_id={:?})",
+            config.base_url.as_str(),
+            config.client_id
+        )
+    }
+
+    /// Every employee, one row each, typed by what Personio says of each attribute.
+    #[pyo3(signature = (*, attributes = None, updated_since = None, names = "key"))]
+    fn employees(
+        &self,
+        py: Python<'_>,
+        attributes: Option<Bound<'_, PyAny>>,
+        updated_since: Option<Bound<'_, PyAny>>,
+        names: &str,
+    ) -> PyResult<PyTable> {
+        let query = EmployeeQuery {
+            attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
+            updated_since: updated_since.map(|u| instant_text(&u)).transpose()?,
+            names: names.parse().map_err(to_py_err)?,
+        };
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.employees(&query).await })?)
+    }
+
+    /// One employee as a one-row table.
+    #[pyo3(signature = (employee_id, *, names = "key"))]
+    fn employee(&self, py: Python<'_>, employee_id: i64, names: &str) -> PyResult<PyTable> {
+        let names: Names = names.parse().map_err(to_py_err)?;
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.employee(employee_id, names).await })?)
+    }
+
+    /// The attributes this credential may read: key, label, type, universal_id, options.
+    fn employee_attributes(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.employee_attributes().await })?)
+    }
+}
+
+fn finish(py: Python<'_>, table: Table) -> PyResult<PyTable> {
+    warn_all(py, &table.warnings)?;
+    Ok(PyTable::new(table))
+}
+
+/// A list of keys; a single string is one key.
+fn attribute_keys(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if let Ok(key) = value.cast::<PyString>() {
+        return Ok(vec![key.extract::<String>()?]);
+    }
+    value
+        .try_iter()
+        .and_then(|items| items.map(|item| item?.extract::<String>()).collect())
+        .map_err(|_| PyTypeError::new_err("attributes must be a list of attribute keys (str)"))
+}
+
+/// An aware datetime or an ISO 8601 string with an offset, as text for the core.
+fn instant_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if let Ok(datetime) = value.cast::<PyDateTime>() {
+        if datetime.getattr("tzinfo")?.is_none() || datetime.call_method0("utcoffset")?.is_none() {
+            return Err(PyValueError::new_err(
+                "updated_since is a naive datetime: give it a time zone, e.g. datetime(2024, 1, 31, tzinfo=timezone.utc)",
+            ));
+        }
+        return datetime.call_method0("isoformat")?.extract();
+    }
+    if value.is_instance_of::<PyDate>() {
+        return Err(PyValueError::new_err(
+            "updated_since needs a time zone: pass a timezone-aware datetime, not a date",
+        ));
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        return text.extract::<String>();
+    }
+    Err(PyTypeError::new_err(
+        "updated_since must be a timezone-aware datetime or an ISO 8601 string",
+    ))
+}

@@ -1,0 +1,23 @@
+//! The pyo3 layer: thin wrappers that convert arguments, release the GIL while the
+//! Rust core works, and convert results and errors. No logic of its own.
+
+mod client;
+mod errors;
+mod export;
+mod fake;
+mod table;
+mod wait;
+
+use pyo3::prelude::*;
+
+/// `personio_arrow._core`.
+#[pymodule]
+fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<client::PyClient>()?;
+    m.add_class::<table::PyTable>()?;
+    m.add_class::<fake::PyFakeServer>()?;
+    m.add_function(wrap_pyfunction!(export::write_table, m)?)?;
+    m.add_function(wrap_pyfunction!(export::format_table, m)?)?;
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! One module per Personio resource; each turns API responses into typed tables.
+
+pub mod employees;
+pub mod names;

@@ -1,0 +1,377 @@
+//! The one request path: headers, authentication, retries, rate limits, error mapping.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use crate::auth::TokenCache;
+use crate::config::Config;
+use crate::error::{ApiFailure, Error, Result};
+use crate::ratelimit::{backoff, RateLimiter};
+
+/// Sent with every request, so Personio can tell this client apart.
+pub const USER_AGENT_VALUE: &str = concat!("personio-arrow/", env!("CARGO_PKG_VERSION"));
+/// First wait before retrying a 5xx or a network failure.
+const RETRY_BASE: Duration = Duration::from_millis(200);
+
+/// Which API generation a request belongs to; each has its own token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `/v1/...`, token from `POST /v1/auth`.
+    V1,
+    /// `/v2/...`, token from `POST /v2/auth/token`.
+    V2,
+}
+
+/// A request body.
+#[derive(Clone)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// `application/json`.
+    Json(Value),
+    /// `application/x-www-form-urlencoded`.
+    Form(Vec<(String, String)>),
+}
+
+/// One API call, described so that it can be sent again on retry.
+#[derive(Clone)]
+pub struct Request {
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the base URL, e.g. `/v1/company/employees`.
+    pub path: String,
+    /// Query parameters, in order; a name may repeat (`attributes[]`).
+    pub query: Vec<(String, String)>,
+    /// Body.
+    pub body: Body,
+}
+
+impl Request {
+    /// A GET of `path` with `query`.
+    pub fn get(path: impl Into<String>, query: Vec<(String, String)>) -> Request {
+        Request {
+            method: Method::GET,
+            path: path.into(),
+            query,
+            body: Body::Empty,
+        }
+    }
+
+    /// A POST of `body` to `path`.
+    pub fn post(path: impl Into<String>, body: Body) -> Request {
+        Request {
+            method: Method::POST,
+            path: path.into(),
+            query: Vec::new(),
+            body,
+        }
+    }
+
+    /// `GET /v1/company/employees`: how errors name the endpoint.
+    pub fn endpoint(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// An [`Error::InvalidResponse`] naming this request's endpoint.
+    pub fn invalid_response(&self, message: impl Into<String>) -> Error {
+        Error::invalid_response(&self.endpoint(), message)
+    }
+}
+
+/// A successful response.
+pub struct Response {
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl Response {
+    /// The body as JSON, or [`Error::InvalidResponse`] naming the endpoint.
+    pub fn json(&self, request: &Request) -> Result<Value> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            request.invalid_response(format!("the body is not valid JSON ({e})"))
+        })
+    }
+}
+
+/// HTTP client, configuration, token cache and rate limiter of one [`crate::Client`].
+#[derive(Debug)]
+pub struct Transport {
+    http: reqwest::Client,
+    config: Config,
+    tokens: TokenCache,
+    limiter: RateLimiter,
+}
+
+impl Transport {
+    /// Builds the HTTP client (rustls, HTTP/2 where offered, our headers).
+    pub fn new(config: Config) -> Result<Transport> {
+        // reqwest is built without a default crypto provider; install ring once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in [
+            ("x-personio-partner-id", &config.partner_id),
+            ("x-personio-app-id", &config.app_id),
+        ] {
+            if let Some(value) = value {
+                let value = HeaderValue::from_str(value).map_err(|_| {
+                    Error::invalid_argument(format!("{name} must be printable ASCII"))
+                })?;
+                headers.insert(name, value);
+            }
+        }
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+            .pool_max_idle_per_host(config.concurrency.max(4))
+            .build()
+            .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {e}")))?;
+        Ok(Transport {
+            http,
+            config,
+            tokens: TokenCache::default(),
+            limiter: RateLimiter::default(),
+        })
+    }
+
+    /// The configuration this transport was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// GET `path` with a bearer token for `api`, as JSON.
+    pub async fn get_json(
+        &self,
+        api: Api,
+        path: &str,
+        query: Vec<(String, String)>,
+    ) -> Result<Value> {
+        let request = Request::get(path, query);
+        self.execute(&request, Some(api)).await?.json(&request)
+    }
+
+    /// Sends `request`, authenticated for `auth` when given, and returns a 2xx response.
+    ///
+    /// Retries 429 (after the wait the headers ask for), 502/503/504 and network
+    /// failures up to `max_retries` times; refreshes the token once on 401.
+    pub async fn execute(&self, request: &Request, auth: Option<Api>) -> Result<Response> {
+        let mut attempt = 0u32;
+        let mut refreshed = false;
+        loop {
+            self.limiter.ready().await;
+            let token = match auth {
+                Some(api) => Some(self.tokens.token(self, api).await?),
+                None => None,
+            };
+            let mut builder = self
+                .http
+                .request(request.method.clone(), self.config.url(&request.path))
+                .query(&request.query);
+            builder = match &request.body {
+                Body::Empty => builder,
+                Body::Json(json) => builder.json(json),
+                Body::Form(form) => builder.form(form),
+            };
+            if let Some(token) = &token {
+                builder = builder.bearer_auth(token.value());
+            }
+            let outcome = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    response.bytes().await.map(|body| (status, headers, body))
+                }
+                Err(e) => Err(e),
+            };
+            let (status, headers, body) = match outcome {
+                Ok(parts) => parts,
+                Err(e) if attempt < self.config.max_retries && is_transient(&e) => {
+                    tokio::time::sleep(backoff(RETRY_BASE, attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(network_error(request, &e)),
+            };
+            if status.is_success() {
+                self.limiter.observe(&headers);
+                if let (Some(api), Some(rotated)) = (auth, rotated_token(&headers)) {
+                    self.tokens.accept_rotated(api, rotated).await;
+                }
+                return Ok(Response { headers, body });
+            }
+            match status {
+                StatusCode::UNAUTHORIZED if !refreshed => {
+                    if let (Some(api), Some(token)) = (auth, &token) {
+                        refreshed = true;
+                        self.tokens.invalidate(api, token.generation).await;
+                        continue;
+                    }
+                }
+                StatusCode::TOO_MANY_REQUESTS if attempt < self.config.max_retries => {
+                    let wait = self.limiter.on_too_many_requests(&headers, attempt);
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+                StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::GATEWAY_TIMEOUT
+                    if attempt < self.config.max_retries =>
+                {
+                    tokio::time::sleep(backoff(RETRY_BASE, attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            return Err(status_error(request, status, &headers, &body));
+        }
+    }
+}
+
+fn is_transient(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body()
+}
+
+fn network_error(request: &Request, error: &reqwest::Error) -> Error {
+    // Walk to the root cause: reqwest's own text alone ("error sending request") says little.
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
+    Error::Network(ApiFailure {
+        status: None,
+        trace_id: None,
+        message,
+        endpoint: request.endpoint(),
+    })
+}
+
+/// A v1 response may carry a fresh one-time token (older Personio behaviour).
+fn rotated_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+/// Maps a non-2xx response to the error the user can act on.
+fn status_error(request: &Request, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+    let (message, body_trace_id) = describe_error_body(body);
+    let message = message.unwrap_or_else(|| {
+        format!(
+            "HTTP {} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        )
+        .trim_end()
+        .to_string()
+    });
+    let trace_id = body_trace_id.or_else(|| {
+        ["x-personio-trace-id", "x-request-id"]
+            .iter()
+            .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+    });
+    let failure = ApiFailure {
+        status: Some(status.as_u16()),
+        trace_id,
+        message,
+        endpoint: request.endpoint(),
+    };
+    match status.as_u16() {
+        401 => Error::Authentication(failure),
+        403 => Error::PermissionDenied(failure),
+        404 => Error::NotFound(failure),
+        429 => Error::RateLimit(failure),
+        500..=599 => Error::Server(failure),
+        _ => Error::BadRequest(failure),
+    }
+}
+
+/// Personio's message and trace id from any of its error shapes: v1
+/// `{"error":{"message"}}`, custom reports `{"trace_id","errors":[..]}` or a bare array,
+/// v2 problem+json `{"personio_trace_id","errors":[{"title","detail"}]}`, and OAuth
+/// `{"error","error_description"}`.
+fn describe_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
+    let Ok(json) = serde_json::from_slice::<Value>(body) else {
+        return (None, None);
+    };
+    let text = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let trace_id = text(json.get("trace_id")).or_else(|| text(json.get("personio_trace_id")));
+    let errors = match &json {
+        Value::Array(items) => Some(items),
+        _ => json.get("errors").and_then(Value::as_array),
+    };
+    let from_errors = errors.and_then(|items| {
+        let parts: Vec<String> = items
+            .iter()
+            .filter_map(|e| {
+                text(e.get("detail"))
+                    .or_else(|| text(e.get("message")))
+                    .or_else(|| text(e.get("title")))
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    });
+    let message = text(json.pointer("/error/message"))
+        .or(from_errors)
+        .or_else(|| text(json.get("error_description")))
+        .or_else(|| text(json.get("error")))
+        .or_else(|| text(json.get("message")))
+        .or_else(|| text(json.get("detail")));
+    (message, trace_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_error_body;
+
+    #[test]
+    fn reads_every_error_shape() {
+        let cases: [(&str, &str, Option<&str>); 5] = [
+            (
+                r#"{"success":false,"error":{"code":404,"message":"Not here"}}"#,
+                "Not here",
+                None,
+            ),
+            (
+                r#"{"status":400,"trace_id":"t1","errors":[{"message":"Bad id"}]}"#,
+                "Bad id",
+                Some("t1"),
+            ),
+            (r#"[{"title":"ID","detail":"Report ID not found"}]"#, "Report ID not found", None),
+            (
+                r#"{"personio_trace_id":"t2","errors":[{"title":"Insufficient","detail":"Scope"}]}"#,
+                "Scope",
+                Some("t2"),
+            ),
+            (
+                r#"{"error":"invalid_client","error_description":"Unknown client.","trace_id":"t3"}"#,
+                "Unknown client.",
+                Some("t3"),
+            ),
+        ];
+        for (body, message, trace) in cases {
+            let (m, t) = describe_error_body(body.as_bytes());
+            assert_eq!(m.as_deref(), Some(message), "{body}");
+            assert_eq!(t.as_deref(), trace, "{body}");
+        }
+        assert_eq!(describe_error_body(b"<html>"), (None, None));
+    }
+}
