@@ -1,0 +1,241 @@
+//! A fake Personio server: the ground of every test and what new users run without
+//! credentials.
+//!
+//! It serves the v1 employee endpoints and the v1/v2 token endpoints with Personio's
+//! shapes, paging rules, caps, error bodies and wire quirks (see
+//! `personio-api/API_NOTES.md`), over a deterministic synthetic company, on 127.0.0.1
+//! only. It shares no code with the client on purpose: it writes JSON the way Personio
+//! does, so a client bug cannot hide behind a shared model.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), personio_arrow::fake::FakeError> {
+//! use personio_arrow::fake::{FakeOptions, FakeServer};
+//! let server = FakeServer::start(FakeOptions { employees: 50, ..Default::default() }).await?;
+//! println!("{} {}", server.url(), server.client_id());
+//! # Ok(()) }
+//! ```
+//!
+//! Layout: `options` (knobs), `company` (the synthetic company), `auth` (credentials,
+//! tokens, token endpoints), `employees` (the employee routes), `errors` (error bodies),
+//! `faults` (rate limit, injected errors), `stats` (counters, latency), `json` (writing).
+
+mod auth;
+mod company;
+mod employees;
+mod errors;
+mod faults;
+mod json;
+mod options;
+mod stats;
+
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post, MethodRouter};
+use axum::Router;
+use chrono::{DateTime, Utc};
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
+use tokio::sync::watch;
+
+pub use options::{all_scopes, CredentialSpec, FakeOptions, RateLimitSpec};
+pub use stats::FakeStats;
+
+use auth::{Auth, Credential};
+use company::Company;
+use faults::Faults;
+use stats::Stats;
+
+/// The default credential's client ID (its secret is random per start).
+const DEFAULT_CLIENT_ID: &str = "fake-client-id";
+/// The company's "now" unless `updated_at_base` says otherwise.
+const DEFAULT_BASE: &str = "2026-01-01T00:00:00Z";
+
+/// Why the fake server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum FakeError {
+    /// The options contradict themselves or cannot work.
+    #[error("invalid fake server options: {0}")]
+    InvalidOptions(String),
+    /// 127.0.0.1:`port` could not be bound (taken, or no permission).
+    #[error("cannot listen on 127.0.0.1:{port}: {source}")]
+    Bind {
+        /// The port asked for (0 = any).
+        port: u16,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+/// State shared by every route and middleware.
+pub(crate) struct AppState {
+    company: Company,
+    auth: Auth,
+    faults: Faults,
+    stats: Stats,
+    latency: Duration,
+}
+
+/// A running fake Personio server. Stops on [`shutdown`](Self::shutdown) or drop.
+pub struct FakeServer {
+    addr: SocketAddr,
+    client_secret: String,
+    state: Arc<AppState>,
+    stop: watch::Sender<bool>,
+}
+
+// Hand-written so that the secret never lands in a log.
+impl fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FakeServer")
+            .field("url", &self.url())
+            .field("client_id", &DEFAULT_CLIENT_ID)
+            .finish_non_exhaustive()
+    }
+}
+
+impl FakeServer {
+    /// Builds the company, binds 127.0.0.1 and serves in the background.
+    ///
+    /// Must be called inside a tokio runtime; spawns the server on it and returns once
+    /// it listens.
+    pub async fn start(options: FakeOptions) -> Result<FakeServer, FakeError> {
+        options.validate(DEFAULT_CLIENT_ID)?;
+        let base_text = options.updated_at_base.as_deref().unwrap_or(DEFAULT_BASE);
+        let base: DateTime<Utc> = company::parse_instant(base_text).ok_or_else(|| {
+            FakeError::InvalidOptions(format!(
+                "updated_at_base {base_text:?} is not an ISO datetime"
+            ))
+        })?;
+        let company = Company::generate(
+            options.seed,
+            options.employees,
+            options.custom_attributes,
+            base,
+        );
+
+        let client_secret = auth::random_hex(&mut SmallRng::seed_from_u64(auth::entropy()), 20);
+        let default = CredentialSpec {
+            client_id: DEFAULT_CLIENT_ID.to_owned(),
+            client_secret: client_secret.clone(),
+            whitelist: options.whitelist.clone(),
+            scopes: all_scopes(),
+        };
+        let credentials = std::iter::once(&default)
+            .chain(&options.credentials)
+            .map(|spec| Credential::new(&company, spec))
+            .collect();
+        let state = Arc::new(AppState {
+            auth: Auth::new(
+                credentials,
+                options.token_ttl_seconds,
+                options.revoke_tokens_after,
+            ),
+            faults: Faults::new(&options),
+            stats: Stats::default(),
+            latency: Duration::from_millis(options.latency_ms),
+            company,
+        });
+
+        let port = options.port;
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+            .await
+            .map_err(|source| FakeError::Bind { port, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| FakeError::Bind { port, source })?;
+        let (stop, mut stopped) = watch::channel(false);
+        let app = router(state.clone());
+        tokio::spawn(async move {
+            let signal = async move {
+                let _ = stopped.wait_for(|s| *s).await;
+            };
+            // An accept error ends the task; there is nobody to report it to.
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(signal)
+                .await;
+        });
+        Ok(FakeServer {
+            addr,
+            client_secret,
+            state,
+            stop,
+        })
+    }
+
+    /// Base URL, e.g. `http://127.0.0.1:40123` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Client ID of the default credential (`fake-client-id`).
+    pub fn client_id(&self) -> &str {
+        DEFAULT_CLIENT_ID
+    }
+
+    /// Client secret of the default credential: 40 hex characters, random per start.
+    pub fn client_secret(&self) -> &str {
+        &self.client_secret
+    }
+
+    /// A snapshot of the request counters.
+    pub fn stats(&self) -> FakeStats {
+        self.state.stats.snapshot()
+    }
+
+    /// Stops accepting connections and ends the server once in-flight requests are done.
+    /// Idempotent; also done on drop.
+    pub fn shutdown(&self) {
+        self.stop.send_replace(true);
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// The routes. Data routes sit behind the fault and token middleware; every route is
+/// labelled for the stats; unknown paths get a v1 404, wrong methods a v1 405; the
+/// stats/latency middleware wraps it all.
+fn router(state: Arc<AppState>) -> Router {
+    // Order matters: the last layer added runs first, so faults (429/503) come before
+    // the token check, as at a real gateway.
+    let data = |path: &'static str, route: MethodRouter<Arc<AppState>>| {
+        let route = route
+            .route_layer(from_fn_with_state(state.clone(), auth::require_token))
+            .route_layer(from_fn_with_state(state.clone(), faults::data_faults));
+        (path, route)
+    };
+    let routes = [
+        data("/v1/company/employees", get(employees::list)),
+        data(
+            "/v1/company/employees/attributes",
+            get(employees::attributes),
+        ),
+        // Deprecated alias, same answer.
+        data(
+            "/v1/company/employees/custom-attributes",
+            get(employees::attributes),
+        ),
+        data("/v1/company/employees/{id}", get(employees::one)),
+        ("/v1/auth", post(auth::v1_token)),
+        ("/v2/auth/token", post(auth::v2_token)),
+        ("/v2/auth/revoke", post(auth::v2_revoke)),
+    ];
+    routes
+        .into_iter()
+        .fold(Router::new(), |app, (path, route)| {
+            let route = route
+                .fallback(errors::method_not_allowed)
+                .layer(from_fn(move |req, next| stats::tag_route(path, req, next)));
+            app.route(path, route)
+        })
+        .fallback(errors::not_found)
+        .layer(from_fn_with_state(state.clone(), stats::observe))
+        .with_state(state)
+}

@@ -1,0 +1,144 @@
+//! What happened: request counters, and the outermost middleware that keeps them (and
+//! applies the latency knob, so that the in-flight peak includes the sleep).
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde::Serialize;
+
+use super::AppState;
+
+/// A snapshot of the server's counters ([`FakeServer::stats`](super::FakeServer::stats)).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FakeStats {
+    /// Every request received (auth, data, unknown routes).
+    pub requests: u64,
+    /// Calls of `POST /v1/auth`, successful or not.
+    pub auth_v1: u64,
+    /// Calls of `POST /v2/auth/token`, successful or not.
+    pub auth_v2: u64,
+    /// Requests per route: method and path template, e.g. `GET /v1/company/employees/{id}`;
+    /// unknown paths count as `<METHOD> (unmatched)`.
+    pub by_route: BTreeMap<String, u64>,
+    /// Responses per HTTP status.
+    pub by_status: BTreeMap<u16, u64>,
+    /// Peak number of requests being handled at once (latency sleep included).
+    pub max_in_flight: u64,
+    /// Requests refused with 429 by the rate limit.
+    pub rate_limited: u64,
+    /// Injected faults: 503 answers and truncated bodies.
+    pub injected_errors: u64,
+}
+
+/// Live counters behind [`FakeStats`].
+#[derive(Default)]
+pub(crate) struct Stats {
+    requests: AtomicU64,
+    auth_v1: AtomicU64,
+    auth_v2: AtomicU64,
+    in_flight: AtomicU64,
+    max_in_flight: AtomicU64,
+    rate_limited: AtomicU64,
+    injected_errors: AtomicU64,
+    by_route: Mutex<BTreeMap<String, u64>>,
+    by_status: Mutex<BTreeMap<u16, u64>>,
+}
+
+impl Stats {
+    pub(crate) fn snapshot(&self) -> FakeStats {
+        let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
+        FakeStats {
+            requests: get(&self.requests),
+            auth_v1: get(&self.auth_v1),
+            auth_v2: get(&self.auth_v2),
+            by_route: self.by_route.lock().expect("stats lock").clone(),
+            by_status: self.by_status.lock().expect("stats lock").clone(),
+            max_in_flight: get(&self.max_in_flight),
+            rate_limited: get(&self.rate_limited),
+            injected_errors: get(&self.injected_errors),
+        }
+    }
+
+    pub(crate) fn count_auth_v1(&self) {
+        self.auth_v1.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_auth_v2(&self) {
+        self.auth_v2.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_rate_limited(&self) {
+        self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_injected(&self) {
+        self.injected_errors.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// Decrements the in-flight gauge even when the client hangs up mid-request (hyper then
+/// drops the handler future).
+struct InFlight<'a>(&'a AtomicU64);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// The route template a request matched, carried out on the response so that the
+/// outermost middleware (which runs before routing) can label it.
+#[derive(Clone)]
+pub(crate) struct RouteLabel(String);
+
+/// Route-level middleware: tags the response with `<METHOD> <path template>`.
+/// (axum's `MatchedPath` needs a feature this crate does not enable, so each route
+/// passes its own template.)
+pub(crate) async fn tag_route(path: &'static str, req: Request, next: Next) -> Response {
+    let label = format!("{} {path}", req.method());
+    let mut resp = next.run(req).await;
+    resp.extensions_mut().insert(RouteLabel(label));
+    resp
+}
+
+/// Outermost middleware: counts, tracks the in-flight peak, sleeps `latency_ms`.
+pub(crate) async fn observe(
+    State(state): State<Arc<AppState>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let stats = &state.stats;
+    stats.requests.fetch_add(1, Ordering::Relaxed);
+    let now = stats.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+    let _guard = InFlight(&stats.in_flight);
+    stats.max_in_flight.fetch_max(now, Ordering::Relaxed);
+
+    if state.latency > Duration::ZERO {
+        tokio::time::sleep(state.latency).await;
+    }
+    let unmatched = format!("{} (unmatched)", req.method());
+    let resp = next.run(req).await;
+
+    let label = resp
+        .extensions()
+        .get::<RouteLabel>()
+        .map_or(unmatched, |l| l.0.clone());
+    *stats
+        .by_route
+        .lock()
+        .expect("stats lock")
+        .entry(label)
+        .or_default() += 1;
+    *stats
+        .by_status
+        .lock()
+        .expect("stats lock")
+        .entry(resp.status().as_u16())
+        .or_default() += 1;
+    resp
+}
