@@ -139,7 +139,10 @@ fn v2_body(config: &Config) -> Body {
     Body::Form(vec![
         ("grant_type".into(), "client_credentials".into()),
         ("client_id".into(), config.client_id.clone()),
-        ("client_secret".into(), config.client_secret.expose().to_string()),
+        (
+            "client_secret".into(),
+            config.client_secret.expose().to_string(),
+        ),
     ])
 }
 

@@ -88,8 +88,8 @@ impl Config {
     /// Like [`Config::from_options`], with the environment given as a lookup function.
     pub fn resolve(options: Options, env: impl Fn(&str) -> Option<String>) -> Result<Config> {
         let non_empty = |value: Option<String>| value.filter(|v| !v.trim().is_empty());
-        let client_id = non_empty(options.client_id.or_else(|| env(ENV_CLIENT_ID)))
-            .ok_or_else(|| {
+        let client_id =
+            non_empty(options.client_id.or_else(|| env(ENV_CLIENT_ID))).ok_or_else(|| {
                 Error::invalid_argument(format!(
                     "no client ID: pass client_id or set {ENV_CLIENT_ID}"
                 ))

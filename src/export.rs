@@ -71,8 +71,8 @@ pub fn write(table: &Table, path: &Path) -> Result<()> {
             writer.close().map_err(|e| io(&e))?;
         }
         Format::Arrow => {
-            let mut writer = arrow::ipc::writer::FileWriter::try_new(file, &table.schema)
-                .map_err(|e| io(&e))?;
+            let mut writer =
+                arrow::ipc::writer::FileWriter::try_new(file, &table.schema).map_err(|e| io(&e))?;
             for batch in &table.batches {
                 writer.write(batch).map_err(|e| io(&e))?;
             }
@@ -83,7 +83,9 @@ pub fn write(table: &Table, path: &Path) -> Result<()> {
                 .with_header(true)
                 .build(file);
             for batch in &table.batches {
-                writer.write(&flat_for_csv(batch).map_err(|e| io(&e))?).map_err(|e| io(&e))?;
+                writer
+                    .write(&flat_for_csv(batch).map_err(|e| io(&e))?)
+                    .map_err(|e| io(&e))?;
             }
         }
         Format::Json => {
@@ -111,7 +113,8 @@ fn flat_for_csv(batch: &RecordBatch) -> std::result::Result<RecordBatch, arrow::
     for (field, column) in batch.schema().fields().iter().zip(batch.columns()) {
         let flat: ArrayRef = match field.data_type() {
             DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) => {
-                let formatter = ArrayFormatter::try_new(column.as_ref(), &FormatOptions::default())?;
+                let formatter =
+                    ArrayFormatter::try_new(column.as_ref(), &FormatOptions::default())?;
                 let text: StringArray = (0..column.len())
                     .map(|i| column.is_valid(i).then(|| formatter.value(i).to_string()))
                     .collect();

@@ -5,73 +5,76 @@ use std::collections::HashSet;
 use std::future::Future;
 
 use futures::{StreamExt, TryStreamExt};
-use serde_json::Value;
 
 use crate::error::Result;
 
-/// One page of an offset-paged listing.
+/// One page of an offset-paged listing, already converted by the caller.
 #[derive(Debug)]
-pub struct OffsetPage {
-    /// The page's items, in the API's order.
-    pub items: Vec<Value>,
+pub struct OffsetPage<T> {
+    /// Items on the page.
+    pub len: usize,
     /// How many items the whole listing has, when the API says.
     pub total: Option<u64>,
+    /// The id of each item, in order (`None` for an item without one).
+    pub ids: Vec<Option<i64>>,
+    /// What the caller made of the page.
+    pub content: T,
 }
 
-/// Every item of a listing whose pages start at record offsets.
+/// Every page of a listing whose pages start at record offsets, in the API's order.
 ///
-/// `fetch(offset)` reads one page. The first page tells the total and the page size the
-/// API really used (it may cap what was asked); the remaining offsets are then fetched
-/// with at most `concurrency` requests at once, in order. Without a total, pages are read
-/// one after another until one is short or brings nothing new. Items whose `id_of` was
-/// already seen are dropped: a record can move between pages while a listing runs.
-pub async fn offset_paged<F, Fut>(
-    concurrency: usize,
-    fetch: F,
-    id_of: impl Fn(&Value) -> Option<i64>,
-) -> Result<Vec<Value>>
+/// `fetch(offset)` reads and converts one page. The first page tells the total and the
+/// page size the API really used (it may cap what was asked); the remaining offsets are
+/// then fetched with at most `concurrency` requests at once, kept in order. Without a
+/// total, pages are read one after another until one is short or brings no new id, so a
+/// server that ignores `offset` cannot make us loop.
+pub async fn offset_paged<T, F, Fut>(concurrency: usize, fetch: F) -> Result<Vec<OffsetPage<T>>>
 where
     F: Fn(u64) -> Fut,
-    Fut: Future<Output = Result<OffsetPage>>,
+    Fut: Future<Output = Result<OffsetPage<T>>>,
 {
     let first = fetch(0).await?;
-    let step = first.items.len() as u64;
-    let mut pages = vec![first.items];
-    match first.total {
+    let step = first.len as u64;
+    let total = first.total;
+    let mut pages = vec![first];
+    match total {
         Some(total) if step > 0 && step < total => {
             let offsets = (1..total.div_ceil(step)).map(|page| page * step);
-            let rest: Vec<OffsetPage> = futures::stream::iter(offsets.map(&fetch))
+            let rest: Vec<OffsetPage<T>> = futures::stream::iter(offsets.map(&fetch))
                 .buffered(concurrency.max(1))
                 .try_collect()
                 .await?;
-            pages.extend(rest.into_iter().map(|page| page.items));
+            pages.extend(rest);
             // Records added while we read push later ones past the total: read on
-            // until a page is empty.
+            // until a page is short.
             let mut offset = total.div_ceil(step) * step;
-            while pages.last().is_some_and(|p| p.len() as u64 == step) {
+            while pages.last().is_some_and(|p| p.len as u64 == step) {
                 let page = fetch(offset).await?;
-                if page.items.is_empty() {
+                let short = (page.len as u64) < step;
+                if page.len > 0 {
+                    pages.push(page);
+                }
+                if short {
                     break;
                 }
-                pages.push(page.items);
                 offset += step;
             }
         }
         Some(_) => {}
         None if step > 0 => {
-            let mut seen: HashSet<i64> = pages[0].iter().filter_map(&id_of).collect();
+            let mut seen: HashSet<i64> = pages[0].ids.iter().flatten().copied().collect();
             let mut offset = step;
             loop {
                 let page = fetch(offset).await?;
                 let fresh = page
-                    .items
+                    .ids
                     .iter()
-                    .filter_map(&id_of)
-                    .filter(|id| seen.insert(*id))
+                    .flatten()
+                    .filter(|id| seen.insert(**id))
                     .count();
-                let short = (page.items.len() as u64) < step;
-                pages.push(page.items);
-                if short || fresh == 0 {
+                let done = (page.len as u64) < step || fresh == 0;
+                pages.push(page);
+                if done {
                     break;
                 }
                 offset += step;
@@ -79,85 +82,113 @@ where
         }
         None => {}
     }
-    Ok(dedupe_by_id(pages.into_iter().flatten(), id_of))
+    Ok(pages)
 }
 
-/// Keeps the first item of each id (and every item without one), in order.
-pub fn dedupe_by_id(
-    items: impl IntoIterator<Item = Value>,
-    id_of: impl Fn(&Value) -> Option<i64>,
-) -> Vec<Value> {
+/// For each page, which of its items to keep: the first item of each id (and every item
+/// without one). A record can move between pages while a listing runs.
+pub fn first_occurrences<T>(pages: &[OffsetPage<T>]) -> Vec<Vec<bool>> {
     let mut seen = HashSet::new();
-    items
-        .into_iter()
-        .filter(|item| id_of(item).is_none_or(|id| seen.insert(id)))
+    pages
+        .iter()
+        .map(|page| {
+            page.ids
+                .iter()
+                .map(|id| id.is_none_or(|id| seen.insert(id)))
+                .collect()
+        })
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn id_of(v: &Value) -> Option<i64> {
-        v.get("id")?.as_i64()
-    }
-
-    fn listing(ids: Vec<i64>, page: usize, with_total: bool) -> impl Fn(u64) -> std::future::Ready<Result<OffsetPage>> {
+    fn listing(
+        ids: Vec<i64>,
+        page: usize,
+        with_total: bool,
+    ) -> impl Fn(u64) -> std::future::Ready<Result<OffsetPage<()>>> {
         move |offset| {
-            let items = ids
+            let page_ids: Vec<Option<i64>> = ids
                 .iter()
                 .skip(offset as usize)
                 .take(page)
-                .map(|id| json!({ "id": id }))
+                .map(|id| Some(*id))
                 .collect();
             std::future::ready(Ok(OffsetPage {
-                items,
+                len: page_ids.len(),
                 total: with_total.then_some(ids.len() as u64),
+                ids: page_ids,
+                content: (),
             }))
         }
     }
 
-    fn ids(items: &[Value]) -> Vec<i64> {
-        items.iter().filter_map(id_of).collect()
+    fn kept_ids<T>(pages: &[OffsetPage<T>]) -> Vec<i64> {
+        let keep = first_occurrences(pages);
+        pages
+            .iter()
+            .zip(keep)
+            .flat_map(|(p, k)| {
+                p.ids
+                    .iter()
+                    .zip(k)
+                    .filter(|(_, k)| *k)
+                    .map(|(id, _)| id.unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect()
     }
 
     #[tokio::test]
     async fn concurrent_pages_keep_order() {
         let all: Vec<i64> = (1..=1234).collect();
-        let got = offset_paged(4, listing(all.clone(), 100, true), id_of).await.unwrap();
-        assert_eq!(ids(&got), all);
+        let pages = offset_paged(4, listing(all.clone(), 100, true))
+            .await
+            .unwrap();
+        assert_eq!(pages.len(), 13);
+        assert_eq!(kept_ids(&pages), all);
     }
 
     #[tokio::test]
     async fn without_total_reads_until_short_page() {
         let all: Vec<i64> = (1..=250).collect();
-        let got = offset_paged(4, listing(all.clone(), 50, false), id_of).await.unwrap();
-        assert_eq!(ids(&got), all);
+        let pages = offset_paged(4, listing(all.clone(), 50, false))
+            .await
+            .unwrap();
+        assert_eq!(kept_ids(&pages), all);
     }
 
     #[tokio::test]
-    async fn a_page_that_ignores_offset_does_not_loop() {
+    async fn a_server_that_ignores_offset_does_not_loop() {
         // Every request answers the same full page, as `updated_since` may.
         let calls = AtomicUsize::new(0);
         let fetch = |_offset: u64| {
             calls.fetch_add(1, Ordering::SeqCst);
+            let ids: Vec<Option<i64>> = (1..=10).map(Some).collect();
             std::future::ready(Ok(OffsetPage {
-                items: (1..=10).map(|id| json!({ "id": id })).collect(),
+                len: 10,
                 total: None,
+                ids,
+                content: (),
             }))
         };
-        let got = offset_paged(4, fetch, id_of).await.unwrap();
-        assert_eq!(ids(&got), (1..=10).collect::<Vec<_>>());
+        let pages = offset_paged(4, fetch).await.unwrap();
+        assert_eq!(kept_ids(&pages), (1..=10).collect::<Vec<_>>());
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[test]
-    fn duplicates_keep_the_first() {
-        let items = vec![json!({"id": 1, "v": "a"}), json!({"id": 2}), json!({"id": 1, "v": "b"})];
-        let kept = dedupe_by_id(items, id_of);
-        assert_eq!(kept.len(), 2);
-        assert_eq!(kept[0]["v"], "a");
+    fn duplicates_across_pages_keep_the_first() {
+        let page = |ids: &[i64]| OffsetPage {
+            len: ids.len(),
+            total: None,
+            ids: ids.iter().map(|id| Some(*id)).chain([None]).collect(),
+            content: (),
+        };
+        let keep = first_occurrences(&[page(&[1, 2]), page(&[2, 3])]);
+        assert_eq!(keep, vec![vec![true, true, true], vec![false, true, true]]);
     }
 }

@@ -74,7 +74,9 @@ fn refill_wait(headers: &HeaderMap) -> Option<Duration> {
         } else {
             reset
         };
-        return Some(Duration::from_secs_f64(seconds.clamp(0.0, MAX_WAIT.as_secs_f64())));
+        return Some(Duration::from_secs_f64(
+            seconds.clamp(0.0, MAX_WAIT.as_secs_f64()),
+        ));
     }
     let rate = header_number(headers, "x-ratelimit-replenish-rate")?;
     (rate > 0.0).then(|| Duration::from_secs_f64((1.0 / rate).min(MAX_WAIT.as_secs_f64())))

@@ -93,9 +93,8 @@ pub struct Response {
 impl Response {
     /// The body as JSON, or [`Error::InvalidResponse`] naming the endpoint.
     pub fn json(&self, request: &Request) -> Result<Value> {
-        serde_json::from_slice(&self.body).map_err(|e| {
-            request.invalid_response(format!("the body is not valid JSON ({e})"))
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| request.invalid_response(format!("the body is not valid JSON ({e})")))
     }
 }
 
@@ -355,7 +354,11 @@ mod tests {
                 "Bad id",
                 Some("t1"),
             ),
-            (r#"[{"title":"ID","detail":"Report ID not found"}]"#, "Report ID not found", None),
+            (
+                r#"[{"title":"ID","detail":"Report ID not found"}]"#,
+                "Report ID not found",
+                None,
+            ),
             (
                 r#"{"personio_trace_id":"t2","errors":[{"title":"Insufficient","detail":"Scope"}]}"#,
                 "Scope",

@@ -10,7 +10,9 @@ use personio_arrow::resources::employees::EmployeeQuery;
 use personio_arrow::{Client, Error};
 
 async fn fake(options: FakeOptions) -> FakeServer {
-    FakeServer::start(options).await.expect("fake server starts")
+    FakeServer::start(options)
+        .await
+        .expect("fake server starts")
 }
 
 fn client_for(server: &FakeServer, tweak: impl FnOnce(&mut Options)) -> Client {
@@ -55,7 +57,11 @@ async fn every_employee_exactly_once_with_concurrent_pages() {
     let stats = server.stats();
     assert_eq!(stats.auth_v1, 1, "one token for all pages");
     assert_eq!(stats.by_route["GET /v1/company/employees"], 13);
-    assert!(stats.max_in_flight >= 3, "pages overlap: {}", stats.max_in_flight);
+    assert!(
+        stats.max_in_flight >= 3,
+        "pages overlap: {}",
+        stats.max_in_flight
+    );
     assert!(table.warnings.is_empty(), "{:?}", table.warnings);
 }
 
@@ -111,7 +117,11 @@ async fn retries_then_reports_server_errors() {
     .await;
     let patient = client_for(&server, |o| o.max_retries = Some(3));
     assert_eq!(
-        patient.employees(&EmployeeQuery::default()).await.unwrap().num_rows(),
+        patient
+            .employees(&EmployeeQuery::default())
+            .await
+            .unwrap()
+            .num_rows(),
         10
     );
 
@@ -125,7 +135,10 @@ async fn retries_then_reports_server_errors() {
         .employees(&EmployeeQuery::default())
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::Server(f) if f.status == Some(503)), "{err}");
+    assert!(
+        matches!(&err, Error::Server(f) if f.status == Some(503)),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -196,5 +209,8 @@ async fn unknown_employee_is_not_found() {
         .employee(999_999_999, Default::default())
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::NotFound(f) if f.status == Some(404)), "{err}");
+    assert!(
+        matches!(&err, Error::NotFound(f) if f.status == Some(404)),
+        "{err}"
+    );
 }

@@ -5,12 +5,12 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListArray,
-    ListBuilder, StringBuilder, StringDictionaryBuilder, StructArray,
-    TimestampMicrosecondBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListArray, ListBuilder,
+    StringBuilder, StringDictionaryBuilder, StructArray, TimestampMicrosecondBuilder,
 };
 use arrow::buffer::{NullBuffer, OffsetBuffer};
-use arrow::datatypes::{DataType, Field, Int32Type, Schema};
+use arrow::compute::{cast, concat_batches};
+use arrow::datatypes::{DataType, Field, Int32Type, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use serde_json::Value;
 
@@ -36,24 +36,29 @@ pub struct ColumnDef {
     pub metadata: HashMap<String, String>,
 }
 
-/// Builds a table of `rows` rows; `cell(column, row)` gives each value.
-///
-/// A column whose values do not all parse as its kind becomes a string column of the raw
-/// values, marked in its metadata, and adds one warning naming it.
-pub fn build_table<'a>(
+/// Typed arrays of one chunk of rows (one page), before the chunks are joined.
+pub struct Chunk {
+    /// Rows in the chunk.
+    pub rows: usize,
+    /// Per column: the typed array, or `None` where some value did not parse.
+    pub arrays: Vec<Option<ArrayRef>>,
+    /// Per column that did not parse: (column index, an offending value).
+    pub failures: Vec<(usize, String)>,
+}
+
+/// Converts `rows` rows; `cell(column, row)` gives each value.
+pub fn build_chunk<'a>(
     columns: &[ColumnDef],
     rows: usize,
     cell: impl Fn(usize, usize) -> Cell<'a>,
-) -> Result<Table> {
-    let mut fields = Vec::with_capacity(columns.len());
+) -> Chunk {
     let mut arrays = Vec::with_capacity(columns.len());
-    let mut warnings = Vec::new();
+    let mut failures = Vec::new();
     for (index, column) in columns.iter().enumerate() {
         let cells: Vec<Cell<'a>> = (0..rows).map(|row| cell(index, row)).collect();
         let values: Vec<Option<&Value>> = cells.iter().map(|c| c.as_deref()).collect();
-        let mut metadata = column.metadata.clone();
-        let array = match build_array(&column.kind, &values) {
-            Ok(array) => array,
+        match build_array(&column.kind, &values) {
+            Ok(array) => arrays.push(Some(array)),
             Err(Unparseable) => {
                 let example = values
                     .iter()
@@ -62,30 +67,123 @@ pub fn build_table<'a>(
                     .and_then(|v| raw_text(v))
                     .map(|text| shorten(&text))
                     .unwrap_or_default();
-                warnings.push(format!(
-                    "column {:?}: some values are not {} (for example {:?}); the column holds them as strings",
-                    column.name,
-                    describe(&column.kind),
-                    example
-                ));
-                metadata.insert(FALLBACK_METADATA_KEY.into(), "true".into());
-                raw_strings(&values)
+                failures.push((index, example));
+                arrays.push(None);
             }
-        };
-        fields.push(
-            Field::new(&column.name, array.data_type().clone(), true).with_metadata(metadata),
-        );
-        arrays.push(array);
+        }
     }
+    Chunk {
+        rows,
+        arrays,
+        failures,
+    }
+}
+
+/// Joins chunks into one table, a record batch per chunk.
+///
+/// A column with a value that did not parse, in any chunk, holds the raw values as
+/// strings in every chunk, is marked in its metadata, and adds one warning naming it:
+/// `raw(chunk, columns)` gives, for one chunk, the raw string arrays of those columns.
+pub fn join_chunks(
+    columns: &[ColumnDef],
+    mut chunks: Vec<Chunk>,
+    mut raw: impl FnMut(usize, &[usize]) -> Result<Vec<ArrayRef>>,
+) -> Result<Table> {
+    let mut examples: Vec<Option<String>> = vec![None; columns.len()];
+    for chunk in &chunks {
+        for (column, example) in &chunk.failures {
+            examples[*column].get_or_insert_with(|| example.clone());
+        }
+    }
+    let fallen: Vec<usize> = (0..columns.len())
+        .filter(|c| examples[*c].is_some())
+        .collect();
+    if !fallen.is_empty() {
+        for (index, chunk) in chunks.iter_mut().enumerate() {
+            for (column, array) in fallen.iter().zip(raw(index, &fallen)?) {
+                chunk.arrays[*column] = Some(array);
+            }
+        }
+    }
+    let warnings = fallen
+        .iter()
+        .map(|c| {
+            format!(
+                "column {:?}: some values are not {} (for example {:?}); the column holds them as strings",
+                columns[*c].name,
+                describe(&columns[*c].kind),
+                examples[*c].as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    let fields: Vec<Field> = columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| {
+            let mut metadata = column.metadata.clone();
+            let data_type = if fallen.contains(&index) {
+                metadata.insert(FALLBACK_METADATA_KEY.into(), "true".into());
+                DataType::Utf8
+            } else {
+                column.kind.data_type()
+            };
+            Field::new(&column.name, data_type, true).with_metadata(metadata)
+        })
+        .collect();
     let schema = Arc::new(Schema::new(fields));
-    let options = RecordBatchOptions::new().with_row_count(Some(rows));
-    let batch = RecordBatch::try_new_with_options(schema.clone(), arrays, &options)
-        .map_err(|e| Error::invalid_argument(format!("cannot assemble the table: {e}")))?;
+    let batches = chunks
+        .into_iter()
+        .map(|chunk| {
+            let arrays: Vec<ArrayRef> = chunk.arrays.into_iter().flatten().collect();
+            let options = RecordBatchOptions::new().with_row_count(Some(chunk.rows));
+            RecordBatch::try_new_with_options(schema.clone(), arrays, &options)
+                .map_err(|e| Error::invalid_argument(format!("cannot assemble the table: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     Ok(Table {
         schema,
-        batches: vec![batch],
+        batches,
         warnings,
     })
+}
+
+/// Builds a one-batch table of `rows` rows; `cell(column, row)` gives each value.
+pub fn build_table<'a>(
+    columns: &[ColumnDef],
+    rows: usize,
+    cell: impl Fn(usize, usize) -> Cell<'a>,
+) -> Result<Table> {
+    let chunk = build_chunk(columns, rows, &cell);
+    join_chunks(columns, vec![chunk], |_, fallen| {
+        Ok(fallen
+            .iter()
+            .map(|column| {
+                let cells: Vec<Cell<'a>> = (0..rows).map(|row| cell(*column, row)).collect();
+                raw_strings(&cells.iter().map(|c| c.as_deref()).collect::<Vec<_>>())
+            })
+            .collect())
+    })
+}
+
+/// Concatenates batches into one. Dictionary columns are encoded again afterwards:
+/// concatenating appends each chunk's dictionary, and a repeated value would break
+/// pandas' categories.
+pub fn concat_chunks(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<RecordBatch> {
+    let internal = |e: arrow::error::ArrowError| {
+        Error::invalid_argument(format!("cannot join the pages: {e}"))
+    };
+    let joined = concat_batches(schema, batches).map_err(internal)?;
+    let columns = joined
+        .columns()
+        .iter()
+        .map(|column| match column.data_type() {
+            dictionary @ DataType::Dictionary(_, values) => {
+                cast(&cast(column, values).map_err(internal)?, dictionary).map_err(internal)
+            }
+            _ => Ok(column.clone()),
+        })
+        .collect::<Result<Vec<_>>>()?;
+    RecordBatch::try_new(schema.clone(), columns).map_err(internal)
 }
 
 /// An empty table with the full schema of `columns`.
@@ -132,10 +230,15 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
             Arc::new(b.finish())
         }
         Kind::TimestampUtc => {
-            let mut b = TimestampMicrosecondBuilder::with_capacity(values.len())
-                .with_timezone("UTC");
+            let mut b =
+                TimestampMicrosecondBuilder::with_capacity(values.len()).with_timezone("UTC");
             for v in values {
-                b.append_option(present(*v).map(parse::timestamp_micros).transpose()?.flatten());
+                b.append_option(
+                    present(*v)
+                        .map(parse::timestamp_micros)
+                        .transpose()?
+                        .flatten(),
+                );
             }
             Arc::new(b.finish())
         }
@@ -143,7 +246,12 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
             let mut b = StringDictionaryBuilder::<Int32Type>::new();
             for v in values {
                 // An empty string is "no choice" in a list attribute.
-                match present(*v).filter(|v| !is_missing(v)).map(parse::text).transpose()?.flatten() {
+                match present(*v)
+                    .filter(|v| !is_missing(v))
+                    .map(parse::text)
+                    .transpose()?
+                    .flatten()
+                {
                     Some(text) => {
                         b.append(text).map_err(|_| Unparseable)?;
                     }
@@ -228,7 +336,8 @@ fn accepts(kind: &Kind, value: &Value) -> bool {
     build_array(kind, &[Some(value)]).is_ok()
 }
 
-fn raw_strings(values: &[Option<&Value>]) -> ArrayRef {
+/// The raw values as strings (see [`raw_text`]).
+pub fn raw_strings(values: &[Option<&Value>]) -> ArrayRef {
     let mut b = StringBuilder::with_capacity(values.len(), values.len() * 16);
     for v in values {
         b.append_option(v.and_then(raw_text));
@@ -287,7 +396,11 @@ mod tests {
         assert_eq!(table.warnings.len(), 1);
         assert!(table.warnings[0].contains("\"n\"") && table.warnings[0].contains("n/a"));
         assert_eq!(
-            batch.schema().field(0).metadata().get(FALLBACK_METADATA_KEY),
+            batch
+                .schema()
+                .field(0)
+                .metadata()
+                .get(FALLBACK_METADATA_KEY),
             Some(&"true".to_string())
         );
     }
@@ -316,10 +429,46 @@ mod tests {
     }
 
     #[test]
+    fn a_column_failing_in_one_chunk_is_raw_in_every_chunk() {
+        let pages = [vec![json!("1"), json!(2)], vec![json!("x")]];
+        let columns = [def("n", Kind::Int64)];
+        let chunks = pages
+            .iter()
+            .map(|rows| build_chunk(&columns, rows.len(), |_, r| Some(Cow::Borrowed(&rows[r]))))
+            .collect();
+        let table = join_chunks(&columns, chunks, |chunk, _| {
+            let values: Vec<Option<&Value>> = pages[chunk].iter().map(Some).collect();
+            Ok(vec![raw_strings(&values)])
+        })
+        .unwrap();
+        assert_eq!(table.schema.field(0).data_type(), &DataType::Utf8);
+        assert_eq!(table.batches[0].column(0).as_string::<i32>().value(1), "2");
+        assert_eq!(table.batches[1].column(0).as_string::<i32>().value(0), "x");
+        assert_eq!(table.warnings.len(), 1);
+    }
+
+    #[test]
+    fn joined_dictionaries_have_unique_values() {
+        let rows = [json!("a"), json!("b"), json!("a")];
+        let table = build_table(&[def("d", Kind::Dictionary)], 3, |_, r| {
+            Some(Cow::Borrowed(&rows[r]))
+        })
+        .unwrap();
+        let twice = [table.batches[0].clone(), table.batches[0].clone()];
+        let joined = concat_chunks(&table.schema, &twice).unwrap();
+        let dictionary = joined.column(0).as_dictionary::<Int32Type>();
+        assert_eq!(dictionary.values().len(), 2);
+        assert_eq!(dictionary.len(), 6);
+    }
+
+    #[test]
     fn empty_table_has_the_schema() {
         let table = empty_table(&[def("a", Kind::Date32), def("b", Kind::StringList)]).unwrap();
         assert_eq!(table.num_rows(), 0);
         assert_eq!(table.schema.field(0).data_type(), &DataType::Date32);
-        assert!(matches!(table.schema.field(1).data_type(), DataType::List(_)));
+        assert!(matches!(
+            table.schema.field(1).data_type(),
+            DataType::List(_)
+        ));
     }
 }

@@ -123,7 +123,8 @@ pub fn date32(value: &Value) -> Parsed<i32> {
     let rest = &s[10..];
     if !rest.is_empty() {
         // Whatever follows must be a real time of day, so that `2020-01-01garbage` fails.
-        let valid_time = rest.starts_with(['T', ' ']) && (instant_micros(s).is_some() || naive_time_ok(s));
+        let valid_time =
+            rest.starts_with(['T', ' ']) && (instant_micros(s).is_some() || naive_time_ok(s));
         if !valid_time {
             return Err(Unparseable);
         }
@@ -245,7 +246,10 @@ mod tests {
         assert_eq!(micros("2017-05-23T09:49:03+02:00"), expected);
         assert_eq!(micros("2017-05-23T09:49:03+0200"), expected);
         assert_eq!(micros("2017-05-23T07:49:03Z"), expected);
-        assert_eq!(micros("2017-05-23T07:49:03.5Z"), Ok(Some(1_495_525_743_500_000)));
+        assert_eq!(
+            micros("2017-05-23T07:49:03.5Z"),
+            Ok(Some(1_495_525_743_500_000))
+        );
         assert_eq!(micros("2017-05-23T07:49:03"), Err(Unparseable));
         assert_eq!(micros("2017-05-23"), Err(Unparseable));
     }
@@ -256,7 +260,10 @@ mod tests {
             tags(&json!("English, German,,")),
             Ok(Some(vec!["English".to_string(), "German".to_string()]))
         );
-        assert_eq!(tags(&json!(["a", "b"])), Ok(Some(vec!["a".into(), "b".into()])));
+        assert_eq!(
+            tags(&json!(["a", "b"])),
+            Ok(Some(vec!["a".into(), "b".into()]))
+        );
         assert_eq!(tags(&json!("")), Ok(None));
         assert_eq!(tags(&json!([{"x": 1}])), Err(Unparseable));
     }

@@ -103,13 +103,19 @@ impl PyClient {
     fn employee(&self, py: Python<'_>, employee_id: i64, names: &str) -> PyResult<PyTable> {
         let names: Names = names.parse().map_err(to_py_err)?;
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.employee(employee_id, names).await })?)
+        finish(
+            py,
+            wait(py, async move { client.employee(employee_id, names).await })?,
+        )
     }
 
     /// The attributes this credential may read: key, label, type, universal_id, options.
     fn employee_attributes(&self, py: Python<'_>) -> PyResult<PyTable> {
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.employee_attributes().await })?)
+        finish(
+            py,
+            wait(py, async move { client.employee_attributes().await })?,
+        )
     }
 }
 

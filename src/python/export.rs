@@ -20,10 +20,20 @@ pub fn write_table(py: Python<'_>, table: PyRef<'_, PyTable>, path: PathBuf) -> 
 /// The first `max_rows` rows as a text grid, or with `schema_only` each column's type.
 #[pyfunction]
 #[pyo3(signature = (table, max_rows = 10, schema_only = false))]
-pub fn format_table(table: PyRef<'_, PyTable>, max_rows: usize, schema_only: bool) -> PyResult<String> {
+pub fn format_table(
+    table: PyRef<'_, PyTable>,
+    max_rows: usize,
+    schema_only: bool,
+) -> PyResult<String> {
     let core = table.to_core();
     if schema_only {
-        let width = core.schema.fields().iter().map(|f| f.name().chars().count()).max().unwrap_or(0);
+        let width = core
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().chars().count())
+            .max()
+            .unwrap_or(0);
         return Ok(core
             .schema
             .fields()

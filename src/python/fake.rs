@@ -57,6 +57,9 @@ impl PyFakeServer {
     }
 
     fn __repr__(&self) -> String {
-        format!("personio_arrow._core.FakeServer(url={:?})", self.server.url())
+        format!(
+            "personio_arrow._core.FakeServer(url={:?})",
+            self.server.url()
+        )
     }
 }

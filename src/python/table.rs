@@ -91,7 +91,11 @@ impl PyTable {
     /// Column names, in order.
     #[getter]
     fn column_names(&self) -> Vec<String> {
-        self.schema.fields().iter().map(|f| f.name().clone()).collect()
+        self.schema
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     /// The schema as a `pyarrow.Schema`, field metadata included (needs pyarrow).
@@ -128,10 +132,17 @@ impl PyTable {
             fields.len()
         )];
         for field in fields.iter().take(REPR_COLUMNS) {
-            lines.push(format!("  {}: {}", field.name(), type_name(field.data_type())));
+            lines.push(format!(
+                "  {}: {}",
+                field.name(),
+                type_name(field.data_type())
+            ));
         }
         if fields.len() > REPR_COLUMNS {
-            lines.push(format!("  ... {} more columns", fields.len() - REPR_COLUMNS));
+            lines.push(format!(
+                "  ... {} more columns",
+                fields.len() - REPR_COLUMNS
+            ));
         }
         lines.join("\n")
     }

@@ -9,13 +9,20 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use serde_json::{Map, Value};
+use std::sync::Arc;
 
+use arrow::array::{ArrayRef, BooleanArray};
+use arrow::compute::filter_record_batch;
+use bytes::Bytes;
+use serde_json::Value;
+
+use super::employee_wire::{parse_employees, EmployeeRecord};
 use super::names::{label_names, Names};
+use crate::arrow::build::{build_chunk, concat_chunks, join_chunks, raw_strings, Chunk};
 use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
-use crate::paginate::{offset_paged, OffsetPage};
-use crate::transport::{Api, Transport};
+use crate::paginate::{first_occurrences, offset_paged, OffsetPage};
+use crate::transport::{Api, Request, Transport};
 
 const EMPLOYEES_PATH: &str = "/v1/company/employees";
 const ATTRIBUTES_PATH: &str = "/v1/company/employees/attributes";
@@ -71,11 +78,12 @@ enum Source {
     SupervisorName,
 }
 
-struct Planned {
-    def: ColumnDef,
+/// Where one column's value sits in an employee record.
+struct Locator {
     key: String,
     source: Source,
-    label_name: String,
+    /// A custom decimal's currency column: kept only if a record carries a currency.
+    needs_currency_seen: bool,
 }
 
 fn standard_shape(key: &str) -> Option<Shape> {
@@ -89,11 +97,23 @@ fn standard_shape(key: &str) -> Option<Shape> {
     };
     Some(match key {
         "id" => Shape::Scalar(Kind::Int64),
-        "first_name" | "last_name" | "preferred_name" | "email" | "gender" | "status"
-        | "position" | "employment_type" | "termination_type" | "termination_reason"
-        | "fix_salary_interval" | "profile_picture" => Shape::Scalar(Kind::Utf8),
+        "first_name"
+        | "last_name"
+        | "preferred_name"
+        | "email"
+        | "gender"
+        | "status"
+        | "position"
+        | "employment_type"
+        | "termination_type"
+        | "termination_reason"
+        | "fix_salary_interval"
+        | "profile_picture" => Shape::Scalar(Kind::Utf8),
         "weekly_working_hours" | "vacation_day_balance" => Shape::Scalar(Kind::Float64),
-        "hire_date" | "contract_end_date" | "termination_date" | "probation_period_end"
+        "hire_date"
+        | "contract_end_date"
+        | "termination_date"
+        | "probation_period_end"
         | "last_working_day" => Shape::Scalar(Kind::Date32),
         "created_at" | "last_modified_at" => Shape::Scalar(Kind::TimestampUtc),
         "fix_salary" | "hourly_salary" => Shape::Money,
@@ -130,9 +150,15 @@ fn declared_shape(declared_type: &str, has_currency: bool) -> Shape {
 
 /// `GET /v1/company/employees/attributes`, parsed.
 pub async fn fetch_attributes(transport: &Transport) -> Result<Vec<Attribute>> {
-    let json = transport.get_json(Api::V1, ATTRIBUTES_PATH, Vec::new()).await?;
-    parse_attributes(&json)
-        .ok_or_else(|| Error::invalid_response(&format!("GET {ATTRIBUTES_PATH}"), "expected {\"data\": [{\"key\", \"label\", \"type\", ...}]}"))
+    let json = transport
+        .get_json(Api::V1, ATTRIBUTES_PATH, Vec::new())
+        .await?;
+    parse_attributes(&json).ok_or_else(|| {
+        Error::invalid_response(
+            &format!("GET {ATTRIBUTES_PATH}"),
+            "expected {\"data\": [{\"key\", \"label\", \"type\", ...}]}",
+        )
+    })
 }
 
 fn parse_attributes(json: &Value) -> Option<Vec<Attribute>> {
@@ -149,7 +175,11 @@ fn parse_attributes(json: &Value) -> Option<Vec<Attribute>> {
                 options: item
                     .get("options")
                     .and_then(Value::as_array)
-                    .map(|o| o.iter().filter_map(|v| crate::arrow::parse::raw_text(v)).collect())
+                    .map(|o| {
+                        o.iter()
+                            .filter_map(|v| crate::arrow::parse::raw_text(v))
+                            .collect()
+                    })
                     .unwrap_or_default(),
                 key,
             })
@@ -185,36 +215,47 @@ pub fn attributes_table(attributes: &[Attribute]) -> Result<Table> {
             ]
         })
         .collect();
-    build_table(&columns, rows.len(), |c, r| Some(Cow::Borrowed(&rows[r][c])))
+    build_table(&columns, rows.len(), |c, r| {
+        Some(Cow::Borrowed(&rows[r][c]))
+    })
 }
 
 /// Every employee the query selects, as one typed table.
+///
+/// Each page is converted to typed Arrow as soon as it arrives (in the concurrent page
+/// task), so the whole company never sits in memory as a JSON tree.
 pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Result<Table> {
     let readable = fetch_attributes(transport).await?;
     let selected = select(&readable, query.attributes.as_deref())?;
+    let plan = Arc::new(plan_columns(&selected, query.names));
     let mut params: Vec<(String, String)> = Vec::new();
     if let Some(wanted) = &query.attributes {
-        params.extend(wanted.iter().map(|k| ("attributes[]".to_string(), k.clone())));
+        params.extend(
+            wanted
+                .iter()
+                .map(|k| ("attributes[]".to_string(), k.clone())),
+        );
     }
     if let Some(since) = &query.updated_since {
         params.push(("updated_since".into(), since.clone()));
     }
-    let endpoint = format!("GET {EMPLOYEES_PATH}");
     let fetch = |offset: u64| {
         let mut page_params = params.clone();
         page_params.push(("limit".into(), PAGE_SIZE.to_string()));
         page_params.push(("offset".into(), offset.to_string()));
-        let endpoint = endpoint.as_str();
+        let plan = plan.clone();
         async move {
-            let json = transport.get_json(Api::V1, EMPLOYEES_PATH, page_params).await?;
-            parse_page(&json).ok_or_else(|| {
-                Error::invalid_response(endpoint, "expected {\"success\": true, \"data\": [...]} with employees")
-            })
+            let request = Request::get(EMPLOYEES_PATH, page_params);
+            let response = transport.execute(&request, Some(Api::V1)).await?;
+            // Converting a page is CPU work: off the async threads, so that pages
+            // convert in parallel while the next ones download.
+            tokio::task::spawn_blocking(move || convert_page(&plan, response.body, &request, false))
+                .await
+                .map_err(|e| Error::invalid_argument(format!("page conversion failed: {e}")))?
         }
     };
-    let concurrency = transport.config().concurrency;
-    let employees = offset_paged(concurrency, fetch, employee_id).await?;
-    employees_table(&selected, &employees, query.names, &endpoint)
+    let pages = offset_paged(transport.config().concurrency, fetch).await?;
+    join_pages(&plan, pages)
 }
 
 /// One employee by id, as a one-row table.
@@ -225,15 +266,129 @@ pub async fn fetch_employee(transport: &Transport, id: i64, names: Names) -> Res
         )));
     }
     let readable = fetch_attributes(transport).await?;
-    let path = format!("{EMPLOYEES_PATH}/{id}");
-    let endpoint = format!("GET {path}");
-    let json = transport.get_json(Api::V1, &path, Vec::new()).await?;
-    let record = json
-        .get("data")
-        .filter(|d| d.is_object())
-        .cloned()
-        .ok_or_else(|| Error::invalid_response(&endpoint, "expected {\"data\": {\"type\": \"Employee\", ...}}"))?;
-    employees_table(&readable, &[record], names, &endpoint)
+    let plan = plan_columns(&readable, names);
+    let request = Request::get(format!("{EMPLOYEES_PATH}/{id}"), Vec::new());
+    let response = transport.execute(&request, Some(Api::V1)).await?;
+    let page = convert_page(&plan, response.body, &request, true)?;
+    join_pages(&plan, vec![page])
+}
+
+/// A converted page and what is needed to finish the table.
+struct PageContent {
+    chunk: Chunk,
+    /// Kept for the rare column that falls back to raw strings in some page.
+    body: Bytes,
+    /// Whether the body is a single-employee answer.
+    single: bool,
+    /// Per planned column: whether a record of this page carried a `currency`.
+    currency_seen: Vec<bool>,
+}
+
+fn convert_page(
+    plan: &Plan,
+    body: Bytes,
+    request: &Request,
+    single: bool,
+) -> Result<OffsetPage<PageContent>> {
+    let (records, total) = parse_employees(&body, request, single)?;
+    let chunk = build_chunk(&plan.defs, records.len(), |c, r| {
+        extract(&plan.locators[c], &records[r])
+    });
+    let currency_seen = plan
+        .locators
+        .iter()
+        .map(|locator| {
+            locator.source == Source::Currency
+                && records.iter().any(|record| {
+                    record
+                        .attributes
+                        .get(locator.key.as_str())
+                        .is_some_and(|a| a.currency.is_some())
+                })
+        })
+        .collect();
+    let ids = records.iter().map(EmployeeRecord::id).collect();
+    drop(records);
+    Ok(OffsetPage {
+        len: chunk.rows,
+        total,
+        ids,
+        content: PageContent {
+            chunk,
+            body,
+            single,
+            currency_seen,
+        },
+    })
+}
+
+/// Joins converted pages: raw strings where a column did not parse, first occurrence of
+/// each id, and money currency columns only for custom decimals that carry a currency.
+fn join_pages(plan: &Plan, pages: Vec<OffsetPage<PageContent>>) -> Result<Table> {
+    let keep_rows = first_occurrences(&pages);
+    let mut currency_seen = vec![false; plan.locators.len()];
+    let mut bodies = Vec::with_capacity(pages.len());
+    let mut chunks = Vec::with_capacity(pages.len());
+    for page in pages {
+        for (seen, page_seen) in currency_seen.iter_mut().zip(&page.content.currency_seen) {
+            *seen |= *page_seen;
+        }
+        bodies.push((page.content.body, page.content.single));
+        chunks.push(page.content.chunk);
+    }
+    let table = join_chunks(&plan.defs, chunks, |index, fallen| {
+        let (body, single) = &bodies[index];
+        raw_columns(plan, body, *single, fallen)
+    })?;
+    let batches = table
+        .batches
+        .iter()
+        .zip(keep_rows)
+        .map(|(batch, keep)| {
+            if keep.iter().all(|k| *k) {
+                Ok(batch.clone())
+            } else {
+                filter_record_batch(batch, &BooleanArray::from(keep))
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(internal)?;
+    let kept_columns: Vec<usize> = (0..plan.locators.len())
+        .filter(|c| !plan.locators[*c].needs_currency_seen || currency_seen[*c])
+        .collect();
+    let schema = Arc::new(table.schema.project(&kept_columns).map_err(internal)?);
+    let projected = batches
+        .iter()
+        .map(|batch| batch.project(&kept_columns))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(internal)?;
+    // One batch: pyarrow, polars and pandas then see one chunk per column.
+    let joined = concat_chunks(&schema, &projected)?;
+    Ok(Table {
+        schema,
+        batches: vec![joined],
+        warnings: table.warnings,
+    })
+}
+
+fn internal(error: arrow::error::ArrowError) -> Error {
+    Error::invalid_argument(format!("cannot assemble the table: {error}"))
+}
+
+/// The raw strings of the `fallen` columns of one page, read again from its body.
+fn raw_columns(plan: &Plan, body: &Bytes, single: bool, fallen: &[usize]) -> Result<Vec<ArrayRef>> {
+    let request = Request::get(EMPLOYEES_PATH, Vec::new());
+    let (records, _) = parse_employees(body, &request, single)?;
+    Ok(fallen
+        .iter()
+        .map(|column| {
+            let cells: Vec<Cell<'_>> = records
+                .iter()
+                .map(|record| extract(&plan.locators[*column], record))
+                .collect();
+            raw_strings(&cells.iter().map(|c| c.as_deref()).collect::<Vec<_>>())
+        })
+        .collect())
 }
 
 /// Checks requested keys against what the credential may read, before any listing.
@@ -280,52 +435,13 @@ fn unknown_attribute(key: &str, readable: &[Attribute]) -> Error {
     ))
 }
 
-fn parse_page(json: &Value) -> Option<OffsetPage> {
-    if json.get("success") == Some(&Value::Bool(false)) {
-        return None;
-    }
-    let items = json.get("data")?.as_array()?.clone();
-    let total = json.pointer("/metadata/total_elements").and_then(|v| match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    });
-    Some(OffsetPage { items, total })
+/// The columns of an employee table and where each one's value sits.
+struct Plan {
+    defs: Vec<ColumnDef>,
+    locators: Vec<Locator>,
 }
 
-/// The `id` of a listed employee (an integer, or an integer string).
-fn employee_id(item: &Value) -> Option<i64> {
-    crate::arrow::parse::int64(item.pointer("/attributes/id/value")?).ok()?
-}
-
-fn employees_table(
-    attributes: &[Attribute],
-    records: &[Value],
-    names: Names,
-    endpoint: &str,
-) -> Result<Table> {
-    let rows: Vec<&Map<String, Value>> = records
-        .iter()
-        .map(|r| r.get("attributes").and_then(Value::as_object))
-        .collect::<Option<_>>()
-        .ok_or_else(|| {
-            Error::invalid_response(endpoint, "an employee has no \"attributes\" object")
-        })?;
-    let mut plan = plan_columns(attributes, &rows);
-    if names == Names::Label {
-        let labels: Vec<(String, String)> = plan
-            .iter()
-            .map(|p| (p.label_name.clone(), p.def.name.clone()))
-            .collect();
-        for (planned, name) in plan.iter_mut().zip(label_names(&labels)) {
-            planned.def.name = name;
-        }
-    }
-    let defs: Vec<ColumnDef> = plan.iter().map(|p| p.def.clone()).collect();
-    build_table(&defs, rows.len(), |c, r| extract(&plan[c], rows[r]))
-}
-
-fn plan_columns(attributes: &[Attribute], rows: &[&Map<String, Value>]) -> Vec<Planned> {
+fn plan_columns(attributes: &[Attribute], names: Names) -> Plan {
     let id = Attribute {
         key: "id".into(),
         label: "ID".into(),
@@ -333,40 +449,54 @@ fn plan_columns(attributes: &[Attribute], rows: &[&Map<String, Value>]) -> Vec<P
         universal_id: Some("id".into()),
         options: Vec::new(),
     };
-    let mut plan = Vec::new();
+    let mut defs = Vec::new();
+    let mut locators = Vec::new();
+    let mut labels = Vec::new();
     for attribute in std::iter::once(&id).chain(attributes.iter().filter(|a| a.key != "id")) {
-        let has_currency = || {
-            rows.iter()
-                .any(|row| row.get(&attribute.key).and_then(|a| a.get("currency")).is_some())
-        };
-        let shape = standard_shape(&attribute.key)
-            .unwrap_or_else(|| declared_shape(&attribute.declared_type, has_currency()));
+        let standard = standard_shape(&attribute.key);
+        // Personio does not say which custom decimals are money: a currency column is
+        // planned for each and kept only if some record carries a currency.
+        let custom_money = standard.is_none() && attribute.declared_type == "decimal";
+        let shape =
+            standard.unwrap_or_else(|| declared_shape(&attribute.declared_type, custom_money));
         let key = attribute.key.as_str();
         let label = attribute.label.as_str();
-        let mut push = |name: String, kind: Kind, source: Source, part: Option<&str>, label_name: String| {
-            let mut metadata = HashMap::from([
-                ("personio.key".to_string(), key.to_string()),
-                ("personio.label".to_string(), label.to_string()),
-                ("personio.type".to_string(), attribute.declared_type.clone()),
-            ]);
-            if let Some(universal_id) = &attribute.universal_id {
-                metadata.insert("personio.universal_id".into(), universal_id.clone());
-            }
-            if let Some(part) = part {
-                metadata.insert("personio.part".into(), part.into());
-            }
-            plan.push(Planned {
-                def: ColumnDef { name, kind, metadata },
-                key: key.to_string(),
-                source,
-                label_name,
-            });
-        };
+        let mut push =
+            |name: String, kind: Kind, source: Source, part: Option<&str>, label_name: String| {
+                let mut metadata = HashMap::from([
+                    ("personio.key".to_string(), key.to_string()),
+                    ("personio.label".to_string(), label.to_string()),
+                    ("personio.type".to_string(), attribute.declared_type.clone()),
+                ]);
+                if let Some(universal_id) = &attribute.universal_id {
+                    metadata.insert("personio.universal_id".into(), universal_id.clone());
+                }
+                if let Some(part) = part {
+                    metadata.insert("personio.part".into(), part.into());
+                }
+                labels.push((label_name, name.clone()));
+                defs.push(ColumnDef {
+                    name,
+                    kind,
+                    metadata,
+                });
+                locators.push(Locator {
+                    key: key.to_string(),
+                    source,
+                    needs_currency_seen: custom_money && source == Source::Currency,
+                });
+            };
         match shape {
             Shape::Scalar(kind) => push(key.into(), kind, Source::Value, None, label.into()),
             Shape::Money => {
                 push(key.into(), Kind::Float64, Source::Value, None, label.into());
-                push(format!("{key}_currency"), Kind::Utf8, Source::Currency, Some("currency"), format!("{label} currency"));
+                push(
+                    format!("{key}_currency"),
+                    Kind::Utf8,
+                    Source::Currency,
+                    Some("currency"),
+                    format!("{label} currency"),
+                );
             }
             Shape::Entity | Shape::Supervisor => {
                 let (id_source, name_source) = if shape == Shape::Supervisor {
@@ -374,27 +504,48 @@ fn plan_columns(attributes: &[Attribute], rows: &[&Map<String, Value>]) -> Vec<P
                 } else {
                     (Source::EntityId, Source::EntityName)
                 };
-                push(format!("{key}_id"), Kind::Int64, id_source, Some("id"), format!("{label} ID"));
-                push(format!("{key}_name"), Kind::Utf8, name_source, Some("name"), label.into());
+                push(
+                    format!("{key}_id"),
+                    Kind::Int64,
+                    id_source,
+                    Some("id"),
+                    format!("{label} ID"),
+                );
+                push(
+                    format!("{key}_name"),
+                    Kind::Utf8,
+                    name_source,
+                    Some("name"),
+                    label.into(),
+                );
             }
         }
     }
-    plan
+    if names == Names::Label {
+        for (def, name) in defs.iter_mut().zip(label_names(&labels)) {
+            def.name = name;
+        }
+    }
+    Plan { defs, locators }
 }
 
 /// One column's value in one employee record.
-fn extract<'a>(planned: &Planned, row: &'a Map<String, Value>) -> Cell<'a> {
-    let attribute = row.get(&planned.key)?;
-    let value = attribute.get("value")?;
+fn extract<'a>(planned: &Locator, record: &'a EmployeeRecord<'_>) -> Cell<'a> {
+    let attribute = record.attributes.get(planned.key.as_str())?;
+    let value = &attribute.value;
     match planned.source {
         Source::Value => Some(Cow::Borrowed(value)),
-        Source::Currency => attribute.get("currency").map(Cow::Borrowed),
+        Source::Currency => attribute.currency.as_ref().map(Cow::Borrowed),
         Source::EntityId | Source::EntityName | Source::SupervisorId => {
             if is_empty_entity(value) {
                 return None;
             }
-            let field = if planned.source == Source::EntityName { "name" } else { "id" };
-            match value.pointer(&format!("/attributes/{field}")) {
+            let field = if planned.source == Source::EntityName {
+                "name"
+            } else {
+                "id"
+            };
+            match value.get("attributes").and_then(|a| a.get(field)) {
                 // A supervisor's fields are wrapped attributes themselves.
                 Some(Value::Object(wrapped)) => wrapped.get("value").map(Cow::Borrowed),
                 Some(found) => Some(Cow::Borrowed(found)),
@@ -409,12 +560,17 @@ fn extract<'a>(planned: &Planned, row: &'a Map<String, Value>) -> Cell<'a> {
             }
             let part = |name: &str| {
                 value
-                    .pointer(&format!("/attributes/{name}/value"))
+                    .get("attributes")
+                    .and_then(|a| a.get(name))
+                    .and_then(|a| a.get("value"))
                     .and_then(Value::as_str)
                     .map(str::trim)
                     .filter(|s| !s.is_empty())
             };
-            let full: Vec<&str> = [part("first_name"), part("last_name")].into_iter().flatten().collect();
+            let full: Vec<&str> = [part("first_name"), part("last_name")]
+                .into_iter()
+                .flatten()
+                .collect();
             if full.is_empty() {
                 part("preferred_name").map(|p| Cow::Owned(Value::from(p)))
             } else {
