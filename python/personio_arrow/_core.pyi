@@ -2,12 +2,15 @@
 
 from datetime import datetime
 from os import PathLike
-from typing import Any, Literal, Sequence
+from typing import Any, Literal, Sequence, final
+
+from typing_extensions import Self
 
 __all__ = ["Client", "FakeServer", "Table", "__version__", "format_table", "write_table"]
 
 __version__: str
 
+@final
 class Table:
     """A typed table returned by every read; Arrow memory owned by Rust.
 
@@ -33,6 +36,7 @@ class Table:
         """A ``pandas.DataFrame`` with datetime64, Int64, category and string dtypes."""
     def _repr_html_(self) -> str: ...
 
+@final
 class Client:
     """A Personio API client; safe to share between threads.
 
@@ -40,8 +44,8 @@ class Client:
     PERSONIO_BASE_URL; the base URL defaults to https://api.personio.de.
     """
 
-    def __init__(
-        self,
+    def __new__(
+        cls,
         client_id: str | None = None,
         client_secret: str | None = None,
         *,
@@ -51,7 +55,7 @@ class Client:
         timeout: float = 30.0,
         max_retries: int = 5,
         concurrency: int = 4,
-    ) -> None: ...
+    ) -> Self: ...
     @property
     def base_url(self) -> str: ...
     @property
@@ -69,10 +73,11 @@ class Client:
     def employee_attributes(self) -> Table:
         """The readable attributes: key, label, type, universal_id, options."""
 
+@final
 class FakeServer:
     """A running fake Personio server; see ``personio_arrow.testing.FakePersonio``."""
 
-    def __init__(self, options_json: str = "{}") -> None: ...
+    def __new__(cls, options_json: str = "{}") -> Self: ...
     @property
     def url(self) -> str: ...
     @property

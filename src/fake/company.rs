@@ -240,6 +240,37 @@ pub(crate) struct Company {
 }
 
 impl Company {
+    /// Sends `value` (JSON text) as attribute `key` of the employee at `index`.
+    pub(crate) fn override_value(
+        &mut self,
+        index: usize,
+        key: &str,
+        value: &str,
+    ) -> Result<(), String> {
+        let attr = self
+            .attrs
+            .iter()
+            .position(|a| a.key == key)
+            .ok_or_else(|| format!("override: no attribute {key:?}"))?;
+        let employee = self
+            .employees
+            .get_mut(index)
+            .ok_or_else(|| format!("override: no employee at position {index}"))?;
+        let mut values = String::new();
+        let mut ends = Vec::with_capacity(employee.ends.len());
+        for i in 0..employee.ends.len() {
+            values.push_str(if i == attr { value } else { employee.value(i) });
+            ends.push(values.len() as u32);
+        }
+        employee.values = values.into_boxed_str();
+        employee.ends = ends.into_boxed_slice();
+        if attr == SUPERVISOR {
+            // The supervisor is written from its index; a literal value replaces it.
+            employee.supervisor = None;
+        }
+        Ok(())
+    }
+
     /// Builds the company; `base` is its "now" (see `FakeOptions::updated_at_base`).
     pub(crate) fn generate(
         seed: u64,

@@ -41,7 +41,7 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 use tokio::sync::watch;
 
-pub use options::{all_scopes, CredentialSpec, FakeOptions, RateLimitSpec};
+pub use options::{all_scopes, CredentialSpec, FakeOptions, RateLimitSpec, ValueOverride};
 pub use stats::FakeStats;
 
 use auth::{Auth, Credential};
@@ -110,12 +110,17 @@ impl FakeServer {
                 "updated_at_base {base_text:?} is not an ISO datetime"
             ))
         })?;
-        let company = Company::generate(
+        let mut company = Company::generate(
             options.seed,
             options.employees,
             options.custom_attributes,
             base,
         );
+        for o in &options.overrides {
+            company
+                .override_value(o.employee, &o.key, &o.value.to_string())
+                .map_err(FakeError::InvalidOptions)?;
+        }
 
         let client_secret = auth::random_hex(&mut SmallRng::seed_from_u64(auth::entropy()), 20);
         let default = CredentialSpec {

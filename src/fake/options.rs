@@ -47,6 +47,20 @@ pub struct FakeOptions {
     /// it. Default `2026-01-01T00:00:00Z`; fixed, so the company does not depend on the
     /// clock.
     pub updated_at_base: Option<String>,
+    /// Wire values to send instead of the generated ones, for tests of odd data.
+    pub overrides: Vec<ValueOverride>,
+}
+
+/// One attribute value of one employee, replaced on the wire.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ValueOverride {
+    /// Position of the employee in the listing (0 = first).
+    pub employee: usize,
+    /// Attribute key, e.g. `hire_date` or `dynamic_1234`.
+    pub key: String,
+    /// The JSON value to send as the attribute's `value`.
+    pub value: serde_json::Value,
 }
 
 impl Default for FakeOptions {
@@ -65,6 +79,7 @@ impl Default for FakeOptions {
             revoke_tokens_after: None,
             rate_limit: None,
             updated_at_base: None,
+            overrides: Vec::new(),
         }
     }
 }

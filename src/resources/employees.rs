@@ -175,11 +175,7 @@ fn parse_attributes(json: &Value) -> Option<Vec<Attribute>> {
                 options: item
                     .get("options")
                     .and_then(Value::as_array)
-                    .map(|o| {
-                        o.iter()
-                            .filter_map(|v| crate::arrow::parse::raw_text(v))
-                            .collect()
-                    })
+                    .map(|o| o.iter().filter_map(crate::arrow::parse::raw_text).collect())
                     .unwrap_or_default(),
                 key,
             })

@@ -1,0 +1,130 @@
+"""Each failure maps to its exception class, carrying status, trace id and endpoint."""
+
+from __future__ import annotations
+
+import pytest
+
+import personio_arrow as pio
+
+
+def test_wrong_secret_is_an_authentication_error(company) -> None:
+    client = pio.Client(company.client_id, "not-the-secret", base_url=company.url)
+    with pytest.raises(pio.AuthenticationError) as caught:
+        client.employees()
+    assert caught.value.status == 401
+    assert caught.value.endpoint == "POST /v1/auth"
+    assert isinstance(caught.value, pio.PersonioError)
+
+
+def test_unknown_employee_is_not_found(company) -> None:
+    with pytest.raises(pio.NotFoundError) as caught:
+        company.client().employee(999_999_999)
+    assert caught.value.status == 404
+    assert "Es ist ein Problem aufgetreten" in str(caught.value)
+
+
+@pytest.mark.parametrize("bad_id", [0, -5])
+def test_non_positive_ids_are_refused_before_any_request(fake_factory, bad_id) -> None:
+    fake = fake_factory(employees=3)
+    with pytest.raises(ValueError, match="positive"):
+        fake.client().employee(bad_id)
+    assert fake.stats()["requests"] == 0
+
+
+def test_server_errors_are_retried(fake_factory) -> None:
+    fake = fake_factory(employees=20, server_errors=2)
+    assert fake.client(max_retries=3).employees().num_rows == 20
+    assert fake.stats()["injected_errors"] == 2
+
+
+def test_server_error_after_retries(fake_factory) -> None:
+    fake = fake_factory(employees=20, server_errors=100)
+    with pytest.raises(pio.ServerError) as caught:
+        fake.client(max_retries=2).employees()
+    assert caught.value.status == 503
+    assert fake.stats()["injected_errors"] == 3  # the first try and two retries
+
+
+def test_malformed_body_is_an_invalid_response_naming_the_endpoint(fake_factory) -> None:
+    fake = fake_factory(employees=20, malformed_responses=10)
+    with pytest.raises(pio.InvalidResponseError, match="GET /v1/company/employees"):
+        fake.client().employees()
+
+
+def test_missing_scope_is_permission_denied(fake_factory) -> None:
+    fake = fake_factory(
+        employees=5,
+        credentials=[{"client_id": "reports-only", "client_secret": "s3cr3t-reports", "scopes": ["reports.custom:read"]}],
+    )
+    client = pio.Client("reports-only", "s3cr3t-reports", base_url=fake.url)
+    with pytest.raises(pio.PermissionDeniedError) as caught:
+        client.employees()
+    assert caught.value.status == 403
+
+
+def test_rate_limits_are_waited_out(fake_factory) -> None:
+    fake = fake_factory(employees=500, rate_limit={"burst": 2, "per_second": 5.0})
+    assert fake.client(max_retries=10).employees().num_rows == 500
+    assert fake.stats()["rate_limited"] >= 1
+
+
+def test_rate_limit_error_after_retries(fake_factory) -> None:
+    fake = fake_factory(employees=500, rate_limit={"burst": 1, "per_second": 0.01})
+    with pytest.raises(pio.RateLimitError) as caught:
+        fake.client(max_retries=0).employees()
+    assert caught.value.status == 429
+
+
+def test_revoked_token_is_refreshed_once(fake_factory) -> None:
+    fake = fake_factory(employees=400, revoke_tokens_after=2)
+    assert fake.client(concurrency=1).employees().num_rows == 400
+    assert fake.stats()["auth_v1"] >= 2
+
+
+def test_expired_token_is_renewed(fake_factory) -> None:
+    import time
+
+    fake = fake_factory(employees=10, token_ttl_seconds=1)
+    client = fake.client()
+    client.employees()
+    time.sleep(1.2)
+    client.employees()
+    assert fake.stats()["auth_v1"] == 2
+    assert fake.stats()["by_status"].get("401", 0) == 0  # renewed before it was refused
+
+
+def test_unreachable_server_is_a_network_error() -> None:
+    client = pio.Client("id", "secret", base_url="http://127.0.0.1:9", max_retries=0, timeout=2)
+    with pytest.raises(pio.NetworkError):
+        client.employees()
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"base_url": "ftp://example.org"}, "http"),
+        ({"timeout": 0}, "timeout"),
+        ({"concurrency": 0}, "concurrency"),
+    ],
+)
+def test_bad_client_arguments(kwargs, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        pio.Client("id", "secret", **kwargs)
+
+
+def test_missing_credentials_name_the_variables(monkeypatch) -> None:
+    monkeypatch.delenv("PERSONIO_CLIENT_ID", raising=False)
+    monkeypatch.delenv("PERSONIO_CLIENT_SECRET", raising=False)
+    with pytest.raises(ValueError, match="PERSONIO_CLIENT_ID"):
+        pio.Client()
+    with pytest.raises(ValueError, match="PERSONIO_CLIENT_SECRET"):
+        pio.Client("id")
+
+
+def test_credentials_come_from_the_environment(company, monkeypatch) -> None:
+    monkeypatch.setenv("PERSONIO_CLIENT_ID", company.client_id)
+    monkeypatch.setenv("PERSONIO_CLIENT_SECRET", company.client_secret)
+    monkeypatch.setenv("PERSONIO_BASE_URL", company.url)
+    client = pio.Client()
+    assert client.client_id == company.client_id
+    assert client.employees(attributes=["email"]).num_rows > 0

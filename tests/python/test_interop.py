@@ -1,0 +1,87 @@
+"""Arrow PyCapsule hand-over without copies, and analyst dtypes in pandas."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+
+import personio_arrow as pio
+
+
+def buffer_address(column: pa.ChunkedArray) -> int:
+    assert column.num_chunks == 1
+    return column.chunk(0).buffers()[1].address
+
+
+def test_pyarrow_import_is_zero_copy(employees: pio.Table) -> None:
+    first, second = pa.table(employees), employees.to_pyarrow()
+    for name in ("id", "hire_date", "weekly_working_hours", "first_name"):
+        assert buffer_address(first.column(name)) == buffer_address(second.column(name)), name
+
+
+def test_polars_import_is_zero_copy(employees: pio.Table) -> None:
+    arrow_id = buffer_address(pa.table(employees).column("id"))
+    frame = pl.DataFrame(employees)
+    assert frame.height == employees.num_rows
+    polars_id = frame.get_column("id").to_arrow()
+    assert polars_id.buffers()[1].address == arrow_id
+    assert employees.to_polars().schema["hire_date"] == pl.Date
+
+
+def test_duckdb_reads_the_table(employees: pio.Table) -> None:
+    arrow = pa.table(employees)
+    counts = duckdb.sql(
+        "select department_name, count(*) as n from arrow group by 1 order by 2 desc"
+    ).fetchall()
+    assert sum(n for _, n in counts) == employees.num_rows
+    [(recent,)] = duckdb.sql("select count(*) from arrow where hire_date > date '2000-01-01'").fetchall()
+    assert recent > 0
+
+
+def test_pandas_dtypes(employees: pio.Table) -> None:
+    frame = employees.to_pandas()
+    assert len(frame) == employees.num_rows
+    assert str(frame["id"].dtype) == "Int64"
+    assert str(frame["supervisor_id"].dtype) == "Int64"
+    assert pd.api.types.is_datetime64_any_dtype(frame["hire_date"])
+    assert str(frame["created_at"].dtype).startswith("datetime64[us, UTC]")
+    assert isinstance(frame["first_name"].dtype, pd.StringDtype)
+    assert frame["weekly_working_hours"].dtype == "float64"
+    list_columns = [f.name for f in pa.schema(employees) if pa.types.is_dictionary(f.type)]
+    assert list_columns and all(isinstance(frame[c].dtype, pd.CategoricalDtype) for c in list_columns)
+    mixed = [c for c in frame.columns if frame[c].dtype == object and frame[c].map(type).nunique() > 2]
+    assert not mixed, mixed  # object only for lists (list or missing), never mixed scalars
+
+
+def test_pandas_from_arrow_capsule(employees: pio.Table) -> None:
+    if not hasattr(pd.DataFrame, "from_arrow"):
+        return
+    assert len(pd.DataFrame.from_arrow(employees)) == employees.num_rows
+
+
+def test_schema_and_repr(employees: pio.Table) -> None:
+    assert employees.schema == pa.schema(employees)
+    text = repr(employees)
+    assert text.startswith(f"personio_arrow.Table: {employees.num_rows} rows x")
+    assert "hire_date: date32[day]" in text
+    html = employees._repr_html_()
+    assert html.count("<tr>") == 11 and "more rows" in html
+    assert "<script" not in html
+
+
+def test_html_escapes_values(fake_factory) -> None:
+    fake = fake_factory(employees=2, overrides=[{"employee": 0, "key": "first_name", "value": "<b>x</b>"}])
+    html = fake.client().employees()._repr_html_()
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+
+
+def test_threads_share_one_client(company) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = company.client()
+    with ThreadPoolExecutor(4) as pool:
+        sizes = list(pool.map(lambda _: client.employees(attributes=["email"]).num_rows, range(4)))
+    assert sizes == [sizes[0]] * 4 and sizes[0] > 0
+    assert company.stats()["auth_v1"] >= 1
