@@ -303,9 +303,15 @@ fn status_error(request: &Request, status: StatusCode, headers: &HeaderMap, body
 /// v2 problem+json `{"personio_trace_id","errors":[{"title","detail"}]}`, and OAuth
 /// `{"error","error_description"}`.
 fn describe_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
-    let Ok(json) = serde_json::from_slice::<Value>(body) else {
+    let Ok(mut json) = serde_json::from_slice::<Value>(body) else {
         return (None, None);
     };
+    // Custom reports wrap the whole error object in an array.
+    if let Value::Array(items) = &mut json {
+        if items.len() == 1 && items[0].get("errors").is_some() {
+            json = items.remove(0);
+        }
+    }
     let text = |v: Option<&Value>| {
         v.and_then(Value::as_str)
             .map(str::trim)
@@ -322,6 +328,7 @@ fn describe_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
             .iter()
             .filter_map(|e| {
                 text(e.get("detail"))
+                    .or_else(|| text(e.get("details")))
                     .or_else(|| text(e.get("message")))
                     .or_else(|| text(e.get("title")))
             })
@@ -343,7 +350,12 @@ mod tests {
 
     #[test]
     fn reads_every_error_shape() {
-        let cases: [(&str, &str, Option<&str>); 5] = [
+        let cases: [(&str, &str, Option<&str>); 6] = [
+            (
+                r#"[{"title":"ID","detail":"Report ID not found"}]"#,
+                "Report ID not found",
+                None,
+            ),
             (
                 r#"{"success":false,"error":{"code":404,"message":"Not here"}}"#,
                 "Not here",

@@ -3,3 +3,4 @@
 pub mod employee_wire;
 pub mod employees;
 pub mod names;
+pub mod report_ref;
