@@ -65,9 +65,14 @@ pub(crate) struct Grant {
 }
 
 impl Grant {
+    /// Whether the token carries `scope`.
+    pub(crate) fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
     /// `Err(403)` in the v1 shape unless the token carries `scope`.
     pub(crate) fn require(&self, scope: &str) -> Result<(), errors::V1Error> {
-        if self.scopes.iter().any(|s| s == scope) {
+        if self.has(scope) {
             Ok(())
         } else {
             Err(errors::V1Error::new(
@@ -351,8 +356,8 @@ pub(crate) async fn v2_revoke(
     StatusCode::OK.into_response()
 }
 
-/// Middleware of the data routes: a valid `Authorization: Bearer <token>` or 401 in the
-/// v1 shape. Passes the [`Grant`] on as a request extension.
+/// Middleware of the data routes: a valid `Authorization: Bearer <token>` or 401 (v1
+/// shape, problem+json under `/v2/`). Passes the [`Grant`] on as a request extension.
 pub(crate) async fn require_token(
     State(state): State<Arc<AppState>>,
     mut req: Request,
@@ -364,15 +369,16 @@ pub(crate) async fn require_token(
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .unwrap_or("");
+    let path = req.uri().path();
     if header.is_empty() {
-        return errors::v1(StatusCode::UNAUTHORIZED, NOT_PROVIDED);
+        return errors::gateway(path, StatusCode::UNAUTHORIZED, NOT_PROVIDED);
     }
     let token = match header.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
-        _ => return errors::v1(StatusCode::UNAUTHORIZED, NOT_VALID),
+        _ => return errors::gateway(path, StatusCode::UNAUTHORIZED, NOT_VALID),
     };
     let Some(grant) = state.auth.validate(token) else {
-        return errors::v1(StatusCode::UNAUTHORIZED, NOT_VALID);
+        return errors::gateway(path, StatusCode::UNAUTHORIZED, NOT_VALID);
     };
     state.auth.count_authenticated();
     req.extensions_mut().insert(grant);

@@ -237,6 +237,17 @@ impl Employee {
 pub(crate) struct Company {
     pub attrs: Vec<AttrDef>,
     pub employees: Vec<Employee>,
+    /// The org's lists, for data not held per employee (custom reports).
+    pub org: OrgLists,
+}
+
+/// Ids and names of the org's departments, cost centers and time-off types; the same
+/// ones the employee records point at.
+pub(crate) struct OrgLists {
+    pub departments: Vec<(i64, &'static str)>,
+    pub cost_centers: Vec<(i64, &'static str)>,
+    /// (id, name, category)
+    pub time_off_types: Vec<(i64, &'static str, &'static str)>,
 }
 
 impl Company {
@@ -290,7 +301,23 @@ impl Company {
             emails: HashMap::with_capacity(employees),
         };
         let employees = (0..employees).map(|i| g.employee(i)).collect();
-        Company { attrs, employees }
+        let org = OrgLists {
+            departments: org.department_names.clone(),
+            cost_centers: org.cost_centers.clone(),
+            time_off_types: org.time_off.clone(),
+        };
+        Company {
+            attrs,
+            employees,
+            org,
+        }
+    }
+
+    /// The JSON text sent as attribute `key` of the employee at `idx` (overrides
+    /// included); `None` for an unknown key. The supervisor's is always `null` here.
+    pub(crate) fn raw_value(&self, idx: usize, key: &str) -> Option<&str> {
+        let attr = self.attrs.iter().position(|a| a.key == key)?;
+        Some(self.employees[idx].value(attr))
     }
 
     /// Position of the employee with this id.
@@ -406,6 +433,8 @@ struct Org {
     offices: Vec<(String, usize)>,
     /// (value, team indices)
     departments: Vec<(String, Vec<usize>)>,
+    /// (id, name) of each department, in `departments` order.
+    department_names: Vec<(i64, &'static str)>,
     teams: Vec<String>,
     cost_centers: Vec<(i64, &'static str)>,
     calendars: Vec<String>,
@@ -484,10 +513,12 @@ impl Org {
             .map(|(id, n)| entity("Team", id, n))
             .collect();
         let mut next_team = 0;
+        let mut department_names = Vec::with_capacity(rows.len());
         let departments = zip_ids(&mut rng, &rows, 200_000, 10_000)
             .map(|(id, (name, t))| {
                 let idx = (next_team..next_team + t.len()).collect();
                 next_team += t.len();
+                department_names.push((id, *name));
                 (entity("Department", id, name), idx)
             })
             .collect();
@@ -569,6 +600,7 @@ impl Org {
             subcompanies,
             offices,
             departments,
+            department_names,
             teams,
             cost_centers,
             calendars,

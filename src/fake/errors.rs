@@ -1,16 +1,23 @@
 //! Personio's error bodies, written exactly as the wire carries them.
 //!
 //! v1 routes answer `{"success":false,"error":{"code":<status>,"message":".."}}` (the
-//! spec's `ErrorResponse`); the v2 token endpoint answers in the OAuth problem shape of
-//! the developer hub (`error`, `error_description`, `error_uri`, `timestamp`, `trace_id`,
-//! `meta`).
+//! spec's `ErrorResponse`); v1 custom-report routes answer a top-level JSON array (the
+//! spec's `PublicAPIException`); the v2 token endpoint answers in the OAuth problem shape
+//! of the developer hub (`error`, `error_description`, `error_uri`, `timestamp`,
+//! `trace_id`, `meta`); other v2 routes answer problem+json (`personio_trace_id`,
+//! `timestamp`, `errors[{title,detail,type,_meta}]`).
 
 use std::borrow::Cow;
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use rand::rngs::SmallRng;
+use rand::SeedableRng;
 
-use super::json;
+use super::{auth, json};
+
+/// Where the `type` URLs of v2 errors point.
+const V2_ERROR_DOCS: &str = "https://developer.personio.de/v2.0/page/public-api-error-codes#";
 
 /// The spec's own 404 message for an unknown employee, trailing space included.
 pub(crate) const EMPLOYEE_NOT_FOUND: &str = "Es ist ein Problem aufgetreten ";
@@ -66,6 +73,173 @@ pub(crate) fn oauth(
         "meta": {},
     });
     json::response(status, body.to_string())
+}
+
+/// A fresh random trace id (32 hex characters), as every Personio error carries.
+pub(crate) fn trace_id() -> String {
+    auth::random_hex(&mut SmallRng::seed_from_u64(auth::entropy()), 16)
+}
+
+fn now_utc() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A v1 custom-report error: a top-level array with one `CustomReportsErrorResponse`,
+/// `[{"status","trace_id","timestamp","errors":[{"title","details","type","_meta":[]}]}]`.
+/// `meta` holds `(field, description)` pairs (the spec's `ErrorMeta`).
+pub(crate) struct ReportError {
+    status: StatusCode,
+    details: Cow<'static, str>,
+    kind: &'static str,
+    meta: Vec<(&'static str, String)>,
+}
+
+impl ReportError {
+    /// 404 "Report not found".
+    pub(crate) fn not_found() -> ReportError {
+        ReportError {
+            status: StatusCode::NOT_FOUND,
+            details: "Report not found".into(),
+            kind: "search",
+            meta: Vec::new(),
+        }
+    }
+
+    /// 400 about one query parameter.
+    pub(crate) fn bad_param(field: &'static str, description: impl Into<String>) -> ReportError {
+        let description = description.into();
+        ReportError {
+            status: StatusCode::BAD_REQUEST,
+            details: format!("Invalid parameter {field}").into(),
+            kind: "validation",
+            meta: vec![(field, description)],
+        }
+    }
+
+    /// 403 for a token without `scope`.
+    pub(crate) fn missing_scope(scope: &str) -> ReportError {
+        ReportError {
+            status: StatusCode::FORBIDDEN,
+            details: format!("The API credential is missing the scope {scope}").into(),
+            kind: "authorization",
+            meta: Vec::new(),
+        }
+    }
+}
+
+impl IntoResponse for ReportError {
+    fn into_response(self) -> Response {
+        let meta: Vec<serde_json::Value> = self
+            .meta
+            .iter()
+            .map(|(f, d)| serde_json::json!({"field": f, "description": d}))
+            .collect();
+        let body = serde_json::json!([{
+            "status": self.status.as_u16(),
+            "trace_id": trace_id(),
+            "timestamp": now_utc(),
+            "errors": [{
+                "title": self.status.canonical_reason().unwrap_or("Error"),
+                "details": self.details,
+                "type": self.kind,
+                "_meta": meta,
+            }],
+        }]);
+        json::response(self.status, body.to_string())
+    }
+}
+
+/// A v2 resource error (`application/problem+json`), e.g. 404
+/// `common.resource_not_found`.
+pub(crate) struct V2Error {
+    status: StatusCode,
+    title: Cow<'static, str>,
+    detail: Cow<'static, str>,
+    /// The anchor of the `type` URL, e.g. `common.bad_request`.
+    code: &'static str,
+}
+
+impl V2Error {
+    pub(crate) fn new(
+        status: StatusCode,
+        title: impl Into<Cow<'static, str>>,
+        detail: impl Into<Cow<'static, str>>,
+        code: &'static str,
+    ) -> V2Error {
+        V2Error {
+            status,
+            title: title.into(),
+            detail: detail.into(),
+            code,
+        }
+    }
+
+    /// 400 `common.bad_request`.
+    pub(crate) fn bad_request(detail: impl Into<Cow<'static, str>>) -> V2Error {
+        V2Error::new(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            detail,
+            "common.bad_request",
+        )
+    }
+
+    /// 404 `common.resource_not_found`.
+    pub(crate) fn not_found(detail: impl Into<Cow<'static, str>>) -> V2Error {
+        V2Error::new(
+            StatusCode::NOT_FOUND,
+            "Not Found",
+            detail,
+            "common.resource_not_found",
+        )
+    }
+
+    /// 403 as the developer hub shows it.
+    pub(crate) fn insufficient_scope() -> V2Error {
+        V2Error::new(
+            StatusCode::FORBIDDEN,
+            "Insufficient access scope",
+            "Client scope insufficient to access resource",
+            "commonforbidden",
+        )
+    }
+}
+
+impl IntoResponse for V2Error {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({
+            "personio_trace_id": trace_id(),
+            "timestamp": now_utc(),
+            "errors": [{
+                "title": self.title,
+                "detail": self.detail,
+                "type": format!("{V2_ERROR_DOCS}{}", self.code),
+                "_meta": {},
+            }],
+        });
+        let mut resp = json::response(self.status, body.to_string());
+        resp.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        resp
+    }
+}
+
+/// A gateway-level error (401, 429, 503) in the shape of the route's API version: v2
+/// problem+json under `/v2/`, the v1 body elsewhere (custom-report routes included:
+/// the gateway answers before the report service).
+pub(crate) fn gateway(path: &str, status: StatusCode, message: &str) -> Response {
+    if !path.starts_with("/v2/") {
+        return v1(status, message);
+    }
+    let code = match status {
+        StatusCode::UNAUTHORIZED => "common.unauthorized",
+        StatusCode::TOO_MANY_REQUESTS => "common.too_many_requests",
+        _ => "common.service_unavailable",
+    };
+    let title = status.canonical_reason().unwrap_or("Error");
+    V2Error::new(status, title, message.to_owned(), code).into_response()
 }
 
 /// Fallback for paths the fake (and Personio) does not serve.

@@ -98,6 +98,8 @@ pub(crate) async fn data_faults(
     next: Next,
 ) -> Response {
     let faults = &state.faults;
+    // Errors take the shape of the route's API version.
+    let path = req.uri().path().to_owned();
     let mut remaining = None;
     if let Some(bucket) = &faults.bucket {
         let mut bucket = bucket.lock().expect("bucket lock");
@@ -108,7 +110,8 @@ pub(crate) async fn data_faults(
                 let retry_after = bucket.spec.retry_after;
                 drop(bucket);
                 state.stats.count_rate_limited();
-                let mut resp = errors::v1(StatusCode::TOO_MANY_REQUESTS, "Too many requests");
+                let mut resp =
+                    errors::gateway(&path, StatusCode::TOO_MANY_REQUESTS, "Too many requests");
                 let h = resp.headers_mut();
                 set(h, "x-ratelimit-limit", limit);
                 set(h, "x-ratelimit-remaining", 0);
@@ -123,7 +126,11 @@ pub(crate) async fn data_faults(
 
     let mut resp = if take(&faults.server_errors) {
         state.stats.count_injected();
-        errors::v1(StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable")
+        errors::gateway(
+            &path,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service Unavailable",
+        )
     } else {
         next.run(req).await
     };

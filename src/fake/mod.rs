@@ -1,10 +1,10 @@
 //! A fake Personio server: the ground of every test and what new users run without
 //! credentials.
 //!
-//! It serves the v1 employee endpoints and the v1/v2 token endpoints with Personio's
-//! shapes, paging rules, caps, error bodies and wire quirks (see
-//! `personio-api/API_NOTES.md`), over a deterministic synthetic company, on 127.0.0.1
-//! only. It shares no code with the client on purpose: it writes JSON the way Personio
+//! It serves the v1 employee endpoints, the v1 custom reports and v2 reports, and the
+//! v1/v2 token endpoints with Personio's shapes, paging rules, caps, error bodies and
+//! wire quirks (see `personio-api/API_NOTES.md` and `V2_NOTES.md`), over a
+//! deterministic synthetic company, on 127.0.0.1 only. It shares no code with the client on purpose: it writes JSON the way Personio
 //! does, so a client bug cannot hide behind a shared model.
 //!
 //! ```no_run
@@ -16,16 +16,27 @@
 //! ```
 //!
 //! Layout: `options` (knobs), `company` (the synthetic company), `auth` (credentials,
-//! tokens, token endpoints), `employees` (the employee routes), `errors` (error bodies),
-//! `faults` (rate limit, injected errors), `stats` (counters, latency), `json` (writing).
+//! tokens, token endpoints), `employees` (the employee routes), `reports` (custom
+//! report types and read counting), `report_catalogue` (the reports of the company),
+//! `report_values` and `report_history` (report cells), `reports_v1` and `reports_v2`
+//! (the two report wire formats; the v1 -> v2 mapping is documented in `reports_v2`),
+//! `cursor` (v2 cursors), `errors` (error bodies), `faults` (rate limit, injected
+//! errors), `stats` (counters, latency), `json` (writing).
 
 mod auth;
 mod company;
+mod cursor;
 mod employees;
 mod errors;
 mod faults;
 mod json;
 mod options;
+mod report_catalogue;
+mod report_history;
+mod report_values;
+mod reports;
+mod reports_v1;
+mod reports_v2;
 mod stats;
 
 use std::fmt;
@@ -47,6 +58,7 @@ pub use stats::FakeStats;
 use auth::{Auth, Credential};
 use company::Company;
 use faults::Faults;
+use reports::Catalogue;
 use stats::Stats;
 
 /// The default credential's client ID (its secret is random per start).
@@ -73,6 +85,7 @@ pub enum FakeError {
 /// State shared by every route and middleware.
 pub(crate) struct AppState {
     company: Company,
+    reports: Catalogue,
     auth: Auth,
     faults: Faults,
     stats: Stats,
@@ -133,7 +146,15 @@ impl FakeServer {
             .chain(&options.credentials)
             .map(|spec| Credential::new(&company, spec))
             .collect();
+        let reports = Catalogue::new(
+            options.seed,
+            &company,
+            base,
+            options.report_updating_reads,
+            options.report_page_cap,
+        );
         let state = Arc::new(AppState {
+            reports,
             auth: Auth::new(
                 credentials,
                 options.token_ttl_seconds,
@@ -186,6 +207,30 @@ impl FakeServer {
         &self.client_secret
     }
 
+    /// The custom reports as `(name, id)`, in the order v1 lists them. Ids are UUIDs
+    /// drawn from the seed; the names are fixed: "Headcount", "Absences and attendance",
+    /// "Department and salary history", "Performance", "Team overview" (updating),
+    /// "Probation and contract ends" (update_failed), "Headcount by office" (grouped),
+    /// "Compensation review" (not enabled for API access).
+    pub fn reports(&self) -> Vec<(String, String)> {
+        self.state
+            .reports
+            .reports
+            .iter()
+            .map(|r| (r.name.to_owned(), r.id.clone()))
+            .collect()
+    }
+
+    /// The id of the custom report with this name (see [`reports`](Self::reports)).
+    pub fn report_id(&self, name: &str) -> Option<String> {
+        self.state
+            .reports
+            .reports
+            .iter()
+            .find(|r| r.name == name)
+            .map(|r| r.id.clone())
+    }
+
     /// A snapshot of the request counters.
     pub fn stats(&self) -> FakeStats {
         self.state.stats.snapshot()
@@ -228,6 +273,17 @@ fn router(state: Arc<AppState>) -> Router {
             get(employees::attributes),
         ),
         data("/v1/company/employees/{id}", get(employees::one)),
+        data("/v1/company/custom-reports/reports", get(reports_v1::list)),
+        data(
+            "/v1/company/custom-reports/reports/{id}",
+            get(reports_v1::one),
+        ),
+        data(
+            "/v1/company/custom-reports/columns",
+            get(reports_v1::columns),
+        ),
+        data("/v2/reports", get(reports_v2::list)),
+        data("/v2/reports/{id}", get(reports_v2::one)),
         ("/v1/auth", post(auth::v1_token)),
         ("/v2/auth/token", post(auth::v2_token)),
         ("/v2/auth/revoke", post(auth::v2_revoke)),

@@ -49,6 +49,12 @@ pub struct FakeOptions {
     pub updated_at_base: Option<String>,
     /// Wire values to send instead of the generated ones, for tests of odd data.
     pub overrides: Vec<ValueOverride>,
+    /// The custom report that is still `updating` turns `up_to_date` after this many
+    /// reads: every v1 GET of the report list or of that report counts one, and the
+    /// first `report_updating_reads` of them still say `updating` (0 = never updating).
+    pub report_updating_reads: u32,
+    /// Largest v1 custom-report page, in employees; larger `limit`s are clamped.
+    pub report_page_cap: usize,
 }
 
 /// One attribute value of one employee, replaced on the wire.
@@ -80,6 +86,8 @@ impl Default for FakeOptions {
             rate_limit: None,
             updated_at_base: None,
             overrides: Vec::new(),
+            report_updating_reads: 2,
+            report_page_cap: 200,
         }
     }
 }
@@ -153,6 +161,9 @@ impl FakeOptions {
             if rl.burst == 0 || !(rl.per_second.is_finite() && rl.per_second > 0.0) {
                 return invalid("rate_limit needs burst >= 1 and per_second > 0".into());
             }
+        }
+        if self.report_page_cap == 0 {
+            return invalid("report_page_cap must be at least 1".into());
         }
         if self.revoke_tokens_after == Some(0) {
             return invalid("revoke_tokens_after must be at least 1".into());

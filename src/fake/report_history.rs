@@ -1,0 +1,190 @@
+//! Histories for historical_data reports: an employee's values by effective date,
+//! ending in today's values of the employee record.
+
+use chrono::{Duration, NaiveDate};
+use rand::rngs::SmallRng;
+use rand::Rng;
+
+use super::report_values::{cell, date, record, rng, round_to, Cell, Ctx, Share, Source, Value};
+
+/// Earlier positions of a career, for histories.
+const EARLIER_POSITIONS: &[&str] = &[
+    "Werkstudent*in",
+    "Trainee",
+    "Junior Associate",
+    "Associate",
+    "Specialist",
+    "Team Lead",
+];
+
+/// One employee's history for the columns `sources`: the rows by effective date, each
+/// with a cell per column (`Absent` where that attribute did not change that day).
+/// The first row is the hire date with every attribute the employee has; up to three
+/// later changes lead to the values of the employee record. Dates after the end of the
+/// report are left out (an employee hired later has no rows).
+pub(crate) fn history(ctx: &Ctx, idx: usize, sources: &[Source]) -> Vec<(NaiveDate, Vec<Cell>)> {
+    let company = ctx.company;
+    let id = company.employees[idx].id;
+    let Some(hire) = date(&record(company, idx, "hire_date")) else {
+        return Vec::new();
+    };
+    if hire > ctx.end {
+        return Vec::new();
+    }
+    let current: Vec<Option<Value>> = sources
+        .iter()
+        .enumerate()
+        .map(|(col, &s)| match cell(ctx, idx, col, s) {
+            Cell::Value(v) => Some(v),
+            _ => None,
+        })
+        .collect();
+    let mut r = rng(ctx.salt, id, 0x41_0000);
+    let span = (ctx.end - hire).num_days();
+    let mut dates: Vec<NaiveDate> = (0..r.random_range(0..=3))
+        .filter(|_| span > 0)
+        .map(|_| hire + Duration::days(r.random_range(1..=span)))
+        .collect();
+    dates.sort();
+    dates.dedup();
+    let present: Vec<usize> = (0..sources.len())
+        .filter(|&c| current[c].is_some())
+        .collect();
+    if present.is_empty() {
+        return Vec::new();
+    }
+    // What changed at each date; then walk back from today's values to the hire date.
+    let changes: Vec<Vec<usize>> = dates
+        .iter()
+        .map(|_| {
+            let mut set: Vec<usize> = present
+                .iter()
+                .copied()
+                .filter(|_| r.random_bool(0.4))
+                .collect();
+            if set.is_empty() {
+                set.push(present[r.random_range(0..present.len())]);
+            }
+            set
+        })
+        .collect();
+    let mut states = vec![current];
+    for change in changes.iter().rev() {
+        let mut earlier = states.last().expect("one state").clone();
+        for &c in change {
+            earlier[c] = earlier[c]
+                .take()
+                .map(|v| before(ctx, &mut r, v, sources[c]));
+        }
+        states.push(earlier);
+    }
+    states.reverse();
+    let to_cells = |state: &[Option<Value>], only: Option<&[usize]>| -> Vec<Cell> {
+        state
+            .iter()
+            .enumerate()
+            .map(|(c, v)| match v {
+                Some(v) if only.is_none_or(|o| o.contains(&c)) => Cell::Value(v.clone()),
+                _ => Cell::Absent,
+            })
+            .collect()
+    };
+    let mut rows = vec![(hire, to_cells(&states[0], None))];
+    for (k, d) in dates.iter().enumerate() {
+        rows.push((*d, to_cells(&states[k + 1], Some(&changes[k]))));
+    }
+    rows
+}
+
+/// A plausible earlier value of `v` (entities are taken to be departments: the only
+/// entity column of a history).
+fn before(ctx: &Ctx, r: &mut SmallRng, v: Value, source: Source) -> Value {
+    match v {
+        Value::Text(t) if source == Source::Text("position") => {
+            let p = EARLIER_POSITIONS[r.random_range(0..EARLIER_POSITIONS.len())];
+            Value::Text(if p == t {
+                "Intern".to_owned()
+            } else {
+                p.to_owned()
+            })
+        }
+        Value::Entity { id, name } => {
+            let others: Vec<&(i64, &str)> = ctx
+                .company
+                .org
+                .departments
+                .iter()
+                .filter(|d| d.0 != id)
+                .collect();
+            match others.get(r.random_range(0..others.len().max(1))) {
+                Some(&&(id, name)) => Value::Entity {
+                    id,
+                    name: name.to_owned(),
+                },
+                None => Value::Entity { id, name },
+            }
+        }
+        Value::Duration(h) => Value::Duration(if h == 40.0 { 32.0 } else { 40.0 }),
+        Value::CostCenters(_) => {
+            let all = &ctx.company.org.cost_centers;
+            let (id, name) = all[r.random_range(0..all.len())];
+            Value::CostCenters(vec![Share {
+                id,
+                name: name.to_owned(),
+                weight: 100,
+            }])
+        }
+        Value::Salary { amount, currency } => Value::Salary {
+            amount: round_to(amount / r.random_range(1.03..1.12), 50.0).max(50.0),
+            currency,
+        },
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fake::company::{parse_instant, Company};
+    use crate::fake::reports::Locale;
+
+    fn ctx(company: &Company) -> Ctx<'_> {
+        Ctx {
+            company,
+            salt: 7,
+            start: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap(),
+            end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
+            locale: Locale::En,
+        }
+    }
+
+    #[test]
+    fn histories_end_in_todays_values() {
+        let company = Company::generate(2, 80, 0, parse_instant("2026-01-01").unwrap());
+        let c = ctx(&company);
+        let sources = [
+            Source::Text("position"),
+            Source::Entity("department"),
+            Source::Salary("fix_salary"),
+        ];
+        let mut changed = 0;
+        for idx in 0..company.employees.len() {
+            let rows = history(&c, idx, &sources);
+            changed += rows.len().saturating_sub(1);
+            for w in rows.windows(2) {
+                assert!(w[0].0 < w[1].0, "dates ascend");
+            }
+            for (col, &s) in sources.iter().enumerate() {
+                let last = rows.iter().rev().find_map(|(_, cells)| match &cells[col] {
+                    Cell::Value(v) => Some(v.clone()),
+                    _ => None,
+                });
+                match cell(&c, idx, col, s) {
+                    Cell::Value(v) if !rows.is_empty() => assert_eq!(last, Some(v)),
+                    _ => assert_eq!(last, None),
+                }
+            }
+        }
+        assert!(changed > 40, "histories have changes: {changed}");
+    }
+}

@@ -1,0 +1,558 @@
+//! The v1 custom-report routes (scope `reports.custom:read`), in the spec's shapes:
+//!
+//! - `GET /v1/company/custom-reports/reports`: the catalogue, filtered by `report_ids`
+//!   (comma-separated and/or repeated as `report_ids` or `report_ids[]`) and `status`.
+//! - `GET /v1/company/custom-reports/reports/{id}`: one report with its items at
+//!   `data[0].attributes.items`. `page` is 1-based (default 1); `limit` counts
+//!   employees (default [`DEFAULT_LIMIT`], clamped to `report_page_cap`); a page past
+//!   the end is a 200 with no items. Historical reports carry one item per employee
+//!   whose `historical_attributes` hold every value with its `effective_date`, ordered
+//!   by column, then date. `locale` translates the translated TEXT values (status).
+//! - `GET /v1/company/custom-reports/columns`: labels in `locale` (`en` default, `de`),
+//!   of one report (`report_id`) or of all, optionally narrowed by `columns`; `data` is
+//!   an object.
+//!
+//! Errors of these routes are a top-level array (the spec's `PublicAPIException`): 404
+//! for an unknown report, 400 for a bad `page`/`limit`, 403 without the scope. Wire
+//! habits (API_NOTES): numbers as strings (salary amounts always, durations and entity
+//! ids sometimes), empty values as `""` or `null`, attributes of employees without a
+//! value sometimes present and empty, sometimes left out.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use super::auth::Grant;
+use super::errors::ReportError;
+use super::report_values::{iso, Cell, Value};
+use super::reports::{Catalogue, Column, DataType, Kind, Locale, Report, Seen, SCOPE};
+use super::{json, AppState};
+
+/// Employees per page when `limit` is not given.
+pub(crate) const DEFAULT_LIMIT: usize = 50;
+
+/// The query pairs of a request.
+fn pairs(query: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// Every value of a list parameter: `key=a,b`, `key=a&key=b` and `key[]=a`.
+fn list_param(pairs: &[(String, String)], key: &str) -> Option<Vec<String>> {
+    let mut found = None;
+    for (k, v) in pairs {
+        if k == key || k.strip_suffix("[]") == Some(key) {
+            let list: &mut Vec<String> = found.get_or_insert_with(Vec::new);
+            list.extend(
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+    }
+    found
+}
+
+fn param<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+fn require(grant: &Grant) -> Result<(), ReportError> {
+    if grant.has(SCOPE) {
+        Ok(())
+    } else {
+        Err(ReportError::missing_scope(SCOPE))
+    }
+}
+
+fn push_instant(out: &mut String, t: DateTime<Utc>) {
+    out.push('"');
+    out.push_str(&t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    out.push('"');
+}
+
+/// A JSON object written field by field.
+struct Obj<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Obj<'a> {
+    fn new(out: &'a mut String) -> Obj<'a> {
+        out.push('{');
+        Obj { out, first: true }
+    }
+
+    fn key(&mut self, k: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        json::push_str(self.out, k);
+        self.out.push(':');
+        self.out
+    }
+
+    fn str(&mut self, k: &str, v: &str) {
+        json::push_str(self.key(k), v);
+    }
+
+    fn raw(&mut self, k: &str, v: &str) {
+        self.key(k).push_str(v);
+    }
+
+    fn end(self) {
+        self.out.push('}');
+    }
+}
+
+/// The report's metadata fields (without braces), as the list and the report share them.
+fn push_metadata(o: &mut Obj, r: &Report, seen: &Seen) {
+    o.str("id", &r.id);
+    o.str("name", r.name);
+    o.str("description", r.description);
+    o.str("author_first_name", r.author.0);
+    o.str("author_last_name", r.author.1);
+    o.str("type", r.kind.wire());
+    o.str("status", seen.status.wire());
+    o.str("start_date", &iso(r.start_date));
+    o.str("end_date", &iso(r.end_date));
+    push_instant(o.key("created_at"), r.created_at);
+    push_instant(o.key("updated_at"), r.updated_at);
+    push_instant(o.key("data_refreshed_at"), seen.data_refreshed_at);
+    let out = o.key("columns");
+    out.push('[');
+    for (i, c) in r.columns.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        json::push_str(out, &c.id);
+    }
+    out.push(']');
+    let out = o.key("filters");
+    out.push('[');
+    for (i, f) in r.filters.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut fo = Obj::new(out);
+        fo.str("column", f.column);
+        fo.str("comparison", f.comparison);
+        fo.str("value", f.value);
+        fo.end();
+    }
+    out.push(']');
+    o.str("period_type", r.period_type);
+}
+
+/// `GET /v1/company/custom-reports/reports`. Every call counts as one read of the
+/// updating report.
+pub(crate) async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(grant): Extension<Grant>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ReportError> {
+    require(&grant)?;
+    let q = pairs(query.as_deref());
+    let ids = list_param(&q, "report_ids");
+    let status = param(&q, "status").filter(|s| !s.is_empty());
+    let catalogue: &Catalogue = &state.reports;
+    let mut data = String::new();
+    let mut n = 0;
+    for r in &catalogue.reports {
+        let seen = catalogue.seen(r, true);
+        let wanted = ids
+            .as_ref()
+            .is_none_or(|ids| ids.iter().any(|i| i.eq_ignore_ascii_case(&r.id)));
+        if !wanted || status.is_some_and(|s| s != seen.status.wire()) {
+            continue;
+        }
+        if n > 0 {
+            data.push(',');
+        }
+        n += 1;
+        data.push_str(r#"{"type":"Report","attributes":"#);
+        let mut o = Obj::new(&mut data);
+        push_metadata(&mut o, r, &seen);
+        o.end();
+        data.push('}');
+    }
+    let body = format!(
+        r#"{{"success":true,"metadata":{{"total_elements":{n},"current_page":0,"total_pages":1}},"offset":0,"limit":{n},"data":[{data}]}}"#
+    );
+    Ok(json::response(StatusCode::OK, body))
+}
+
+/// A positive integer parameter, or the 400 for it.
+fn positive(q: &[(String, String)], key: &'static str) -> Result<Option<usize>, ReportError> {
+    match param(q, key) {
+        None => Ok(None),
+        Some(v) => match v.trim().parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(Some(n)),
+            _ => Err(ReportError::bad_param(
+                key,
+                format!("{key} must be a positive integer, got {v:?}"),
+            )),
+        },
+    }
+}
+
+/// `GET /v1/company/custom-reports/reports/{id}`.
+pub(crate) async fn one(
+    State(state): State<Arc<AppState>>,
+    Extension(grant): Extension<Grant>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ReportError> {
+    require(&grant)?;
+    let catalogue: &Catalogue = &state.reports;
+    let report = catalogue.get(&id).ok_or_else(ReportError::not_found)?;
+    let q = pairs(query.as_deref());
+    let page = positive(&q, "page")?.unwrap_or(1);
+    let limit = positive(&q, "limit")?
+        .unwrap_or(DEFAULT_LIMIT)
+        .min(catalogue.page_cap);
+    let locale = Locale::parse(param(&q, "locale"));
+    let seen = catalogue.seen(report, true);
+
+    let total = report.rows.len();
+    let start = (page - 1).saturating_mul(limit).min(total);
+    let rows = &report.rows[start..(start + limit).min(total)];
+    let mut out = String::with_capacity(512 + rows.len() * 1024);
+    out.push_str(&format!(
+        r#"{{"success":true,"metadata":{{"total_elements":{total},"current_page":{page},"total_pages":{}}},"limit":{limit},"data":[{{"type":"Report","attributes":"#,
+        total.div_ceil(limit)
+    ));
+    let mut o = Obj::new(&mut out);
+    push_metadata(&mut o, report, &seen);
+    let items = o.key("items");
+    items.push('[');
+    let ctx = report.ctx(&state.company, locale);
+    for (n, &idx) in rows.iter().enumerate() {
+        if n > 0 {
+            items.push(',');
+        }
+        let idx = idx as usize;
+        let employee_id = state.company.employees[idx].id;
+        items.push_str(&format!(r#"{{"employee_id":{employee_id},"#));
+        let mut first = true;
+        let mut attr = |items: &mut String, c: usize, cell: &Cell, date: Option<NaiveDate>| {
+            if *cell == Cell::Absent {
+                return;
+            }
+            if !first {
+                items.push(',');
+            }
+            first = false;
+            let quirk = report.quirk(employee_id, c, date);
+            push_attribute(items, &report.columns[c], employee_id, cell, quirk, date);
+        };
+        if report.kind == Kind::Historical {
+            items.push_str(r#""historical_attributes":["#);
+            let history = report.history(&ctx, idx);
+            for c in 0..report.columns.len() {
+                for (date, cells) in &history {
+                    attr(items, c, &cells[c], Some(*date));
+                }
+            }
+        } else {
+            items.push_str(r#""attributes":["#);
+            for (c, cell) in report.cells(&ctx, idx).iter().enumerate() {
+                attr(items, c, cell, None);
+            }
+        }
+        items.push_str("]}");
+    }
+    items.push(']');
+    o.end();
+    out.push_str("}]}");
+    Ok(json::response(StatusCode::OK, out))
+}
+
+/// A number as its shortest text: `40`, `37.5`.
+fn num_text(n: f64) -> String {
+    let mut s = String::new();
+    json::push_num(&mut s, n);
+    s
+}
+
+/// Writes a number, or its text when `as_string`.
+fn push_loose(o: &mut Obj, k: &str, n: f64, as_string: bool) {
+    if as_string {
+        o.str(k, &num_text(n));
+    } else {
+        o.raw(k, &num_text(n));
+    }
+}
+
+/// One attribute object in the shape of the spec's `*Attribute` schema of its data
+/// type (`*HistoricalAttribute` with `effective_date`). `cell` is `Empty` or a value.
+fn push_attribute(
+    out: &mut String,
+    col: &Column,
+    employee_id: i64,
+    cell: &Cell,
+    quirk: u64,
+    effective: Option<NaiveDate>,
+) {
+    // An empty value travels as "" or null.
+    let empty = if quirk & 1 == 0 { r#""""# } else { "null" };
+    let as_string = |share: u64| (quirk >> 8) % 100 < share;
+    let v = match cell {
+        Cell::Value(v) => Some(v),
+        _ => None,
+    };
+    let id = employee_id.to_string();
+    let mut o = Obj::new(out);
+    o.str("attribute_id", &col.id);
+    let dt = col.data_type.wire();
+    match (col.data_type, v) {
+        (DataType::Text, v) => {
+            o.str("data_type", dt);
+            match v {
+                Some(Value::Text(s)) => o.str("value", s),
+                _ => o.raw("value", empty),
+            }
+            o.raw("employee_id", &id);
+        }
+        (DataType::Entity, v) => {
+            match v {
+                Some(Value::Entity { id, .. }) if as_string(80) => {
+                    o.str("entity_id", &id.to_string())
+                }
+                Some(Value::Entity { id, .. }) => o.raw("entity_id", &id.to_string()),
+                _ => o.raw("entity_id", empty),
+            }
+            o.str("data_type", dt);
+            match v {
+                Some(Value::Entity { name, .. }) => o.str("value", name),
+                _ => o.raw("value", empty),
+            }
+            o.raw("employee_id", &id);
+        }
+        (DataType::Duration, v) => {
+            o.str("data_type", dt);
+            match v {
+                Some(&Value::Duration(h)) => push_loose(&mut o, "duration", h, as_string(30)),
+                _ => o.raw("duration", empty),
+            }
+            o.raw("employee_id", &id);
+        }
+        (DataType::CostCenter, v) => {
+            o.str("data_type", dt);
+            o.raw("employee_id", &id);
+            let list = o.key("cost_centers");
+            match v {
+                Some(Value::CostCenters(shares)) => {
+                    list.push('[');
+                    for (i, s) in shares.iter().enumerate() {
+                        if i > 0 {
+                            list.push(',');
+                        }
+                        let mut so = Obj::new(list);
+                        so.str("cost_center_id", &s.id.to_string());
+                        so.str("value", &s.name);
+                        so.str("weight", &format!("{}%", s.weight));
+                        so.end();
+                    }
+                    list.push(']');
+                }
+                _ if as_string(70) => list.push_str("[]"),
+                _ => list.push_str("null"),
+            }
+        }
+        (DataType::Salary, v) => {
+            o.str("data_type", dt);
+            match v {
+                Some(Value::Salary { amount, currency }) => {
+                    o.str("amount", &format!("{amount:.2}"));
+                    o.str("currency_symbol", currency.symbol());
+                }
+                _ => {
+                    o.raw("amount", empty);
+                    o.raw("currency_symbol", empty);
+                }
+            }
+            o.raw("employee_id", &id);
+        }
+        (DataType::Compensation, v) => {
+            o.str("data_type", dt);
+            match v {
+                Some(Value::Compensation {
+                    amount,
+                    currency,
+                    overtime_hours,
+                    bonus_type,
+                }) => {
+                    o.str("amount", &format!("{amount:.2}"));
+                    o.str("currency_code", currency.code());
+                    o.str("currency_symbol", currency.symbol());
+                    match overtime_hours {
+                        Some(h) => o.str("overtime_hours", &num_text(*h)),
+                        None => o.raw("overtime_hours", empty),
+                    }
+                    match bonus_type {
+                        Some(b) => o.str("bonus_type", b),
+                        None => o.raw("bonus_type", empty),
+                    }
+                }
+                _ => {
+                    for k in [
+                        "amount",
+                        "currency_code",
+                        "currency_symbol",
+                        "overtime_hours",
+                        "bonus_type",
+                    ] {
+                        o.raw(k, empty);
+                    }
+                }
+            }
+            o.raw("employee_id", &id);
+        }
+        (DataType::AbsenceOverview, v) => {
+            o.str("data_type", dt);
+            match v {
+                Some(Value::AbsenceOverview {
+                    start,
+                    end,
+                    days,
+                    hours,
+                }) => {
+                    o.str("start_date", &iso(*start));
+                    o.str("end_date", &iso(*end));
+                    // Strings as the spec says, numbers now and then.
+                    let strings = !as_string(20);
+                    push_loose(&mut o, "duration_days", *days, strings);
+                    push_loose(&mut o, "duration_hours", *hours, strings);
+                }
+                _ => {
+                    o.raw("start_date", "null");
+                    o.raw("end_date", "null");
+                    o.raw("duration_days", empty);
+                    o.raw("duration_hours", empty);
+                }
+            }
+            o.raw("employee_id", &id);
+        }
+        (DataType::AbsencePeriod, v) => {
+            o.str("data_type", dt);
+            match v {
+                Some(Value::AbsencePeriod {
+                    start,
+                    end,
+                    half_start,
+                    half_end,
+                }) => {
+                    o.str("start_date", &iso(*start));
+                    o.str("end_date", &iso(*end));
+                    o.raw("half_day_at_start", &half_start.to_string());
+                    o.raw("half_day_at_end", &half_end.to_string());
+                }
+                _ => {
+                    for k in [
+                        "start_date",
+                        "end_date",
+                        "half_day_at_start",
+                        "half_day_at_end",
+                    ] {
+                        o.raw(k, "null");
+                    }
+                }
+            }
+            o.raw("employee_id", &id);
+        }
+        (DataType::PerformanceTarget | DataType::PerformanceKpi, v) => {
+            let kpis = col.data_type == DataType::PerformanceKpi;
+            o.str("data_type", dt);
+            o.raw("employee_id", &id);
+            let key = if kpis {
+                "performance_target_kpis"
+            } else {
+                "performance_targets"
+            };
+            let list = o.key(key);
+            match v {
+                Some(Value::Targets(targets)) => {
+                    list.push('[');
+                    for (i, t) in targets.iter().enumerate() {
+                        if i > 0 {
+                            list.push(',');
+                        }
+                        let mut to = Obj::new(list);
+                        to.str("performance_target_id", &t.id);
+                        if kpis {
+                            let kl = to.key("performance_kpis");
+                            kl.push('[');
+                            for (j, (kid, kv)) in t.kpis.iter().enumerate() {
+                                if j > 0 {
+                                    kl.push(',');
+                                }
+                                let mut ko = Obj::new(kl);
+                                ko.str("performance_kpi_id", kid);
+                                ko.str("performance_kpi_value", kv);
+                                ko.end();
+                            }
+                            kl.push(']');
+                        } else {
+                            to.str("performance_target_value", &t.value);
+                        }
+                        to.end();
+                    }
+                    list.push(']');
+                }
+                _ if as_string(70) => list.push_str("[]"),
+                _ => list.push_str("null"),
+            }
+        }
+    }
+    if let Some(d) = effective {
+        o.str("effective_date", &iso(d));
+    }
+    o.end();
+}
+
+/// `GET /v1/company/custom-reports/columns`.
+pub(crate) async fn columns(
+    State(state): State<Arc<AppState>>,
+    Extension(grant): Extension<Grant>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ReportError> {
+    require(&grant)?;
+    let q = pairs(query.as_deref());
+    let locale = Locale::parse(param(&q, "locale"));
+    let wanted = list_param(&q, "columns");
+    let catalogue: &Catalogue = &state.reports;
+    let reports: Vec<&Report> = match param(&q, "report_id").filter(|s| !s.is_empty()) {
+        Some(id) => vec![catalogue.get(id).ok_or_else(ReportError::not_found)?],
+        None => catalogue.reports.iter().collect(),
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = String::from(r#"{"success":true,"data":{"type":"Column","attributes":["#);
+    for c in reports.iter().flat_map(|r| &r.columns) {
+        if seen.contains(&c.id.as_str()) || wanted.as_ref().is_some_and(|w| !w.contains(&c.id)) {
+            continue;
+        }
+        if !seen.is_empty() {
+            out.push(',');
+        }
+        seen.push(&c.id);
+        let mut o = Obj::new(&mut out);
+        o.str("attribute_id", &c.id);
+        o.str("human_readable", c.label(locale));
+        o.str("data_type", c.data_type.wire());
+        o.end();
+    }
+    out.push_str("]}}");
+    Ok(json::response(StatusCode::OK, out))
+}

@@ -1,0 +1,488 @@
+//! The v2 Report API routes (scope `reports.custom:read`), and how a v2 report maps to
+//! the v1 one, so that a client builds the same table from either.
+//!
+//! - `GET /v2/reports`: `{"_data":[{"id","name","chart_type":"table","edited_at":
+//!   {"date_time"}}],"_meta":{"links":{"self":{"href"},"next":{"href"}}}}`, newest edit
+//!   first; `name` (case-insensitive substring), `limit` (default [`LIST_LIMIT`],
+//!   `<= 0` = all), `cursor`. With a cursor only `limit` may come along (V2_NOTES: other
+//!   parameters fail). No `next` on the last page. Reports not enabled for API access
+//!   are absent (grouped ones are listed, as `table`).
+//! - `GET /v2/reports/{id}`: `{"report_config":{"name"},"_meta":{"columns":[{"name",
+//!   "display","type"}],"links":{"next":{"href"}} | null},"_data":[[cell,...],...]}`;
+//!   `locale` (`en` default, `de`), `limit` in rows (absent or `<= 0` = all), `cursor`.
+//!   The cursor (base64url) carries the report, position, limit and locale: parameters
+//!   next to it are ignored. `links` is `null` on the last page (as observed). Errors:
+//!   403 without the scope, 404 for an unknown report or one not enabled for API
+//!   access, 400 "Unsupported nested type: null" for a grouped report and for a bad
+//!   `limit` or cursor; all problem+json.
+//!
+//! # The table, and the v1 -> v2 mapping
+//!
+//! Rows: one per v1 item (point_in_time, timeframe), in v1 order; for historical_data
+//! one per (employee, distinct `effective_date` of its `historical_attributes`), dates
+//! ascending within an employee, in which a column holds the value with that effective
+//! date and is empty otherwise (an employee without history has no row; v1 still sends
+//! its item, with no attributes). v1 `limit` counts employees, v2 `limit` counts rows.
+//!
+//! Columns: `employee_id` first (v2 `{"name":"employee_id","display":"Employee ID",
+//! "type":"string"}`, a `string_value` holding the decimal id = v1 `employee_id`); for
+//! historical reports `effective_date` second (`type` `timestamp`, `string_value`
+//! `YYYY-MM-DD` = v1 `effective_date`); then the report's columns in v1 `columns`
+//! order: v2 `name` = v1 `attribute_id`, v2 `display` = v1 `human_readable` of the
+//! same locale. Every v2 cell is `{"attribute_id":<name>,"<kind>_value":{..}}`.
+//!
+//! Empty: a v1 attribute that is missing, or present with empty values (`""`, `null`,
+//! `[]`), is a v2 cell of the column's kind whose fields are all `null` (lists: `[]`).
+//! A client should read both as null.
+//!
+//! | v1 `data_type` | v2 `type` | v2 cell | correspondence |
+//! |---|---|---|---|
+//! | TEXT | `string` | `string_value{value}` | `value` as is |
+//! | ENTITY | `option` | `options_value{options:[{key,value}]}` (0 or 1 option) | `key` = `entity_id` as a string, `value` = `value` |
+//! | DURATION | `decimal` | `numeric_value{number}` | `number` = `duration` (hours; v1 number or numeric string) |
+//! | COST_CENTER | `cost_center` | `options_value{options:[{key,value,weight}]}` | per cost center in order: `key` = `cost_center_id`, `value` = `value`, `weight` = the number of `weight` without `%` |
+//! | SALARY | `salary` | `monetary_value{amount,currency,currency_symbol}` | `amount` = number of `amount` (`"12.20"` -> `12.2`), `currency_symbol` = `currency_symbol`, `currency` = its ISO code |
+//! | COMPENSATION | `compensation` | `monetary_value{amount,currency,currency_symbol,overtime_hours,bonus_type}` | `currency` = `currency_code`; `overtime_hours` a number; `bonus_type` a string; `""`/null -> null |
+//! | ABSENCE_OVERVIEW | `absence_overview` | `time_range_value{from,to,duration_days,duration_hours}` | `from`/`to` = `start_date`/`end_date` (`YYYY-MM-DD`); durations as numbers |
+//! | ABSENCE_PERIOD | `absence_period` | `time_range_value{from,to,half_day_at_start,half_day_at_end}` | dates as above; booleans as is |
+//! | PERFORMANCE_TARGET | `performance_target` | `options_value{options:[{key,value}]}` | per target: `key` = `performance_target_id`, `value` = `performance_target_value` |
+//! | PERFORMANCE_KPI | `performance_kpi` | `options_value{options:[{key,value,performance_target_id}]}` | one option per KPI, targets in order: `key` = `performance_kpi_id`, `value` = `performance_kpi_value`; every target has at least one KPI, so the nesting is recoverable |
+//!
+//! Currency symbols and codes are one-to-one: `€` EUR, `£` GBP, `CHF` CHF, `zł` PLN,
+//! `$` USD. Numbers keep their decimal value (`"4150.00"` and `4150` are the same).
+//! `percentage_value` is not used. The v2 `type` alone tells the v1 data type, so a
+//! client needs no v1 call to type the table.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Extension;
+use chrono::NaiveDate;
+
+use super::auth::Grant;
+use super::errors::V2Error;
+use super::report_values::{iso, Cell, Value};
+use super::reports::{Column, DataType, Kind, Locale, Report, SCOPE};
+use super::{cursor, json, AppState};
+
+/// Reports per list page when `limit` is not given.
+pub(crate) const LIST_LIMIT: usize = 50;
+
+const BAD_CURSOR: &str = "The cursor is invalid";
+
+fn pairs(query: Option<&str>) -> Vec<(String, String)> {
+    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+fn param<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+/// `limit`: absent -> `default`, `<= 0` -> all (`usize::MAX`), else the number.
+fn limit(q: &[(String, String)], default: usize) -> Result<usize, V2Error> {
+    match param(q, "limit") {
+        None => Ok(default),
+        Some(v) => match v.trim().parse::<i64>() {
+            Ok(n) if n <= 0 => Ok(usize::MAX),
+            Ok(n) => Ok(usize::try_from(n).unwrap_or(usize::MAX)),
+            Err(_) => Err(V2Error::bad_request(format!(
+                "limit must be an integer, got {v:?}"
+            ))),
+        },
+    }
+}
+
+/// `http://<host>` of the request, for absolute links.
+fn origin(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+/// Fields of a decoded cursor: `k=v` pairs separated by `;`.
+fn cursor_fields(c: &str) -> Option<Vec<(String, String)>> {
+    cursor::decode(c)?
+        .split(';')
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        })
+        .collect()
+}
+
+fn field<T: std::str::FromStr>(fields: &[(String, String)], key: &str) -> Option<T> {
+    fields
+        .iter()
+        .find(|(k, _)| k == key)
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+fn require(grant: &Grant) -> Result<(), V2Error> {
+    if grant.has(SCOPE) {
+        Ok(())
+    } else {
+        Err(V2Error::insufficient_scope())
+    }
+}
+
+/// `GET /v2/reports`.
+pub(crate) async fn list(
+    State(state): State<Arc<AppState>>,
+    Extension(grant): Extension<Grant>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Result<Response, V2Error> {
+    require(&grant)?;
+    let q = pairs(query.as_deref());
+    let mut page_limit = limit(&q, LIST_LIMIT)?;
+    let (offset, name) = match param(&q, "cursor") {
+        Some(c) => {
+            if q.iter().any(|(k, _)| k != "cursor" && k != "limit") {
+                return Err(V2Error::bad_request(
+                    "Only limit may be combined with cursor",
+                ));
+            }
+            let f = cursor_fields(c).ok_or_else(|| V2Error::bad_request(BAD_CURSOR))?;
+            let offset: usize = field(&f, "o").ok_or_else(|| V2Error::bad_request(BAD_CURSOR))?;
+            if param(&q, "limit").is_none() {
+                page_limit = field(&f, "l").ok_or_else(|| V2Error::bad_request(BAD_CURSOR))?;
+            }
+            let name = field::<String>(&f, "n").unwrap_or_default();
+            (offset, cursor::decode(&name).unwrap_or_default())
+        }
+        None => (0, param(&q, "name").unwrap_or("").to_owned()),
+    };
+    let needle = name.to_lowercase();
+    let mut reports: Vec<&Report> = state
+        .reports
+        .reports
+        .iter()
+        .filter(|r| r.api_access && r.name.to_lowercase().contains(&needle))
+        .collect();
+    reports.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then(a.id.cmp(&b.id)));
+    let end = offset.saturating_add(page_limit).min(reports.len());
+    let page = &reports[offset.min(end)..end];
+
+    let data: Vec<serde_json::Value> = page
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id,
+                "name": r.name,
+                "chart_type": "table",
+                "edited_at": {"date_time": r.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()},
+            })
+        })
+        .collect();
+    let base = origin(&headers);
+    let self_href = match &query {
+        Some(q) => format!("{base}/v2/reports?{q}"),
+        None => format!("{base}/v2/reports"),
+    };
+    let mut links = serde_json::json!({"self": {"href": self_href}});
+    if end < reports.len() {
+        // The name travels encoded so that `;` and `=` in it cannot break the cursor.
+        let c = cursor::encode(&format!(
+            "o={end};l={page_limit};n={}",
+            cursor::encode(&name)
+        ));
+        links["next"] = serde_json::json!({"href": format!("{base}/v2/reports?cursor={c}")});
+    }
+    let body = serde_json::json!({"_data": data, "_meta": {"links": links}});
+    Ok(json::response(StatusCode::OK, body.to_string()))
+}
+
+/// Where a page starts: employee position in `Report::rows`, row within its history.
+type Position = (usize, usize);
+
+/// One v2 row: position, employee id, effective date (historical), cells.
+type Row = (Position, i64, Option<NaiveDate>, Vec<Cell>);
+
+/// The rows from `from` on, computed lazily one employee at a time.
+fn rows_from<'a>(
+    state: &'a AppState,
+    report: &'a Report,
+    locale: Locale,
+    from: Position,
+) -> impl Iterator<Item = Row> + 'a {
+    let ctx = report.ctx(&state.company, locale);
+    let start = from.0.min(report.rows.len());
+    report.rows[start..]
+        .iter()
+        .enumerate()
+        .flat_map(move |(k, &idx)| {
+            let e = start + k;
+            let idx = idx as usize;
+            let employee_id = state.company.employees[idx].id;
+            let rows: Vec<(Option<NaiveDate>, Vec<Cell>)> = if report.kind == Kind::Historical {
+                report
+                    .history(&ctx, idx)
+                    .into_iter()
+                    .map(|(d, cells)| (Some(d), cells))
+                    .collect()
+            } else {
+                vec![(None, report.cells(&ctx, idx))]
+            };
+            let skip = if k == 0 { from.1 } else { 0 };
+            rows.into_iter()
+                .enumerate()
+                .skip(skip)
+                .map(move |(s, (d, cells))| ((e, s), employee_id, d, cells))
+        })
+}
+
+/// `GET /v2/reports/{id}`.
+pub(crate) async fn one(
+    State(state): State<Arc<AppState>>,
+    Extension(grant): Extension<Grant>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, V2Error> {
+    require(&grant)?;
+    let report = state
+        .reports
+        .get(&id)
+        .filter(|r| r.api_access)
+        .ok_or_else(|| V2Error::not_found("Report not found"))?;
+    if report.grouped {
+        return Err(V2Error::bad_request("Unsupported nested type: null"));
+    }
+    let q = pairs(query.as_deref());
+    let (from, page_limit, locale) = match param(&q, "cursor") {
+        Some(c) => {
+            let bad = || V2Error::bad_request(BAD_CURSOR);
+            let f = cursor_fields(c).ok_or_else(bad)?;
+            if field::<String>(&f, "r").as_deref() != Some(report.id.as_str()) {
+                return Err(bad());
+            }
+            let from = (
+                field(&f, "e").ok_or_else(bad)?,
+                field(&f, "s").ok_or_else(bad)?,
+            );
+            let locale = Locale::parse(field::<String>(&f, "loc").as_deref());
+            (from, field(&f, "l").ok_or_else(bad)?, locale)
+        }
+        None => (
+            (0, 0),
+            limit(&q, usize::MAX)?,
+            Locale::parse(param(&q, "locale")),
+        ),
+    };
+
+    let mut rows = rows_from(&state, report, locale, from);
+    let page: Vec<Row> = rows.by_ref().take(page_limit).collect();
+    let next = rows.next().map(|r| r.0);
+
+    let mut out = String::with_capacity(1024 + page.len() * 512);
+    out.push_str(r#"{"report_config":{"name":"#);
+    json::push_str(&mut out, report.name);
+    out.push_str(r#"},"_meta":{"columns":["#);
+    let (id_label, date_label) = match locale {
+        Locale::En => ("Employee ID", "Effective date"),
+        Locale::De => ("Mitarbeiter-ID", "Gültig ab"),
+    };
+    push_column(&mut out, "employee_id", id_label, "string");
+    if report.kind == Kind::Historical {
+        out.push(',');
+        push_column(&mut out, "effective_date", date_label, "timestamp");
+    }
+    for c in &report.columns {
+        out.push(',');
+        push_column(&mut out, &c.id, c.label(locale), c.data_type.v2_type());
+    }
+    out.push_str(r#"],"links":"#);
+    match next {
+        Some((e, s)) => {
+            let c = cursor::encode(&format!(
+                "r={};e={e};s={s};l={page_limit};loc={}",
+                report.id,
+                locale.code()
+            ));
+            out.push_str(r#"{"next":{"href":"#);
+            let href = format!("{}/v2/reports/{}?cursor={c}", origin(&headers), report.id);
+            json::push_str(&mut out, &href);
+            out.push_str("}}");
+        }
+        None => out.push_str("null"),
+    }
+    out.push_str(r#"},"_data":["#);
+    for (n, (_, employee_id, date, cells)) in page.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_string_cell(&mut out, "employee_id", Some(&employee_id.to_string()));
+        if let Some(d) = date {
+            out.push(',');
+            push_string_cell(&mut out, "effective_date", Some(&iso(*d)));
+        }
+        for (c, cell) in cells.iter().enumerate() {
+            out.push(',');
+            push_cell(&mut out, &report.columns[c], cell);
+        }
+        out.push(']');
+    }
+    out.push_str("]}");
+    Ok(json::response(StatusCode::OK, out))
+}
+
+fn push_column(out: &mut String, name: &str, display: &str, kind: &str) {
+    out.push_str(r#"{"name":"#);
+    json::push_str(out, name);
+    out.push_str(r#","display":"#);
+    json::push_str(out, display);
+    out.push_str(r#","type":"#);
+    json::push_str(out, kind);
+    out.push('}');
+}
+
+fn push_string_cell(out: &mut String, attribute_id: &str, value: Option<&str>) {
+    out.push_str(r#"{"attribute_id":"#);
+    json::push_str(out, attribute_id);
+    out.push_str(r#","string_value":{"value":"#);
+    json::push_opt_str(out, value);
+    out.push_str("}}");
+}
+
+fn num(n: Option<f64>) -> serde_json::Value {
+    n.map_or(serde_json::Value::Null, |n| serde_json::json!(n))
+}
+
+/// One cell per the mapping table of the module doc.
+fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
+    use serde_json::json;
+    let v = match cell {
+        Cell::Value(v) => Some(v),
+        _ => None,
+    };
+    if let (DataType::Text, v) = (col.data_type, v) {
+        let text = match v {
+            Some(Value::Text(s)) => Some(s.as_str()),
+            _ => None,
+        };
+        return push_string_cell(out, &col.id, text);
+    }
+    let (kind, body) = match (col.data_type, v) {
+        (DataType::Entity, Some(Value::Entity { id, name })) => (
+            "options_value",
+            json!({"options": [{"key": id.to_string(), "value": name}]}),
+        ),
+        (DataType::CostCenter, Some(Value::CostCenters(shares))) => {
+            let options: Vec<_> = shares
+                .iter()
+                .map(|s| json!({"key": s.id.to_string(), "value": s.name, "weight": s.weight}))
+                .collect();
+            ("options_value", json!({ "options": options }))
+        }
+        (DataType::PerformanceTarget, Some(Value::Targets(targets))) => {
+            let options: Vec<_> = targets
+                .iter()
+                .map(|t| json!({"key": t.id, "value": t.value}))
+                .collect();
+            ("options_value", json!({ "options": options }))
+        }
+        (DataType::PerformanceKpi, Some(Value::Targets(targets))) => {
+            let options: Vec<_> = targets
+                .iter()
+                .flat_map(|t| {
+                    t.kpis
+                        .iter()
+                        .map(|(k, v)| json!({"key": k, "value": v, "performance_target_id": t.id}))
+                })
+                .collect();
+            ("options_value", json!({ "options": options }))
+        }
+        (DataType::Entity | DataType::CostCenter, _)
+        | (DataType::PerformanceTarget | DataType::PerformanceKpi, _) => {
+            ("options_value", json!({"options": []}))
+        }
+        (DataType::Duration, v) => {
+            let n = match v {
+                Some(&Value::Duration(h)) => Some(h),
+                _ => None,
+            };
+            ("numeric_value", json!({"number": num(n)}))
+        }
+        (DataType::Salary, Some(&Value::Salary { amount, currency })) => (
+            "monetary_value",
+            json!({"amount": amount, "currency": currency.code(), "currency_symbol": currency.symbol()}),
+        ),
+        (DataType::Salary, _) => (
+            "monetary_value",
+            json!({"amount": null, "currency": null, "currency_symbol": null}),
+        ),
+        (
+            DataType::Compensation,
+            Some(&Value::Compensation {
+                amount,
+                currency,
+                overtime_hours,
+                bonus_type,
+            }),
+        ) => (
+            "monetary_value",
+            json!({
+                "amount": amount,
+                "currency": currency.code(),
+                "currency_symbol": currency.symbol(),
+                "overtime_hours": num(overtime_hours),
+                "bonus_type": bonus_type,
+            }),
+        ),
+        (DataType::Compensation, _) => (
+            "monetary_value",
+            json!({"amount": null, "currency": null, "currency_symbol": null, "overtime_hours": null, "bonus_type": null}),
+        ),
+        (
+            DataType::AbsenceOverview,
+            Some(&Value::AbsenceOverview {
+                start,
+                end,
+                days,
+                hours,
+            }),
+        ) => (
+            "time_range_value",
+            json!({"from": iso(start), "to": iso(end), "duration_days": days, "duration_hours": hours}),
+        ),
+        (DataType::AbsenceOverview, _) => (
+            "time_range_value",
+            json!({"from": null, "to": null, "duration_days": null, "duration_hours": null}),
+        ),
+        (
+            DataType::AbsencePeriod,
+            Some(&Value::AbsencePeriod {
+                start,
+                end,
+                half_start,
+                half_end,
+            }),
+        ) => (
+            "time_range_value",
+            json!({"from": iso(start), "to": iso(end), "half_day_at_start": half_start, "half_day_at_end": half_end}),
+        ),
+        (DataType::AbsencePeriod, _) => (
+            "time_range_value",
+            json!({"from": null, "to": null, "half_day_at_start": null, "half_day_at_end": null}),
+        ),
+        (DataType::Text, _) => unreachable!("written above"),
+    };
+    out.push_str(r#"{"attribute_id":"#);
+    json::push_str(out, &col.id);
+    out.push(',');
+    json::push_str(out, kind);
+    out.push(':');
+    out.push_str(&body.to_string());
+    out.push('}');
+}
