@@ -10,6 +10,7 @@ use crate::config::{Config, Options};
 use crate::error::{Error, Result};
 use crate::resources::employees::{self, EmployeeQuery};
 use crate::resources::names::Names;
+use crate::resources::reports::{self, ReportQuery};
 use crate::transport::Transport;
 
 /// A Personio API client. Cheap to clone; clones share the token and the rate limiter.
@@ -56,6 +57,17 @@ impl Client {
     pub async fn employee_attributes(&self) -> Result<Table> {
         let attributes = employees::fetch_attributes(&self.transport).await?;
         employees::attributes_table(&attributes)
+    }
+
+    /// The custom reports this credential can see: id, name, type, status, dates, columns.
+    pub async fn custom_reports(&self) -> Result<Table> {
+        let list = reports::fetch_report_list(&self.transport, &[]).await?;
+        reports::report_list_table(&list)
+    }
+
+    /// One custom report, by ID or web-app URL, typed by its columns' data types.
+    pub async fn custom_report(&self, reference: &str, query: &ReportQuery) -> Result<Table> {
+        reports::fetch_report(&self.transport, reference, query).await
     }
 }
 

@@ -59,6 +59,9 @@ pub enum Error {
     /// The network failed (connection refused or reset, timeout) after every retry.
     #[error("network error: {0}")]
     Network(ApiFailure),
+    /// A custom report is still updating (after the wait, if any) or its update failed.
+    #[error("report not ready: {0}")]
+    ReportNotReady(ApiFailure),
     /// A bad argument, found before any request was sent.
     #[error("{0}")]
     InvalidArgument(String),
@@ -78,7 +81,8 @@ impl Error {
             | Error::Server(f)
             | Error::BadRequest(f)
             | Error::InvalidResponse(f)
-            | Error::Network(f) => Some(f),
+            | Error::Network(f)
+            | Error::ReportNotReady(f) => Some(f),
             Error::InvalidArgument(_) | Error::Io(_) => None,
         }
     }

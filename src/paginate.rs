@@ -85,6 +85,55 @@ where
     Ok(pages)
 }
 
+/// One page of a listing paged by 1-based page numbers.
+#[derive(Debug)]
+pub struct NumberedPage<T> {
+    /// Items on the page.
+    pub len: usize,
+    /// How many pages the listing has, when the API says.
+    pub total_pages: Option<u64>,
+    /// What the caller made of the page.
+    pub content: T,
+}
+
+/// Every page of a listing paged by page number (`page=1, 2, ...`), in order.
+///
+/// The first page tells how many pages there are (computed by the server with the page
+/// size it really used, so a capped `limit` cannot make us skip or repeat records);
+/// the rest are fetched with at most `concurrency` requests at once. Without a total,
+/// pages are read one after another until an empty one, at most `max_pages`.
+pub async fn page_numbered<T, F, Fut>(
+    concurrency: usize,
+    max_pages: u64,
+    fetch: F,
+) -> Result<Vec<NumberedPage<T>>>
+where
+    F: Fn(u64) -> Fut,
+    Fut: Future<Output = Result<NumberedPage<T>>>,
+{
+    let first = fetch(1).await?;
+    let total_pages = first.total_pages;
+    let mut pages = vec![first];
+    match total_pages {
+        Some(total) => {
+            let rest: Vec<NumberedPage<T>> =
+                futures::stream::iter((2..=total.min(max_pages)).map(&fetch))
+                    .buffered(concurrency.max(1))
+                    .try_collect()
+                    .await?;
+            pages.extend(rest);
+        }
+        None => {
+            let mut number = 2;
+            while pages.last().is_some_and(|p| p.len > 0) && number <= max_pages {
+                pages.push(fetch(number).await?);
+                number += 1;
+            }
+        }
+    }
+    Ok(pages)
+}
+
 /// For each page, which of its items to keep: the first item of each id (and every item
 /// without one). A record can move between pages while a listing runs.
 pub fn first_occurrences<T>(pages: &[OffsetPage<T>]) -> Vec<Vec<bool>> {
@@ -178,6 +227,39 @@ mod tests {
         let pages = offset_paged(4, fetch).await.unwrap();
         assert_eq!(kept_ids(&pages), (1..=10).collect::<Vec<_>>());
         assert_eq!(calls.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn numbered_pages_follow_the_total() {
+        let asked = std::sync::Mutex::new(Vec::new());
+        let fetch = |page: u64| {
+            asked.lock().unwrap().push(page);
+            std::future::ready(Ok(NumberedPage {
+                len: 10,
+                total_pages: Some(4),
+                content: page,
+            }))
+        };
+        let pages = page_numbered(3, 100, fetch).await.unwrap();
+        assert_eq!(
+            pages.iter().map(|p| p.content).collect::<Vec<_>>(),
+            [1, 2, 3, 4]
+        );
+        assert_eq!(asked.lock().unwrap().len(), 4);
+    }
+
+    #[tokio::test]
+    async fn numbered_pages_without_total_stop_at_an_empty_page() {
+        let fetch = |page: u64| {
+            let len = if page <= 3 { 10 } else { 0 };
+            std::future::ready(Ok(NumberedPage {
+                len,
+                total_pages: None,
+                content: page,
+            }))
+        };
+        let pages = page_numbered(3, 100, fetch).await.unwrap();
+        assert_eq!(pages.len(), 4);
     }
 
     #[test]

@@ -15,6 +15,7 @@ from personio_arrow.exceptions import (
     PermissionDeniedError,
     PersonioError,
     RateLimitError,
+    ReportNotReadyError,
     ServerError,
     TypeFallbackWarning,
 )
@@ -32,5 +33,6 @@ __all__ = [
     "BadRequestError",
     "InvalidResponseError",
     "NetworkError",
+    "ReportNotReadyError",
     "TypeFallbackWarning",
 ]

@@ -50,6 +50,18 @@ def _cmd_attributes(args: argparse.Namespace) -> None:
     _emit(_client(args).employee_attributes(), args.output)
 
 
+def _cmd_reports(args: argparse.Namespace) -> None:
+    _emit(_client(args).custom_reports(), args.output)
+
+
+def _cmd_report(args: argparse.Namespace) -> None:
+    table = _client(args).custom_report(
+        args.report, locale=args.locale, api=args.api, names=args.names, wait=not args.no_wait,
+        timeout=args.timeout,
+    )
+    _emit(table, args.output)
+
+
 def _cmd_demo(args: argparse.Namespace) -> None:
     from personio_arrow.testing import FakePersonio
 
@@ -122,6 +134,23 @@ def _parser() -> argparse.ArgumentParser:
     attributes = commands.add_parser("attributes", help="list the readable employee attributes")
     with_client(attributes)
     attributes.set_defaults(run=_cmd_attributes)
+
+    reports = commands.add_parser("reports", help="list the custom reports")
+    with_client(reports)
+    reports.set_defaults(run=_cmd_reports)
+
+    one_report = commands.add_parser("report", help="export one custom report")
+    one_report.add_argument("report", help="report ID or its URL in Personio")
+    with_client(one_report)
+    one_report.add_argument("--locale", help="language of the labels, e.g. de")
+    one_report.add_argument("--names", choices=["key", "label"], default="key")
+    one_report.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
+                            help="v2 Report API where the report is served there (auto)")
+    one_report.add_argument("--no-wait", action="store_true",
+                            help="fail at once if Personio is still updating the report")
+    one_report.add_argument("--timeout", type=float, default=300.0,
+                            help="longest wait for an updating report, in seconds")
+    one_report.set_defaults(run=_cmd_report)
 
     demo = commands.add_parser("demo", help="export a fake company's employees, no credentials needed")
     demo.add_argument("-o", "--output", default=DEMO_OUTPUT)

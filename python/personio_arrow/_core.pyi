@@ -72,6 +72,19 @@ class Client:
         """One employee as a one-row table."""
     def employee_attributes(self) -> Table:
         """The readable attributes: key, label, type, universal_id, options."""
+    def custom_reports(self) -> Table:
+        """The custom reports this credential can see: id, name, type, status, dates, columns."""
+    def custom_report(
+        self,
+        report: str,
+        *,
+        locale: str | None = None,
+        api: Literal["auto", "v1", "v2"] = "auto",
+        names: Literal["key", "label"] = "key",
+        wait: bool = True,
+        timeout: float = 300.0,
+    ) -> Table:
+        """One custom report by ID or web-app URL, typed by its columns' data types."""
 
 @final
 class FakeServer:

@@ -17,6 +17,7 @@ __all__ = [
     "BadRequestError",
     "InvalidResponseError",
     "NetworkError",
+    "ReportNotReadyError",
     "TypeFallbackWarning",
 ]
 
@@ -75,6 +76,10 @@ class InvalidResponseError(PersonioError):
 
 class NetworkError(PersonioError):
     """The connection failed or timed out after every retry."""
+
+
+class ReportNotReadyError(PersonioError):
+    """A custom report is still updating (after waiting, if asked to) or its update failed."""
 
 
 class TypeFallbackWarning(UserWarning):

@@ -11,6 +11,7 @@ use crate::arrow::Table;
 use crate::config::{Options, Secret};
 use crate::resources::employees::EmployeeQuery;
 use crate::resources::names::Names;
+use crate::resources::reports::ReportQuery;
 use crate::Client;
 
 /// A Personio API client; safe to share between threads.
@@ -116,6 +117,48 @@ impl PyClient {
             py,
             wait(py, async move { client.employee_attributes().await })?,
         )
+    }
+
+    /// The custom reports this credential can see: id, name, type, status, dates, columns.
+    fn custom_reports(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.custom_reports().await })?)
+    }
+
+    /// One custom report by ID or web-app URL. `api="auto"` reads it through the v2
+    /// Report API where it is served there, else v1; while Personio is still updating
+    /// it, waits up to `timeout` seconds, or fails at once with `wait=False`.
+    #[pyo3(signature = (report, *, locale = None, api = "auto", names = "key", wait = true, timeout = 300.0))]
+    #[allow(clippy::too_many_arguments)]
+    fn custom_report(
+        &self,
+        py: Python<'_>,
+        report: String,
+        locale: Option<String>,
+        api: &str,
+        names: &str,
+        wait: bool,
+        timeout: f64,
+    ) -> PyResult<PyTable> {
+        if !(timeout.is_finite() && timeout >= 0.0) {
+            return Err(PyValueError::new_err(
+                "timeout must be a non-negative number of seconds",
+            ));
+        }
+        let query = ReportQuery {
+            locale,
+            names: names.parse().map_err(to_py_err)?,
+            wait,
+            timeout: std::time::Duration::from_secs_f64(timeout),
+            api: api.parse().map_err(to_py_err)?,
+        };
+        let client = self.client.clone();
+        // `wait` is an argument here, so the helper is named in full.
+        let table = super::wait::wait(
+            py,
+            async move { client.custom_report(&report, &query).await },
+        )?;
+        finish(py, table)
     }
 }
 

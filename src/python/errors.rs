@@ -28,6 +28,7 @@ fn personio_exception(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
         Error::BadRequest(_) => "BadRequestError",
         Error::InvalidResponse(_) => "InvalidResponseError",
         Error::Network(_) => "NetworkError",
+        Error::ReportNotReady(_) => "ReportNotReadyError",
         Error::InvalidArgument(_) | Error::Io(_) => "PersonioError",
     };
     let class = py.import(EXCEPTIONS_MODULE)?.getattr(class_name)?;

@@ -3,4 +3,8 @@
 pub mod employee_wire;
 pub mod employees;
 pub mod names;
+pub mod report_columns;
 pub mod report_ref;
+pub mod report_rows;
+pub mod reports;
+pub mod reports_v2;

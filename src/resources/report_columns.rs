@@ -1,0 +1,335 @@
+//! Custom report columns: how each Personio `data_type` becomes typed Arrow columns.
+//!
+//! A report cell is Personio's attribute object (v1 shape, e.g.
+//! `{"attribute_id","data_type":"SALARY","amount":"12.20","currency_symbol":"€"}`). Each
+//! report column becomes one or more output columns, each reading one part of the cell,
+//! normalised here so that the generic builder only parses scalars.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde_json::{json, Map, Value};
+
+use super::names::{label_names, Names};
+use crate::arrow::{Cell, ColumnDef, Kind};
+
+/// One column of a report, as `/custom-reports/columns` describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportColumn {
+    /// `first_name`, `department`, `absence_123:periods`, ...
+    pub attribute_id: String,
+    /// The label in the requested locale.
+    pub label: String,
+    /// `TEXT`, `ENTITY`, `DURATION`, `COST_CENTER`, `SALARY`, `COMPENSATION`,
+    /// `ABSENCE_OVERVIEW`, `ABSENCE_PERIOD`, `PERFORMANCE_TARGET`, `PERFORMANCE_KPI`.
+    pub data_type: String,
+}
+
+/// Which part of a cell an output column reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// A field of the attribute object, as is.
+    Field(&'static str),
+    /// `cost_centers` normalised to `[{"id","name","weight"}]`.
+    CostCenters,
+    /// Every cell of the column (absence periods repeat per period), as
+    /// `[{"start_date","end_date","half_day_at_start","half_day_at_end"}]`.
+    AbsencePeriods,
+    /// `performance_targets` as `[{"id","value"}]`.
+    PerformanceTargets,
+    /// `performance_target_kpis` flattened to `[{"target_id","kpi_id","value"}]`.
+    PerformanceKpis,
+}
+
+/// An output column and where its values come from.
+#[derive(Debug, Clone)]
+pub struct PlannedColumn {
+    /// Name, type and metadata.
+    pub def: ColumnDef,
+    /// The report column's attribute id.
+    pub attribute_id: String,
+    /// The part of the cell.
+    pub part: Part,
+}
+
+/// The output columns of `columns`, after `employee_id` and, for historical reports,
+/// `valid_from` and `valid_to`.
+pub fn plan_report_columns(
+    columns: &[ReportColumn],
+    historical: bool,
+    names: Names,
+) -> Vec<PlannedColumn> {
+    let mut planned = Vec::new();
+    let mut labels = Vec::new();
+    let mut fixed = vec![("employee_id", "Employee ID", Kind::Int64)];
+    if historical {
+        fixed.push(("valid_from", "Valid from", Kind::Date32));
+        fixed.push(("valid_to", "Valid to", Kind::Date32));
+    }
+    for (name, label, kind) in fixed {
+        labels.push((label.to_string(), name.to_string()));
+        planned.push(PlannedColumn {
+            def: ColumnDef {
+                name: name.into(),
+                kind,
+                metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
+            },
+            attribute_id: name.into(),
+            part: Part::Field(name),
+        });
+    }
+    for column in columns {
+        for (suffix, label_suffix, kind, part) in parts_of(&column.data_type) {
+            let name = format!("{}{suffix}", column.attribute_id);
+            let metadata = HashMap::from([
+                ("personio.key".to_string(), column.attribute_id.clone()),
+                ("personio.label".to_string(), column.label.clone()),
+                ("personio.data_type".to_string(), column.data_type.clone()),
+            ]);
+            labels.push((format!("{}{label_suffix}", column.label), name.clone()));
+            planned.push(PlannedColumn {
+                def: ColumnDef {
+                    name,
+                    kind,
+                    metadata,
+                },
+                attribute_id: column.attribute_id.clone(),
+                part,
+            });
+        }
+    }
+    if names == Names::Label {
+        for (column, name) in planned.iter_mut().zip(label_names(&labels)) {
+            column.def.name = name;
+        }
+    }
+    planned
+}
+
+type PartSpec = (&'static str, &'static str, Kind, Part);
+
+/// The output columns one report column of `data_type` becomes.
+fn parts_of(data_type: &str) -> Vec<PartSpec> {
+    let struct_list = |fields: &[(&str, Kind)]| {
+        Kind::StructList(
+            fields
+                .iter()
+                .map(|(n, k)| (n.to_string(), k.clone()))
+                .collect(),
+        )
+    };
+    match data_type {
+        "ENTITY" => vec![
+            ("_id", " ID", Kind::Int64, Part::Field("entity_id")),
+            ("_name", "", Kind::Utf8, Part::Field("value")),
+        ],
+        "DURATION" => vec![("", "", Kind::Float64, Part::Field("duration"))],
+        // v1 sends only the symbol for salaries, so that is what the column holds.
+        "SALARY" => vec![
+            ("", "", Kind::Float64, Part::Field("amount")),
+            (
+                "_currency_symbol",
+                " currency",
+                Kind::Utf8,
+                Part::Field("currency_symbol"),
+            ),
+        ],
+        "COMPENSATION" => vec![
+            ("", "", Kind::Float64, Part::Field("amount")),
+            (
+                "_currency",
+                " currency",
+                Kind::Utf8,
+                Part::Field("currency_code"),
+            ),
+            (
+                "_overtime_hours",
+                " overtime hours",
+                Kind::Float64,
+                Part::Field("overtime_hours"),
+            ),
+            (
+                "_bonus_type",
+                " bonus type",
+                Kind::Utf8,
+                Part::Field("bonus_type"),
+            ),
+        ],
+        "ABSENCE_OVERVIEW" => vec![
+            (
+                "_start_date",
+                " start",
+                Kind::Date32,
+                Part::Field("start_date"),
+            ),
+            ("_end_date", " end", Kind::Date32, Part::Field("end_date")),
+            (
+                "_days",
+                " days",
+                Kind::Float64,
+                Part::Field("duration_days"),
+            ),
+            (
+                "_hours",
+                " hours",
+                Kind::Float64,
+                Part::Field("duration_hours"),
+            ),
+        ],
+        "COST_CENTER" => vec![(
+            "",
+            "",
+            struct_list(&[
+                ("id", Kind::Int64),
+                ("name", Kind::Utf8),
+                ("weight", Kind::Float64),
+            ]),
+            Part::CostCenters,
+        )],
+        "ABSENCE_PERIOD" => vec![(
+            "",
+            "",
+            struct_list(&[
+                ("start_date", Kind::Date32),
+                ("end_date", Kind::Date32),
+                ("half_day_at_start", Kind::Bool),
+                ("half_day_at_end", Kind::Bool),
+            ]),
+            Part::AbsencePeriods,
+        )],
+        "PERFORMANCE_TARGET" => vec![(
+            "",
+            "",
+            struct_list(&[("id", Kind::Utf8), ("value", Kind::Float64)]),
+            Part::PerformanceTargets,
+        )],
+        "PERFORMANCE_KPI" => vec![(
+            "",
+            "",
+            struct_list(&[
+                ("target_id", Kind::Utf8),
+                ("kpi_id", Kind::Utf8),
+                ("value", Kind::Float64),
+            ]),
+            Part::PerformanceKpis,
+        )],
+        // TEXT, and any type Personio adds later: the text as written.
+        _ => vec![("", "", Kind::Utf8, Part::Field("value"))],
+    }
+}
+
+/// One row of a report: the employee, the period (historical reports) and the cells by
+/// attribute id (a column may have several cells, e.g. one per absence period).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportRow {
+    /// The employee's id.
+    pub employee_id: Value,
+    /// First day of the period (historical reports).
+    pub valid_from: Option<String>,
+    /// Last day of the period, `None` while it lasts (historical reports).
+    pub valid_to: Option<String>,
+    /// Cells by attribute id.
+    pub cells: HashMap<String, Vec<Map<String, Value>>>,
+}
+
+/// The value of `column` in `row`. Empty text and empty lists are null: Personio sends
+/// `""`, `[]` or nothing for "no value", and the v2 API says null for all of them.
+pub fn extract<'a>(column: &PlannedColumn, row: &'a ReportRow) -> Cell<'a> {
+    let cell = raw_extract(column, row)?;
+    let empty = match cell.as_ref() {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    };
+    (!empty).then_some(cell)
+}
+
+fn raw_extract<'a>(column: &PlannedColumn, row: &'a ReportRow) -> Cell<'a> {
+    match column.attribute_id.as_str() {
+        "employee_id" if column.part == Part::Field("employee_id") => {
+            return Some(Cow::Borrowed(&row.employee_id))
+        }
+        "valid_from" if column.part == Part::Field("valid_from") => {
+            return row
+                .valid_from
+                .as_deref()
+                .map(|d| Cow::Owned(Value::from(d)))
+        }
+        "valid_to" if column.part == Part::Field("valid_to") => {
+            return row.valid_to.as_deref().map(|d| Cow::Owned(Value::from(d)))
+        }
+        _ => {}
+    }
+    let cells = row.cells.get(&column.attribute_id)?;
+    let first = cells.first()?;
+    match column.part {
+        Part::Field(field) => first.get(field).map(Cow::Borrowed),
+        Part::CostCenters => list(first.get("cost_centers"), |c| {
+            json!({
+                "id": c.get("cost_center_id").cloned().unwrap_or(Value::Null),
+                "name": c.get("value").cloned().unwrap_or(Value::Null),
+                "weight": c.get("weight").map(percent).unwrap_or(Value::Null),
+            })
+        }),
+        Part::AbsencePeriods => Some(Cow::Owned(Value::Array(
+            cells
+                .iter()
+                .filter(|c| c.get("start_date").is_some_and(|d| !d.is_null()))
+                .map(|c| {
+                    json!({
+                        "start_date": c.get("start_date"),
+                        "end_date": c.get("end_date"),
+                        "half_day_at_start": c.get("half_day_at_start"),
+                        "half_day_at_end": c.get("half_day_at_end"),
+                    })
+                })
+                .collect(),
+        ))),
+        Part::PerformanceTargets => list(first.get("performance_targets"), |t| {
+            json!({
+                "id": t.get("performance_target_id"),
+                "value": t.get("performance_target_value"),
+            })
+        }),
+        Part::PerformanceKpis => {
+            let targets = first.get("performance_target_kpis")?.as_array()?;
+            let kpis: Vec<Value> = targets
+                .iter()
+                .flat_map(|target| {
+                    let target_id = target.get("performance_target_id").cloned();
+                    target
+                        .get("performance_kpis")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(move |kpi| {
+                            json!({
+                                "target_id": target_id,
+                                "kpi_id": kpi.get("performance_kpi_id"),
+                                "value": kpi.get("performance_kpi_value"),
+                            })
+                        })
+                })
+                .collect();
+            Some(Cow::Owned(Value::Array(kpis)))
+        }
+    }
+}
+
+/// A list attribute, each element normalised by `shape`; anything but a list is handed
+/// over as it is, so that it does not parse and the column keeps raw strings.
+fn list<'a>(value: Option<&'a Value>, shape: impl Fn(&Value) -> Value) -> Cell<'a> {
+    match value? {
+        Value::Array(items) => Some(Cow::Owned(Value::Array(items.iter().map(shape).collect()))),
+        other => Some(Cow::Borrowed(other)),
+    }
+}
+
+/// `"60%"` is 60; anything else is left for the number parser to judge.
+fn percent(value: &Value) -> Value {
+    match value {
+        Value::String(s) => Value::from(s.trim().trim_end_matches('%').trim()),
+        other => other.clone(),
+    }
+}

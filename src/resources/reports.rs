@@ -1,0 +1,381 @@
+//! Custom reports as typed Arrow: the report list, and one report through v1 Custom
+//! Reports (`/v1/company/custom-reports/...`).
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+use tokio::time::Instant;
+
+use super::names::Names;
+use super::report_columns::{extract, plan_report_columns, ReportColumn, ReportRow};
+use super::report_ref::parse_report_reference;
+use super::report_rows::{historical_rows, snapshot_row};
+use super::reports_v2::{fetch_report_v2, not_on_v2};
+use crate::arrow::{build_table, ColumnDef, Kind, Table};
+use crate::error::{ApiFailure, Error, Result};
+use crate::paginate::{page_numbered, NumberedPage};
+use crate::transport::{Api, Request, Transport};
+
+const REPORTS_PATH: &str = "/v1/company/custom-reports/reports";
+const COLUMNS_PATH: &str = "/v1/company/custom-reports/columns";
+/// Employees per report page.
+const REPORT_PAGE_SIZE: u64 = 100;
+/// More pages than any company has employees per page: a guard against a server that
+/// never sends an empty page.
+const MAX_REPORT_PAGES: u64 = 100_000;
+/// First pause between two looks at an updating report; it grows to `MAX_POLL`.
+const FIRST_POLL: Duration = Duration::from_millis(500);
+const MAX_POLL: Duration = Duration::from_secs(10);
+
+/// How to read one report.
+#[derive(Debug, Clone)]
+pub struct ReportQuery {
+    /// Language of the labels (`en`, `de`, ...); Personio's default when `None`.
+    pub locale: Option<String>,
+    /// Column naming.
+    pub names: Names,
+    /// Wait while the report is updating (else fail at once).
+    pub wait: bool,
+    /// The longest wait for an updating report.
+    pub timeout: Duration,
+    /// Which API reads the report.
+    pub api: ReportApi,
+}
+
+/// Which API reads a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReportApi {
+    /// v2 where the report is served there, v1 otherwise.
+    #[default]
+    Auto,
+    /// v1 Custom Reports only (switched off by Personio on 2027-06-30).
+    V1,
+    /// The v2 Report API only. v2 tells no report status, so none is waited for.
+    V2,
+}
+
+impl std::str::FromStr for ReportApi {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<ReportApi> {
+        match value {
+            "auto" => Ok(ReportApi::Auto),
+            "v1" => Ok(ReportApi::V1),
+            "v2" => Ok(ReportApi::V2),
+            other => Err(Error::invalid_argument(format!(
+                "api must be \"auto\", \"v1\" or \"v2\", got {other:?}"
+            ))),
+        }
+    }
+}
+
+impl Default for ReportQuery {
+    fn default() -> Self {
+        ReportQuery {
+            locale: None,
+            names: Names::Key,
+            wait: true,
+            timeout: Duration::from_secs(300),
+            api: ReportApi::Auto,
+        }
+    }
+}
+
+/// The metadata of every report the credential can see, as v1 lists it.
+pub async fn fetch_report_list(
+    transport: &Transport,
+    ids: &[String],
+) -> Result<Vec<Map<String, Value>>> {
+    let query = if ids.is_empty() {
+        Vec::new()
+    } else {
+        vec![("report_ids".to_string(), ids.join(","))]
+    };
+    let request = Request::get(REPORTS_PATH, query.clone());
+    let json = transport.get_json(Api::V1, REPORTS_PATH, query).await?;
+    json.get("data")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| item.get("attributes").and_then(Value::as_object).cloned())
+                .collect()
+        })
+        .ok_or_else(|| {
+            request.invalid_response(
+                "expected {\"data\": [{\"type\": \"Report\", \"attributes\": ...}]}",
+            )
+        })
+}
+
+/// The report list as a table: id, name, description, type, status, dates, columns.
+pub fn report_list_table(reports: &[Map<String, Value>]) -> Result<Table> {
+    let columns: Vec<ColumnDef> = [
+        ("id", Kind::Utf8),
+        ("name", Kind::Utf8),
+        ("description", Kind::Utf8),
+        ("type", Kind::Utf8),
+        ("status", Kind::Utf8),
+        ("period_type", Kind::Utf8),
+        ("start_date", Kind::Date32),
+        ("end_date", Kind::Date32),
+        ("created_at", Kind::TimestampUtc),
+        ("updated_at", Kind::TimestampUtc),
+        ("data_refreshed_at", Kind::TimestampUtc),
+        ("author_first_name", Kind::Utf8),
+        ("author_last_name", Kind::Utf8),
+        ("columns", Kind::StringList),
+    ]
+    .into_iter()
+    .map(|(name, kind)| ColumnDef {
+        name: name.into(),
+        kind,
+        metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
+    })
+    .collect();
+    build_table(&columns, reports.len(), |c, r| {
+        reports[r].get(&columns[c].name).map(Cow::Borrowed)
+    })
+}
+
+/// One report, typed, through the API `query.api` chooses.
+pub async fn fetch_report(
+    transport: &Transport,
+    reference: &str,
+    query: &ReportQuery,
+) -> Result<Table> {
+    let id = parse_report_reference(reference)?;
+    if query.api == ReportApi::V2 {
+        return v2_table(transport, &id, query).await;
+    }
+    // Only v1 tells whether Personio is still updating the report.
+    let info = wait_until_ready(transport, &id, query).await?;
+    if query.api == ReportApi::Auto {
+        match v2_table(transport, &id, query).await {
+            Err(error) if not_on_v2(&error) => {}
+            done => return done,
+        }
+    }
+    v1_table(transport, &id, &info, query).await
+}
+
+async fn v2_table(transport: &Transport, id: &str, query: &ReportQuery) -> Result<Table> {
+    let report = fetch_report_v2(transport, id, query.locale.as_deref()).await?;
+    report_table(
+        &report.columns,
+        report.historical,
+        &report.rows,
+        query.names,
+    )
+}
+
+fn report_table(
+    columns: &[ReportColumn],
+    historical: bool,
+    rows: &[ReportRow],
+    names: Names,
+) -> Result<Table> {
+    let planned = plan_report_columns(columns, historical, names);
+    let defs: Vec<ColumnDef> = planned.iter().map(|p| p.def.clone()).collect();
+    build_table(&defs, rows.len(), |c, r| extract(&planned[c], &rows[r]))
+}
+
+/// One report through v1 Custom Reports: columns, then pages fetched concurrently.
+async fn v1_table(
+    transport: &Transport,
+    id: &str,
+    info: &Map<String, Value>,
+    query: &ReportQuery,
+) -> Result<Table> {
+    let historical = info.get("type").and_then(Value::as_str) == Some("historical_data");
+    let columns = fetch_columns(transport, id, query.locale.as_deref(), info).await?;
+    let path = format!("{REPORTS_PATH}/{id}");
+    let fetch = |page: u64| {
+        let mut params = vec![
+            ("page".to_string(), page.to_string()),
+            ("limit".to_string(), REPORT_PAGE_SIZE.to_string()),
+        ];
+        if let Some(locale) = &query.locale {
+            params.push(("locale".into(), locale.clone()));
+        }
+        let request = Request::get(path.clone(), params);
+        async move {
+            let json = transport
+                .execute(&request, Some(Api::V1))
+                .await?
+                .json(&request)?;
+            report_page(&json, historical).ok_or_else(|| {
+                request
+                    .invalid_response("expected {\"data\": [{\"attributes\": {\"items\": [...]}}]}")
+            })
+        }
+    };
+    let pages = page_numbered(transport.config().concurrency, MAX_REPORT_PAGES, fetch).await?;
+    let rows: Vec<ReportRow> = pages.into_iter().flat_map(|p| p.content).collect();
+    report_table(&columns, historical, &rows, query.names)
+}
+
+/// The report's metadata once it is up to date: waits with a growing pause while it is
+/// updating (if asked to), fails at once if its last update failed.
+async fn wait_until_ready(
+    transport: &Transport,
+    id: &str,
+    query: &ReportQuery,
+) -> Result<Map<String, Value>> {
+    let started = Instant::now();
+    let mut pause = FIRST_POLL;
+    loop {
+        let info = fetch_report_list(transport, &[id.to_string()])
+            .await?
+            .into_iter()
+            .find(|r| {
+                r.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(id))
+            })
+            .ok_or_else(|| {
+                Error::NotFound(ApiFailure {
+                    status: None,
+                    trace_id: None,
+                    message: format!("no custom report {id} is visible to this credential"),
+                    endpoint: format!("GET {REPORTS_PATH}"),
+                })
+            })?;
+        let status = info
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("up_to_date");
+        let not_ready = |message: String| {
+            Error::ReportNotReady(ApiFailure {
+                status: None,
+                trace_id: None,
+                message,
+                endpoint: format!("GET {REPORTS_PATH}/{id}"),
+            })
+        };
+        match status {
+            "updating" if !query.wait => {
+                return Err(not_ready(format!(
+                    "report {id} is still updating in Personio; pass wait=True to wait for it"
+                )))
+            }
+            "updating" if started.elapsed() + pause > query.timeout => {
+                return Err(not_ready(format!(
+                    "report {id} was still updating after {:.0} s",
+                    started.elapsed().as_secs_f64()
+                )))
+            }
+            "updating" => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 3 / 2).min(MAX_POLL);
+            }
+            "update_failed" => {
+                return Err(not_ready(format!(
+                    "Personio could not update report {id}; open it in Personio to refresh it"
+                )))
+            }
+            _ => return Ok(info),
+        }
+    }
+}
+
+/// The report's columns with labels in `locale`, in the report's own column order.
+async fn fetch_columns(
+    transport: &Transport,
+    id: &str,
+    locale: Option<&str>,
+    info: &Map<String, Value>,
+) -> Result<Vec<ReportColumn>> {
+    let mut params = vec![("report_id".to_string(), id.to_string())];
+    if let Some(locale) = locale {
+        params.push(("locale".into(), locale.into()));
+    }
+    let request = Request::get(COLUMNS_PATH, params.clone());
+    let json = transport.get_json(Api::V1, COLUMNS_PATH, params).await?;
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    let described: Vec<ReportColumn> = json
+        .pointer("/data/attributes")
+        .and_then(Value::as_array)
+        .ok_or_else(|| request.invalid_response("expected {\"data\": {\"attributes\": [...]}}"))?
+        .iter()
+        .filter_map(|c| {
+            let attribute_id = text(c, "attribute_id")?;
+            Some(ReportColumn {
+                label: text(c, "human_readable").unwrap_or_else(|| attribute_id.clone()),
+                data_type: text(c, "data_type").unwrap_or_else(|| "TEXT".into()),
+                attribute_id,
+            })
+        })
+        .collect();
+    let order: Vec<&str> = info
+        .get("columns")
+        .and_then(Value::as_array)
+        .map(|c| c.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if order.is_empty() {
+        return Ok(described);
+    }
+    let mut by_id: HashMap<&str, &ReportColumn> = described
+        .iter()
+        .map(|c| (c.attribute_id.as_str(), c))
+        .collect();
+    let mut ordered: Vec<ReportColumn> = order
+        .iter()
+        .filter_map(|id| by_id.remove(id).cloned())
+        .collect();
+    // Columns the list did not name still come, after the named ones.
+    ordered.extend(
+        described
+            .iter()
+            .filter(|c| by_id.contains_key(c.attribute_id.as_str()))
+            .cloned(),
+    );
+    Ok(ordered)
+}
+
+/// The rows of one v1 report page (`data[0].attributes.items`).
+fn report_page(json: &Value, historical: bool) -> Option<NumberedPage<Vec<ReportRow>>> {
+    let items = match json.pointer("/data/0/attributes/items") {
+        Some(Value::Array(items)) => items.as_slice(),
+        // A page past the end may come without a report object.
+        None if json
+            .get("data")
+            .and_then(Value::as_array)
+            .is_some_and(|d| d.is_empty()) =>
+        {
+            &[]
+        }
+        _ => return None,
+    };
+    let total_pages = json.pointer("/metadata/total_pages").and_then(|v| match v {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    });
+    let mut rows = Vec::new();
+    for item in items {
+        let employee_id = item.get("employee_id").cloned().unwrap_or(Value::Null);
+        let key = if historical {
+            "historical_attributes"
+        } else {
+            "attributes"
+        };
+        let cells: Vec<Map<String, Value>> = item
+            .get(key)
+            .and_then(Value::as_array)
+            .map(|cells| cells.iter().filter_map(Value::as_object).cloned().collect())
+            .unwrap_or_default();
+        if historical {
+            rows.extend(historical_rows(employee_id, cells));
+        } else {
+            rows.push(snapshot_row(employee_id, cells));
+        }
+    }
+    Some(NumberedPage {
+        len: items.len(),
+        total_pages,
+        content: rows,
+    })
+}
