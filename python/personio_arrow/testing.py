@@ -30,6 +30,11 @@ class FakePersonio:
     - ``server_errors``, ``malformed_responses``: the next N data requests fail with 503,
       or answer a truncated body.
     - ``rate_limit``: ``{"burst": int, "per_second": float, "retry_after": bool}``.
+    - ``overrides``: ``[{"employee": index, "key": attribute, "value": json}]``, wire
+      values sent instead of the generated ones.
+    - ``report_updating_reads`` (2): reads before the updating report is up to date;
+      ``report_page_cap`` (200): the v1 report page size cap;
+      ``wide_report_columns`` (0): adds a "Wide export" report this wide.
     - ``port`` (0: any free port). The server only ever listens on 127.0.0.1.
     """
 

@@ -152,6 +152,7 @@ impl FakeServer {
             base,
             options.report_updating_reads,
             options.report_page_cap,
+            options.wide_report_columns,
         );
         let state = Arc::new(AppState {
             reports,

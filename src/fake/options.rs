@@ -55,6 +55,10 @@ pub struct FakeOptions {
     pub report_updating_reads: u32,
     /// Largest v1 custom-report page, in employees; larger `limit`s are clamped.
     pub report_page_cap: usize,
+    /// When not 0, one more report, "Wide export" (point_in_time), with this many
+    /// columns: the Headcount columns over and over, each copy under its own id. For
+    /// benchmarks of wide reports.
+    pub wide_report_columns: usize,
 }
 
 /// One attribute value of one employee, replaced on the wire.
@@ -88,6 +92,7 @@ impl Default for FakeOptions {
             overrides: Vec::new(),
             report_updating_reads: 2,
             report_page_cap: 200,
+            wide_report_columns: 0,
         }
     }
 }

@@ -22,7 +22,12 @@ use super::report_values::{self, Source};
 use super::reports::{col, Column, DataType, Filter, Kind, Report, Status};
 
 /// Every report, in the order v1 lists them: ids, dates and salts drawn from the seed.
-pub(super) fn build(seed: u64, company: &Company, base: DateTime<Utc>) -> Vec<Report> {
+pub(super) fn build(
+    seed: u64,
+    company: &Company,
+    base: DateTime<Utc>,
+    wide_columns: usize,
+) -> Vec<Report> {
     let mut rng = SmallRng::seed_from_u64(seed ^ 0x5eed_4e90_0000_0004);
     let today = base.date_naive();
     let salary = format!("salary_{}", rng.random_range(100..1_000));
@@ -111,7 +116,7 @@ pub(super) fn build(seed: u64, company: &Company, base: DateTime<Utc>) -> Vec<Re
         .zip(NaiveDate::from_ymd_opt(today.year() - 1, 12, 31))
         .expect("valid year");
     let since = NaiveDate::from_ymd_opt(today.year() - 15, 1, 1).expect("valid year");
-    let specs = vec![
+    let mut specs = vec![
         Spec {
             name: "Headcount",
             description: "Everyone in the company today, with pay and org data",
@@ -270,6 +275,39 @@ pub(super) fn build(seed: u64, company: &Company, base: DateTime<Utc>) -> Vec<Re
             ..Spec::default()
         },
     ];
+    if wide_columns > 0 {
+        // Last, so that the other reports keep their seed-drawn ids.
+        let pattern = [
+            first(),
+            last(),
+            text("email", "Email", "E-Mail"),
+            date("hire_date", "Hire date", "Eintrittsdatum"),
+            department(),
+            office(),
+            cost_center(),
+            fix_salary(),
+            compensation(),
+            weekly(),
+        ];
+        let columns = (0..wide_columns)
+            .map(|i| {
+                let mut column = pattern[i % pattern.len()].clone();
+                let copy = i / pattern.len();
+                if copy > 0 {
+                    column.id = format!("{}_{}", column.id, copy + 1);
+                }
+                column
+            })
+            .collect();
+        specs.push(Spec {
+            name: "Wide export",
+            description: "Headcount columns, repeated, for benchmarks",
+            kind: Kind::PointInTime,
+            dates: point,
+            columns,
+            ..Spec::default()
+        });
+    }
 
     const AUTHORS: &[(&str, &str)] = &[
         ("Robert", "Sirano"),
@@ -372,9 +410,9 @@ mod tests {
     fn catalogue_is_seeded_and_covers_every_data_type() {
         let base = parse_instant("2026-01-01").unwrap();
         let company = Company::generate(5, 30, 0, base);
-        let a = Catalogue::new(5, &company, base, 2, 200);
-        let b = Catalogue::new(5, &company, base, 2, 200);
-        let c = Catalogue::new(6, &company, base, 2, 200);
+        let a = Catalogue::new(5, &company, base, 2, 200, 0);
+        let b = Catalogue::new(5, &company, base, 2, 200, 0);
+        let c = Catalogue::new(6, &company, base, 2, 200, 0);
         let ids = |k: &Catalogue| k.reports.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
         assert_ne!(ids(&a), ids(&c));

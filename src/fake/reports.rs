@@ -132,6 +132,7 @@ impl DataType {
 }
 
 /// One column of a report.
+#[derive(Clone)]
 pub(crate) struct Column {
     pub id: String,
     en: Cow<'static, str>,
@@ -258,9 +259,10 @@ impl Catalogue {
         base: DateTime<Utc>,
         updating_reads: u32,
         page_cap: usize,
+        wide_columns: usize,
     ) -> Catalogue {
         Catalogue {
-            reports: report_catalogue::build(seed, company, base),
+            reports: report_catalogue::build(seed, company, base, wide_columns),
             updating_reads,
             page_cap,
         }
@@ -309,7 +311,7 @@ mod tests {
     fn the_updating_report_turns_up_to_date_after_n_reads() {
         let base = parse_instant("2026-01-01").unwrap();
         let company = Company::generate(5, 3, 0, base);
-        let k = Catalogue::new(5, &company, base, 2, 200);
+        let k = Catalogue::new(5, &company, base, 2, 200, 0);
         let r = k
             .reports
             .iter()

@@ -206,7 +206,7 @@ async fn v1_table(
                 .execute(&request, Some(Api::V1))
                 .await?
                 .json(&request)?;
-            report_page(&json, historical).ok_or_else(|| {
+            report_page(json, historical).ok_or_else(|| {
                 request
                     .invalid_response("expected {\"data\": [{\"attributes\": {\"items\": [...]}}]}")
             })
@@ -336,37 +336,45 @@ async fn fetch_columns(
 }
 
 /// The rows of one v1 report page (`data[0].attributes.items`).
-fn report_page(json: &Value, historical: bool) -> Option<NumberedPage<Vec<ReportRow>>> {
-    let items = match json.pointer("/data/0/attributes/items") {
-        Some(Value::Array(items)) => items.as_slice(),
-        // A page past the end may come without a report object.
-        None if json
-            .get("data")
-            .and_then(Value::as_array)
-            .is_some_and(|d| d.is_empty()) =>
-        {
-            &[]
-        }
-        _ => return None,
-    };
+fn report_page(mut json: Value, historical: bool) -> Option<NumberedPage<Vec<ReportRow>>> {
     let total_pages = json.pointer("/metadata/total_pages").and_then(|v| match v {
         Value::Number(n) => n.as_u64(),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     });
+    let page_is_empty = json
+        .get("data")
+        .and_then(Value::as_array)
+        .is_some_and(|d| d.is_empty());
+    // Moved out, not copied: a page can hold megabytes of cells.
+    let items = match json
+        .pointer_mut("/data/0/attributes/items")
+        .map(Value::take)
+    {
+        Some(Value::Array(items)) => items,
+        // A page past the end may come without a report object.
+        None if page_is_empty => Vec::new(),
+        _ => return None,
+    };
+    let len = items.len();
+    let key = if historical {
+        "historical_attributes"
+    } else {
+        "attributes"
+    };
     let mut rows = Vec::new();
-    for item in items {
-        let employee_id = item.get("employee_id").cloned().unwrap_or(Value::Null);
-        let key = if historical {
-            "historical_attributes"
-        } else {
-            "attributes"
+    for mut item in items {
+        let employee_id = item.get_mut("employee_id").map_or(Value::Null, Value::take);
+        let cells: Vec<Map<String, Value>> = match item.get_mut(key).map(Value::take) {
+            Some(Value::Array(cells)) => cells
+                .into_iter()
+                .filter_map(|cell| match cell {
+                    Value::Object(map) => Some(map),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
         };
-        let cells: Vec<Map<String, Value>> = item
-            .get(key)
-            .and_then(Value::as_array)
-            .map(|cells| cells.iter().filter_map(Value::as_object).cloned().collect())
-            .unwrap_or_default();
         if historical {
             rows.extend(historical_rows(employee_id, cells));
         } else {
@@ -374,7 +382,7 @@ fn report_page(json: &Value, historical: bool) -> Option<NumberedPage<Vec<Report
         }
     }
     Some(NumberedPage {
-        len: items.len(),
+        len,
         total_pages,
         content: rows,
     })

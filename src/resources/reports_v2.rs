@@ -47,24 +47,27 @@ pub async fn fetch_report_v2(
     let mut columns: Option<Vec<Value>> = None;
     let mut raw_rows: Vec<Value> = Vec::new();
     for _ in 0..MAX_V2_PAGES {
-        let json = transport
+        let mut json = transport
             .execute(&request, Some(Api::V2))
             .await?
             .json(&request)?;
-        let page_columns = json.pointer("/_meta/columns").and_then(Value::as_array);
-        let data = json.get("_data").and_then(Value::as_array);
-        let (Some(page_columns), Some(data)) = (page_columns, data) else {
+        let next = json
+            .pointer("/_meta/links/next/href")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        let page_columns = json.pointer_mut("/_meta/columns").map(Value::take);
+        let data = json.get_mut("_data").map(Value::take);
+        let (Some(Value::Array(page_columns)), Some(Value::Array(data))) = (page_columns, data)
+        else {
             return Err(request.invalid_response(
                 "expected {\"_meta\": {\"columns\": [...]}, \"_data\": [[...]]}",
             ));
         };
-        columns.get_or_insert_with(|| page_columns.clone());
-        raw_rows.extend(data.iter().cloned());
-        match json
-            .pointer("/_meta/links/next/href")
-            .and_then(Value::as_str)
-        {
-            Some(next) => request = follow(transport, next, &request)?,
+        columns.get_or_insert(page_columns);
+        // Moved, not copied: a page can hold tens of megabytes of cells.
+        raw_rows.extend(data);
+        match next {
+            Some(next) => request = follow(transport, &next, &request)?,
             None => break,
         }
     }

@@ -241,3 +241,12 @@ def test_v2_pages_are_followed(fake_factory) -> None:
 def test_bad_api_argument(company, catalogue) -> None:
     with pytest.raises(ValueError, match="auto"):
         company.client().custom_report(catalogue[0]["id"], api="v3")
+
+
+def test_wide_report_knob(fake_factory) -> None:
+    fake = fake_factory(employees=30, wide_report_columns=40)
+    wide = next(r for r in pa.table(fake.client().custom_reports()).to_pylist() if r["name"] == "Wide export")
+    assert len(wide["columns"]) == 40
+    v1 = pa.table(fake.client().custom_report(wide["id"], api="v1"))
+    assert len({f.metadata[b"personio.key"] for f in v1.schema}) == 41  # with employee_id
+    assert v1.to_pylist() == pa.table(fake.client().custom_report(wide["id"], api="v2")).to_pylist()
