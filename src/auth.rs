@@ -17,6 +17,9 @@ use crate::transport::{Api, Body, Request, Transport};
 /// Refresh this long before the announced expiry, so that no request carries a token
 /// that expires on its way.
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
+/// Personio's tokens live 24 h; a larger `expires_in` is not trusted (nor can it
+/// overflow the clock).
+const MAX_LIFETIME: f64 = 86_400.0;
 
 /// A bearer token and the cache generation it belongs to.
 #[derive(Clone)]
@@ -118,7 +121,7 @@ async fn fetch_token(transport: &Transport, api: Api, generation: u64) -> Result
         .and_then(Value::as_str)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| request.invalid_response("the response holds no token"))?;
-    let lifetime = Duration::from_secs_f64(seconds(expires_in).unwrap_or(3600.0));
+    let lifetime = Duration::from_secs_f64(seconds(expires_in).unwrap_or(3600.0).min(MAX_LIFETIME));
     // Short-lived tokens (tests, proxies) keep a tenth of their life as margin instead.
     let margin = EXPIRY_MARGIN.min(lifetime / 10);
     Ok(Token {

@@ -15,6 +15,9 @@ pub const ENV_CLIENT_SECRET: &str = "PERSONIO_CLIENT_SECRET";
 /// Environment variable holding the base URL.
 pub const ENV_BASE_URL: &str = "PERSONIO_BASE_URL";
 
+/// The longest per-request timeout accepted, in seconds (one day).
+pub const MAX_TIMEOUT: f64 = 86_400.0;
+
 /// A string that never shows itself in `Debug` output, logs or messages.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
@@ -106,9 +109,9 @@ impl Config {
         let base_url = non_empty(options.base_url.or_else(|| env(ENV_BASE_URL)))
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
         let timeout = options.timeout.unwrap_or(30.0);
-        if !(timeout.is_finite() && timeout > 0.0) {
+        if !(timeout.is_finite() && timeout > 0.0 && timeout <= MAX_TIMEOUT) {
             return Err(Error::invalid_argument(format!(
-                "timeout must be a positive number of seconds, got {timeout}"
+                "timeout must be a positive number of seconds up to {MAX_TIMEOUT}, got {timeout}"
             )));
         }
         let concurrency = options.concurrency.unwrap_or(4);

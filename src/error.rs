@@ -68,6 +68,9 @@ pub enum Error {
     /// Writing an output file failed.
     #[error("{0}")]
     Io(String),
+    /// A fault of this library (a bug): please report it.
+    #[error("internal error in personio-arrow: {0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -83,7 +86,7 @@ impl Error {
             | Error::InvalidResponse(f)
             | Error::Network(f)
             | Error::ReportNotReady(f) => Some(f),
-            Error::InvalidArgument(_) | Error::Io(_) => None,
+            Error::InvalidArgument(_) | Error::Io(_) | Error::Internal(_) => None,
         }
     }
 

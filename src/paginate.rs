@@ -45,18 +45,28 @@ where
                 .try_collect()
                 .await?;
             pages.extend(rest);
-            // Records added while we read push later ones past the total: read on
-            // until a page is short.
+            // Records added while we read push later ones past the total: read on while
+            // pages are full and bring new ids, at most as many pages again.
+            let mut seen: HashSet<i64> = pages
+                .iter()
+                .flat_map(|p| p.ids.iter().flatten().copied())
+                .collect();
             let mut offset = total.div_ceil(step) * step;
-            while pages.last().is_some_and(|p| p.len as u64 == step) {
-                let page = fetch(offset).await?;
-                let short = (page.len as u64) < step;
-                if page.len > 0 {
-                    pages.push(page);
-                }
-                if short {
+            for _ in 0..total.div_ceil(step) {
+                if pages.last().is_none_or(|p| (p.len as u64) < step) {
                     break;
                 }
+                let page = fetch(offset).await?;
+                let fresh = page
+                    .ids
+                    .iter()
+                    .flatten()
+                    .filter(|id| seen.insert(**id))
+                    .count();
+                if page.len == 0 || fresh == 0 {
+                    break;
+                }
+                pages.push(page);
                 offset += step;
             }
         }
@@ -199,6 +209,25 @@ mod tests {
             .unwrap();
         assert_eq!(pages.len(), 13);
         assert_eq!(kept_ids(&pages), all);
+    }
+
+    #[tokio::test]
+    async fn a_server_that_ignores_offset_with_a_total_does_not_loop() {
+        // Always the same full page, while claiming more records than a page holds.
+        let calls = AtomicUsize::new(0);
+        let fetch = |_offset: u64| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let ids: Vec<Option<i64>> = (1..=100).map(Some).collect();
+            std::future::ready(Ok(OffsetPage {
+                len: 100,
+                total: Some(250),
+                ids,
+                content: (),
+            }))
+        };
+        let pages = offset_paged(4, fetch).await.unwrap();
+        assert_eq!(kept_ids(&pages), (1..=100).collect::<Vec<_>>());
+        assert!(calls.load(Ordering::SeqCst) <= 4);
     }
 
     #[tokio::test]

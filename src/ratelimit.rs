@@ -44,7 +44,7 @@ impl RateLimiter {
     /// `attempt` counts from 0 and stretches the wait when the headers say nothing.
     pub fn on_too_many_requests(&self, headers: &HeaderMap, attempt: u32) -> Duration {
         let wait = header_number(headers, "retry-after")
-            .map(Duration::from_secs_f64)
+            .map(|seconds| Duration::from_secs_f64(seconds.min(MAX_WAIT.as_secs_f64())))
             .or_else(|| refill_wait(headers))
             .unwrap_or_else(|| backoff(MIN_WAIT_AFTER_429, attempt))
             .max(MIN_WAIT_AFTER_429)

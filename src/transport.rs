@@ -367,9 +367,9 @@ mod tests {
                 Some("t1"),
             ),
             (
-                r#"[{"title":"ID","detail":"Report ID not found"}]"#,
-                "Report ID not found",
-                None,
+                r#"[{"status":404,"trace_id":"t0","errors":[{"title":"Not Found","details":"Report not found"}]}]"#,
+                "Report not found",
+                Some("t0"),
             ),
             (
                 r#"{"personio_trace_id":"t2","errors":[{"title":"Insufficient","detail":"Scope"}]}"#,

@@ -137,7 +137,7 @@ pub fn join_chunks(
             let arrays: Vec<ArrayRef> = chunk.arrays.into_iter().flatten().collect();
             let options = RecordBatchOptions::new().with_row_count(Some(chunk.rows));
             RecordBatch::try_new_with_options(schema.clone(), arrays, &options)
-                .map_err(|e| Error::invalid_argument(format!("cannot assemble the table: {e}")))
+                .map_err(|e| Error::Internal(format!("cannot assemble the table: {e}")))
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Table {
@@ -169,9 +169,8 @@ pub fn build_table<'a>(
 /// concatenating appends each chunk's dictionary, and a repeated value would break
 /// pandas' categories.
 pub fn concat_chunks(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<RecordBatch> {
-    let internal = |e: arrow::error::ArrowError| {
-        Error::invalid_argument(format!("cannot join the pages: {e}"))
-    };
+    let internal =
+        |e: arrow::error::ArrowError| Error::Internal(format!("cannot join the pages: {e}"));
     let joined = concat_batches(schema, batches).map_err(internal)?;
     let columns = joined
         .columns()
@@ -245,13 +244,7 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
         Kind::Dictionary => {
             let mut b = StringDictionaryBuilder::<Int32Type>::new();
             for v in values {
-                // An empty string is "no choice" in a list attribute.
-                match present(*v)
-                    .filter(|v| !is_missing(v))
-                    .map(parse::text)
-                    .transpose()?
-                    .flatten()
-                {
+                match present(*v).map(parse::text).transpose()?.flatten() {
                     Some(text) => {
                         b.append(text).map_err(|_| Unparseable)?;
                     }

@@ -96,11 +96,12 @@ pub fn boolean(value: &Value) -> Parsed<bool> {
     }
 }
 
-/// Text as written; numbers and booleans as their JSON text. Objects and arrays are not
-/// text.
+/// Text as written; numbers and booleans as their JSON text. A blank string is "no
+/// value", as everywhere in Personio. Objects and arrays are not text.
 pub fn text(value: &Value) -> Parsed<String> {
     match value {
         Value::Null => Ok(None),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
         Value::String(s) => Ok(Some(s.clone())),
         Value::Number(n) => Ok(Some(n.to_string())),
         Value::Bool(b) => Ok(Some(b.to_string())),
@@ -271,7 +272,8 @@ mod tests {
     #[test]
     fn text_and_raw() {
         assert_eq!(text(&json!(5)), Ok(Some("5".into())));
-        assert_eq!(text(&json!("")), Ok(Some(String::new())));
+        assert_eq!(text(&json!("")), Ok(None));
+        assert_eq!(text(&json!(" x ")), Ok(Some(" x ".into())));
         assert_eq!(text(&json!({"a": 1})), Err(Unparseable));
         assert_eq!(raw_text(&json!({"a": 1})), Some(r#"{"a":1}"#.into()));
         assert_eq!(raw_text(&json!("x")), Some("x".into()));

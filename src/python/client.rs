@@ -140,9 +140,9 @@ impl PyClient {
         wait: bool,
         timeout: f64,
     ) -> PyResult<PyTable> {
-        if !(timeout.is_finite() && timeout >= 0.0) {
+        if !(timeout.is_finite() && (0.0..=crate::config::MAX_TIMEOUT).contains(&timeout)) {
             return Err(PyValueError::new_err(
-                "timeout must be a non-negative number of seconds",
+                "timeout must be a number of seconds from 0 to 86400",
             ));
         }
         let query = ReportQuery {

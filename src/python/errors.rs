@@ -1,6 +1,6 @@
 //! Rust errors to the Python exceptions of `personio_arrow.exceptions`.
 
-use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::error::Error;
@@ -14,6 +14,7 @@ pub fn to_py_err(error: Error) -> PyErr {
     Python::attach(|py| match &error {
         Error::InvalidArgument(message) => PyValueError::new_err(message.clone()),
         Error::Io(message) => PyOSError::new_err(message.clone()),
+        Error::Internal(_) => PyRuntimeError::new_err(error.to_string()),
         _ => personio_exception(py, &error).unwrap_or_else(|e| e),
     })
 }
@@ -29,7 +30,7 @@ fn personio_exception(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
         Error::InvalidResponse(_) => "InvalidResponseError",
         Error::Network(_) => "NetworkError",
         Error::ReportNotReady(_) => "ReportNotReadyError",
-        Error::InvalidArgument(_) | Error::Io(_) => "PersonioError",
+        Error::InvalidArgument(_) | Error::Io(_) | Error::Internal(_) => "PersonioError",
     };
     let class = py.import(EXCEPTIONS_MODULE)?.getattr(class_name)?;
     let failure = error.failure().cloned().unwrap_or_default();

@@ -247,7 +247,7 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
             // convert in parallel while the next ones download.
             tokio::task::spawn_blocking(move || convert_page(&plan, response.body, &request, false))
                 .await
-                .map_err(|e| Error::invalid_argument(format!("page conversion failed: {e}")))?
+                .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
         }
     };
     let pages = offset_paged(transport.config().concurrency, fetch).await?;
@@ -368,7 +368,7 @@ fn join_pages(plan: &Plan, pages: Vec<OffsetPage<PageContent>>) -> Result<Table>
 }
 
 fn internal(error: arrow::error::ArrowError) -> Error {
-    Error::invalid_argument(format!("cannot assemble the table: {error}"))
+    Error::Internal(format!("cannot assemble the table: {error}"))
 }
 
 /// The raw strings of the `fallen` columns of one page, read again from its body.
@@ -553,6 +553,10 @@ fn extract<'a>(planned: &Locator, record: &'a EmployeeRecord<'_>) -> Cell<'a> {
         Source::SupervisorName => {
             if is_empty_entity(value) {
                 return None;
+            }
+            if value.get("attributes").is_none() {
+                // Not a wrapped employee: the raw value, as supervisor_id gets it too.
+                return Some(Cow::Borrowed(value));
             }
             let part = |name: &str| {
                 value

@@ -150,15 +150,29 @@ pub async fn fetch_report(
     if query.api == ReportApi::V2 {
         return v2_table(transport, &id, query).await;
     }
-    // Only v1 tells whether Personio is still updating the report.
-    let info = wait_until_ready(transport, &id, query).await?;
+    // Only v1 tells whether Personio is still updating the report. In auto mode a v1
+    // that does not know the report (or is gone) must not keep v2 from reading it.
+    let info = match wait_until_ready(transport, &id, query).await {
+        Err(error) if query.api == ReportApi::Auto && not_on_v1(&error) => Err(error),
+        Err(error) => return Err(error),
+        Ok(info) => Ok(info),
+    };
     if query.api == ReportApi::Auto {
         match v2_table(transport, &id, query).await {
             Err(error) if not_on_v2(&error) => {}
             done => return done,
         }
     }
-    v1_table(transport, &id, &info, query).await
+    v1_table(transport, &id, &info?, query).await
+}
+
+/// Whether v1 cannot tell anything about the report (unknown there, no v1 scope, or v1
+/// switched off), so that v2 may still be asked.
+fn not_on_v1(error: &Error) -> bool {
+    matches!(
+        error,
+        Error::NotFound(_) | Error::PermissionDenied(_) | Error::BadRequest(_)
+    )
 }
 
 async fn v2_table(transport: &Transport, id: &str, query: &ReportQuery) -> Result<Table> {
@@ -177,11 +191,20 @@ fn report_table(
     rows: &[ReportRow],
     names: Names,
 ) -> Result<Table> {
+    // A row can come twice when records move between pages: keep the first of each
+    // employee (and period).
+    let mut seen = std::collections::HashSet::new();
+    let kept: Vec<&ReportRow> = rows
+        .iter()
+        .filter(|row| {
+            row.employee_id.is_null()
+                || seen.insert((row.employee_id.to_string(), row.valid_from.clone()))
+        })
+        .collect();
     let planned = plan_report_columns(columns, historical, names);
     let defs: Vec<ColumnDef> = planned.iter().map(|p| p.def.clone()).collect();
-    build_table(&defs, rows.len(), |c, r| extract(&planned[c], &rows[r]))
+    build_table(&defs, kept.len(), |c, r| extract(&planned[c], kept[r]))
 }
-
 /// One report through v1 Custom Reports: columns, then pages fetched concurrently.
 async fn v1_table(
     transport: &Transport,

@@ -46,6 +46,8 @@ pub async fn fetch_report_v2(
     let mut request = Request::get(format!("/v2/reports/{id}"), query);
     let mut columns: Option<Vec<Value>> = None;
     let mut raw_rows: Vec<Value> = Vec::new();
+    let mut seen_links = std::collections::HashSet::new();
+    let mut complete = false;
     for _ in 0..MAX_V2_PAGES {
         let mut json = transport
             .execute(&request, Some(Api::V2))
@@ -67,9 +69,24 @@ pub async fn fetch_report_v2(
         // Moved, not copied: a page can hold tens of megabytes of cells.
         raw_rows.extend(data);
         match next {
-            Some(next) => request = follow(transport, &next, &request)?,
-            None => break,
+            Some(next) if seen_links.insert(next.clone()) => {
+                request = follow(transport, &next, &request)?
+            }
+            Some(next) => {
+                return Err(request.invalid_response(format!(
+                    "the next link {next:?} came twice: the report would never end"
+                )))
+            }
+            None => {
+                complete = true;
+                break;
+            }
         }
+    }
+    if !complete {
+        return Err(request.invalid_response(format!(
+            "more than {MAX_V2_PAGES} pages: refusing to return part of the report"
+        )));
     }
     let columns = columns.unwrap_or_default();
     let described: Vec<(String, String, String)> = columns
@@ -101,7 +118,7 @@ pub async fn fetch_report_v2(
         })
         .collect();
     let rows = shape_rows(&described, &raw_rows, historical)
-        .ok_or_else(|| request.invalid_response("a row of _data is not an array of cells"))?;
+        .map_err(|problem| request.invalid_response(problem))?;
     Ok(V2Report {
         columns: report_columns,
         historical,
@@ -149,21 +166,23 @@ fn shape_rows(
     columns: &[(String, String, String)],
     data: &[Value],
     historical: bool,
-) -> Option<Vec<ReportRow>> {
+) -> std::result::Result<Vec<ReportRow>, &'static str> {
     let mut rows = Vec::new();
     // Historical rows are events; they are gathered per employee and laid out exactly
     // like v1's `historical_attributes`.
     let mut events: Vec<(Value, Vec<Map<String, Value>>)> = Vec::new();
     let mut event_index: HashMap<String, usize> = HashMap::new();
     for row in data {
-        let cells = row.as_array()?;
+        let cells = row
+            .as_array()
+            .ok_or("a row of _data is not an array of cells")?;
         let mut employee_id = Value::Null;
         let mut effective_date = Value::Null;
         let mut attributes = Vec::new();
         for ((name, _, kind), cell) in columns.iter().zip(cells) {
             match name.as_str() {
-                EMPLOYEE_COLUMN => employee_id = string_value(cell),
-                EFFECTIVE_DATE_COLUMN => effective_date = string_value(cell),
+                EMPLOYEE_COLUMN => employee_id = scalar_value(cell),
+                EFFECTIVE_DATE_COLUMN => effective_date = scalar_value(cell),
                 _ => {
                     let mut attribute = v1_attribute(v1_data_type(kind), cell);
                     if attribute.values().all(is_empty) {
@@ -178,6 +197,10 @@ fn shape_rows(
             }
         }
         if historical {
+            // Without the employee, periods of different people would merge.
+            if employee_id.is_null() {
+                return Err("a historical report row names no employee_id");
+            }
             let key = employee_id.to_string();
             let index = *event_index.entry(key).or_insert_with(|| {
                 events.push((employee_id.clone(), Vec::new()));
@@ -191,7 +214,7 @@ fn shape_rows(
     for (employee_id, cells) in events {
         rows.extend(historical_rows(employee_id, cells));
     }
-    Some(rows)
+    Ok(rows)
 }
 
 fn is_empty(value: &Value) -> bool {
@@ -203,10 +226,17 @@ fn is_empty(value: &Value) -> bool {
     }
 }
 
-fn string_value(cell: &Value) -> Value {
-    cell.pointer("/string_value/value")
-        .cloned()
-        .unwrap_or(Value::Null)
+/// The scalar a cell holds, whatever kind of value it is.
+fn scalar_value(cell: &Value) -> Value {
+    [
+        "/string_value/value",
+        "/numeric_value/number",
+        "/percentage_value/value",
+    ]
+    .iter()
+    .find_map(|path| cell.pointer(path).filter(|v| !v.is_null()))
+    .cloned()
+    .unwrap_or(Value::Null)
 }
 
 /// A v2 cell as the v1 attribute object of `data_type` (see the fake's mapping table).
@@ -219,9 +249,11 @@ fn v1_attribute(data_type: &str, cell: &Value) -> Map<String, Value> {
             .unwrap_or_default()
     };
     let object = match data_type {
-        "ENTITY" => match options().first() {
-            Some(option) => json!({"entity_id": option.get("key"), "value": option.get("value")}),
-            None => json!({}),
+        "ENTITY" => match options().as_slice() {
+            [] => json!({}),
+            [option] => json!({"entity_id": option.get("key"), "value": option.get("value")}),
+            // More than one: kept whole, so the columns fall back to raw strings.
+            many => json!({"entity_id": many, "value": many}),
         },
         "DURATION" => json!({"duration": get("/numeric_value/number")}),
         "COST_CENTER" => json!({"cost_centers": options()
@@ -274,7 +306,12 @@ fn v1_attribute(data_type: &str, cell: &Value) -> Map<String, Value> {
                 .map(|(target, kpis)| json!({"performance_target_id": target, "performance_kpis": kpis}))
                 .collect::<Vec<_>>()})
         }
-        _ => json!({"value": get("/string_value/value")}),
+        // TEXT, and any type this client does not know: the scalar, or else the whole
+        // cell, which then does not parse as text and keeps the column as raw strings.
+        _ => match scalar_value(cell) {
+            Value::Null if has_value(cell) => json!({"value": cell}),
+            scalar => json!({"value": scalar}),
+        },
     };
     match object {
         Value::Object(map) => map,
@@ -282,8 +319,94 @@ fn v1_attribute(data_type: &str, cell: &Value) -> Map<String, Value> {
     }
 }
 
+/// Whether a cell holds anything besides its attribute id: some non-null leaf.
+fn has_value(cell: &Value) -> bool {
+    fn content(value: &Value) -> bool {
+        match value {
+            Value::Null => false,
+            Value::Object(fields) => fields.values().any(content),
+            Value::Array(items) => items.iter().any(content),
+            _ => true,
+        }
+    }
+    cell.as_object()
+        .is_some_and(|o| o.iter().any(|(k, v)| k != "attribute_id" && content(v)))
+}
+
 /// Whether `error` means "this report is not served by v2" (not enabled for API access,
 /// or a grouped report v2 cannot render), so that v1 should be asked instead.
 pub fn not_on_v2(error: &Error) -> bool {
     matches!(error, Error::NotFound(_) | Error::BadRequest(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(spec: &[(&str, &str)]) -> Vec<(String, String, String)> {
+        spec.iter()
+            .map(|(name, kind)| (name.to_string(), String::new(), kind.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn unknown_cells_keep_their_value() {
+        let numeric = json!({"attribute_id": "x", "numeric_value": {"number": 4.5}});
+        assert_eq!(v1_attribute("TEXT", &numeric)["value"], json!(4.5));
+        let odd = json!({"attribute_id": "x", "mystery_value": {"a": 1}});
+        assert_eq!(v1_attribute("TEXT", &odd)["value"], odd);
+        let empty = json!({"attribute_id": "x", "string_value": {"value": null}});
+        assert_eq!(v1_attribute("TEXT", &empty)["value"], Value::Null);
+    }
+
+    #[test]
+    fn several_entity_options_are_kept_whole() {
+        let cell = json!({"attribute_id": "team", "options_value": {"options": [
+            {"key": "1", "value": "A"}, {"key": "2", "value": "B"}]}});
+        assert!(v1_attribute("ENTITY", &cell)["entity_id"].is_array());
+    }
+
+    #[test]
+    fn historical_rows_need_an_employee() {
+        let spec = columns(&[("effective_date", "timestamp"), ("department", "option")]);
+        let row = json!([
+            {"attribute_id": "effective_date", "string_value": {"value": "2024-01-01"}},
+            {"attribute_id": "department", "options_value": {"options": [{"key": "1", "value": "IT"}]}}
+        ]);
+        assert!(shape_rows(&spec, &[row], true).is_err());
+    }
+
+    #[test]
+    fn historical_rows_are_grouped_per_employee() {
+        let spec = columns(&[
+            ("employee_id", "string"),
+            ("effective_date", "timestamp"),
+            ("department", "option"),
+        ]);
+        let row = |id: &str, date: &str, dept: &str| {
+            json!([
+                {"attribute_id": "employee_id", "string_value": {"value": id}},
+                {"attribute_id": "effective_date", "string_value": {"value": date}},
+                {"attribute_id": "department", "options_value": {"options": [{"key": dept, "value": dept}]}}
+            ])
+        };
+        let data = [
+            row("1", "2024-01-01", "10"),
+            row("2", "2024-02-01", "20"),
+            row("1", "2024-03-01", "30"),
+        ];
+        let rows = shape_rows(&spec, &data, true).unwrap();
+        let periods: Vec<(String, Option<String>)> = rows
+            .iter()
+            .map(|r| (r.employee_id.to_string(), r.valid_from.clone()))
+            .collect();
+        assert_eq!(
+            periods,
+            [
+                ("\"1\"".to_string(), Some("2024-01-01".to_string())),
+                ("\"1\"".to_string(), Some("2024-03-01".to_string())),
+                ("\"2\"".to_string(), Some("2024-02-01".to_string())),
+            ]
+        );
+    }
 }

@@ -124,9 +124,9 @@ def test_custom_attributes_are_typed_by_declared_type(table, wire, declared) -> 
         elif kind == "list":
             assert column.type == pa.dictionary(pa.int32(), pa.string()), key
             assert column.to_pylist() == [None if missing(v) else v for v in values(wire, key)]
-        else:  # standard, link, multiline
+        else:  # standard, link, multiline; blank text is "no value"
             assert column.type == pa.string(), key
-            assert column.to_pylist() == [v for v in values(wire, key)], key
+            assert column.to_pylist() == [None if missing(v) else v for v in values(wire, key)], key
     assert seen >= {"standard", "date", "integer", "decimal", "list", "link", "tags", "multiline"}
 
 
