@@ -235,6 +235,11 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
     if let Some(since) = &query.updated_since {
         params.push(("updated_since".into(), since.clone()));
     }
+    // `concurrency` bounds the requests Personio sees. Twice as many pages may be in
+    // progress, so that downloads go on while earlier pages convert.
+    let concurrency = transport.config().concurrency;
+    let requests = tokio::sync::Semaphore::new(concurrency);
+    let requests = &requests;
     let fetch = |offset: u64| {
         let mut page_params = params.clone();
         page_params.push(("limit".into(), PAGE_SIZE.to_string()));
@@ -242,7 +247,13 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
         let plan = plan.clone();
         async move {
             let request = Request::get(EMPLOYEES_PATH, page_params);
-            let response = transport.execute(&request, Some(Api::V1)).await?;
+            let response = {
+                let _slot = requests
+                    .acquire()
+                    .await
+                    .map_err(|e| Error::Internal(format!("request slots closed: {e}")))?;
+                transport.execute(&request, Some(Api::V1)).await?
+            };
             // Converting a page is CPU work: off the async threads, so that pages
             // convert in parallel while the next ones download.
             tokio::task::spawn_blocking(move || convert_page(&plan, response.body, &request, false))
@@ -250,7 +261,7 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
                 .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
         }
     };
-    let pages = offset_paged(transport.config().concurrency, fetch).await?;
+    let pages = offset_paged(concurrency * 2, fetch).await?;
     join_pages(&plan, pages)
 }
 
