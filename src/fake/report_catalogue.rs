@@ -111,6 +111,21 @@ pub(super) fn build(
         ));
     }
 
+    // Also the pattern of the optional wide report.
+    let headcount = || {
+        vec![
+            first(),
+            last(),
+            text("email", "Email", "E-Mail"),
+            date("hire_date", "Hire date", "Eintrittsdatum"),
+            department(),
+            office(),
+            cost_center(),
+            fix_salary(),
+            compensation(),
+            weekly(),
+        ]
+    };
     let point = (today, today, "today");
     let last_year = NaiveDate::from_ymd_opt(today.year() - 1, 1, 1)
         .zip(NaiveDate::from_ymd_opt(today.year() - 1, 12, 31))
@@ -122,18 +137,7 @@ pub(super) fn build(
             description: "Everyone in the company today, with pay and org data",
             kind: Kind::PointInTime,
             dates: point,
-            columns: vec![
-                first(),
-                last(),
-                text("email", "Email", "E-Mail"),
-                date("hire_date", "Hire date", "Eintrittsdatum"),
-                department(),
-                office(),
-                cost_center(),
-                fix_salary(),
-                compensation(),
-                weekly(),
-            ],
+            columns: headcount(),
             ..Spec::default()
         },
         Spec {
@@ -277,18 +281,7 @@ pub(super) fn build(
     ];
     if wide_columns > 0 {
         // Last, so that the other reports keep their seed-drawn ids.
-        let pattern = [
-            first(),
-            last(),
-            text("email", "Email", "E-Mail"),
-            date("hire_date", "Hire date", "Eintrittsdatum"),
-            department(),
-            office(),
-            cost_center(),
-            fix_salary(),
-            compensation(),
-            weekly(),
-        ];
+        let pattern = headcount();
         let columns = (0..wide_columns)
             .map(|i| {
                 let mut column = pattern[i % pattern.len()].clone();
