@@ -45,54 +45,50 @@ where
                 .try_collect()
                 .await?;
             pages.extend(rest);
-            // Records added while we read push later ones past the total: read on while
-            // pages are full and bring new ids, at most as many pages again.
-            let mut seen: HashSet<i64> = pages
-                .iter()
-                .flat_map(|p| p.ids.iter().flatten().copied())
-                .collect();
-            let mut offset = total.div_ceil(step) * step;
-            for _ in 0..total.div_ceil(step) {
-                if pages.last().is_none_or(|p| (p.len as u64) < step) {
-                    break;
-                }
-                let page = fetch(offset).await?;
-                let fresh = page
-                    .ids
-                    .iter()
-                    .flatten()
-                    .filter(|id| seen.insert(**id))
-                    .count();
-                if page.len == 0 || fresh == 0 {
-                    break;
-                }
-                pages.push(page);
-                offset += step;
-            }
+            // Records added while we read push later ones past the total: read on, at
+            // most as many pages again.
+            read_on(&fetch, &mut pages, step, Some(total.div_ceil(step))).await?;
         }
-        Some(_) => {}
-        None if step > 0 => {
-            let mut seen: HashSet<i64> = pages[0].ids.iter().flatten().copied().collect();
-            let mut offset = step;
-            loop {
-                let page = fetch(offset).await?;
-                let fresh = page
-                    .ids
-                    .iter()
-                    .flatten()
-                    .filter(|id| seen.insert(**id))
-                    .count();
-                let done = (page.len as u64) < step || fresh == 0;
-                pages.push(page);
-                if done {
-                    break;
-                }
-                offset += step;
-            }
-        }
-        None => {}
+        None if step > 0 => read_on(&fetch, &mut pages, step, None).await?,
+        _ => {}
     }
     Ok(pages)
+}
+
+/// Reads pages one after another from where `pages` ends, while the last one is full
+/// and each brings an id not seen before (at most `max_pages` more, when given).
+async fn read_on<T, F, Fut>(
+    fetch: &F,
+    pages: &mut Vec<OffsetPage<T>>,
+    step: u64,
+    max_pages: Option<u64>,
+) -> Result<()>
+where
+    F: Fn(u64) -> Fut,
+    Fut: Future<Output = Result<OffsetPage<T>>>,
+{
+    let mut seen: HashSet<i64> = pages
+        .iter()
+        .flat_map(|p| p.ids.iter().flatten().copied())
+        .collect();
+    let mut read = 0;
+    while pages.last().is_some_and(|p| p.len as u64 == step)
+        && max_pages.is_none_or(|max| read < max)
+    {
+        let page = fetch(pages.len() as u64 * step).await?;
+        read += 1;
+        let fresh = page
+            .ids
+            .iter()
+            .flatten()
+            .filter(|id| seen.insert(**id))
+            .count();
+        if fresh == 0 {
+            break;
+        }
+        pages.push(page);
+    }
+    Ok(())
 }
 
 /// One page of a listing paged by 1-based page numbers.
@@ -211,21 +207,31 @@ mod tests {
         assert_eq!(kept_ids(&pages), all);
     }
 
-    #[tokio::test]
-    async fn a_server_that_ignores_offset_with_a_total_does_not_loop() {
-        // Always the same full page, while claiming more records than a page holds.
-        let calls = AtomicUsize::new(0);
-        let fetch = |_offset: u64| {
+    /// A server that answers the same full page of ids 1..=len whatever the offset.
+    fn same_page_every_time(
+        len: usize,
+        total: Option<u64>,
+        calls: &AtomicUsize,
+    ) -> impl Fn(u64) -> std::future::Ready<Result<OffsetPage<()>>> + '_ {
+        move |_offset| {
             calls.fetch_add(1, Ordering::SeqCst);
-            let ids: Vec<Option<i64>> = (1..=100).map(Some).collect();
+            let ids: Vec<Option<i64>> = (1..=len as i64).map(Some).collect();
             std::future::ready(Ok(OffsetPage {
-                len: 100,
-                total: Some(250),
+                len,
+                total,
                 ids,
                 content: (),
             }))
-        };
-        let pages = offset_paged(4, fetch).await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_server_that_ignores_offset_with_a_total_does_not_loop() {
+        // Claiming more records than a page holds.
+        let calls = AtomicUsize::new(0);
+        let pages = offset_paged(4, same_page_every_time(100, Some(250), &calls))
+            .await
+            .unwrap();
         assert_eq!(kept_ids(&pages), (1..=100).collect::<Vec<_>>());
         assert!(calls.load(Ordering::SeqCst) <= 4);
     }
@@ -241,19 +247,11 @@ mod tests {
 
     #[tokio::test]
     async fn a_server_that_ignores_offset_does_not_loop() {
-        // Every request answers the same full page, as `updated_since` may.
+        // Without a total, as `updated_since` may answer.
         let calls = AtomicUsize::new(0);
-        let fetch = |_offset: u64| {
-            calls.fetch_add(1, Ordering::SeqCst);
-            let ids: Vec<Option<i64>> = (1..=10).map(Some).collect();
-            std::future::ready(Ok(OffsetPage {
-                len: 10,
-                total: None,
-                ids,
-                content: (),
-            }))
-        };
-        let pages = offset_paged(4, fetch).await.unwrap();
+        let pages = offset_paged(4, same_page_every_time(10, None, &calls))
+            .await
+            .unwrap();
         assert_eq!(kept_ids(&pages), (1..=10).collect::<Vec<_>>());
         assert_eq!(calls.load(Ordering::SeqCst), 2);
     }

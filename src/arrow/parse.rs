@@ -145,6 +145,15 @@ pub fn timestamp_micros(value: &Value) -> Parsed<i64> {
     instant_micros(s.trim()).map(Some).ok_or(Unparseable)
 }
 
+/// A count such as `total_elements`: a number, or a numeric string.
+pub fn count(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 /// Tags: a comma-separated string (`"English, German"`) or an array of strings.
 pub fn tags(value: &Value) -> Parsed<Vec<String>> {
     if is_missing(value) {

@@ -87,10 +87,6 @@ pub fn parse_employees<'a>(
     let total = body
         .metadata
         .and_then(|m| m.total_elements)
-        .and_then(|v| match v {
-            Value::Number(n) => n.as_u64(),
-            Value::String(s) => s.trim().parse().ok(),
-            _ => None,
-        });
+        .and_then(|v| crate::arrow::parse::count(&v));
     Ok((body.data, total))
 }

@@ -360,11 +360,9 @@ async fn fetch_columns(
 
 /// The rows of one v1 report page (`data[0].attributes.items`).
 fn report_page(mut json: Value, historical: bool) -> Option<NumberedPage<Vec<ReportRow>>> {
-    let total_pages = json.pointer("/metadata/total_pages").and_then(|v| match v {
-        Value::Number(n) => n.as_u64(),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    });
+    let total_pages = json
+        .pointer("/metadata/total_pages")
+        .and_then(crate::arrow::parse::count);
     let page_is_empty = json
         .get("data")
         .and_then(Value::as_array)
