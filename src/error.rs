@@ -73,10 +73,11 @@ pub enum Error {
     Internal(String),
 }
 
-impl Error {
-    /// The failure details, for every variant that came from a call.
-    pub fn failure(&self) -> Option<&ApiFailure> {
-        match self {
+/// The `ApiFailure` of an error (by reference or by mutable reference), for every
+/// variant that came from a call.
+macro_rules! failure_of {
+    ($error:expr) => {
+        match $error {
             Error::Authentication(f)
             | Error::PermissionDenied(f)
             | Error::NotFound(f)
@@ -88,6 +89,18 @@ impl Error {
             | Error::ReportNotReady(f) => Some(f),
             Error::InvalidArgument(_) | Error::Io(_) | Error::Internal(_) => None,
         }
+    };
+}
+
+impl Error {
+    /// The failure details, for every variant that came from a call.
+    pub fn failure(&self) -> Option<&ApiFailure> {
+        failure_of!(self)
+    }
+
+    /// The failure details, to amend them.
+    pub fn failure_mut(&mut self) -> Option<&mut ApiFailure> {
+        failure_of!(self)
     }
 
     /// A body that does not have the shape `endpoint` documents.

@@ -288,7 +288,16 @@ fn status_error(request: &Request, status: StatusCode, headers: &HeaderMap, body
         message,
         endpoint: request.endpoint(),
     };
+    // Personio answers some refusals with a 400 or 401 whose message alone tells what
+    // they mean (OBSERVED.md: v2 reports and persons).
+    let message = failure.message.to_ascii_lowercase();
+    let missing_right = matches!(
+        message.as_str(),
+        "unauthorized token" | "unauthorized request"
+    );
     match status.as_u16() {
+        400 | 401 if missing_right => Error::PermissionDenied(failure),
+        400 if message.contains("not found") => Error::NotFound(failure),
         401 => Error::Authentication(failure),
         403 => Error::PermissionDenied(failure),
         404 => Error::NotFound(failure),
@@ -346,7 +355,60 @@ fn describe_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
 
 #[cfg(test)]
 mod tests {
-    use super::describe_error_body;
+    use super::*;
+
+    /// The observed v2 refusals (OBSERVED.md), as Personio words them.
+    #[test]
+    fn observed_refusals_map_to_their_meaning() {
+        let request = Request::get("/v2/reports/r1", Vec::new());
+        let cases = [
+            (
+                400,
+                r#"{"errors":[{"status":"400","id":"a1b2","title":"Bad Request","detail":"Report with id r1 not found."}]}"#,
+                "NotFound",
+                "Report with id r1 not found.",
+            ),
+            (
+                400,
+                r#"{"error":{"message":"Unsupported nested type: null"}}"#,
+                "BadRequest",
+                "Unsupported nested type: null",
+            ),
+            (
+                400,
+                r#"{"error":{"message":"Unauthorized token"}}"#,
+                "PermissionDenied",
+                "Unauthorized token",
+            ),
+            (
+                400,
+                r#"{"error":{"message":"Array contains no element matching the predicate."}}"#,
+                "BadRequest",
+                "Array contains no element matching the predicate.",
+            ),
+            (
+                401,
+                r#"{"error":{"message":"Unauthorized Request"}}"#,
+                "PermissionDenied",
+                "Unauthorized Request",
+            ),
+            (
+                401,
+                r#"{"success":false,"error":{"code":0,"message":"Token expired"}}"#,
+                "Authentication",
+                "Token expired",
+            ),
+        ];
+        for (status, body, variant, message) in cases {
+            let status = StatusCode::from_u16(status).unwrap();
+            let error = status_error(&request, status, &HeaderMap::new(), body.as_bytes());
+            assert!(
+                format!("{error:?}").starts_with(variant),
+                "{body}: {error:?}"
+            );
+            assert_eq!(error.failure().unwrap().message, message);
+        }
+    }
 
     #[test]
     fn reads_every_error_shape() {

@@ -228,6 +228,13 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
             }
             Arc::new(b.finish())
         }
+        Kind::PlainDate => {
+            let mut b = Date32Builder::with_capacity(values.len());
+            for v in values {
+                b.append_option(present(*v).map(parse::plain_date).transpose()?.flatten());
+            }
+            Arc::new(b.finish())
+        }
         Kind::TimestampUtc => {
             let mut b =
                 TimestampMicrosecondBuilder::with_capacity(values.len()).with_timezone("UTC");
@@ -345,6 +352,7 @@ fn describe(kind: &Kind) -> &'static str {
         Kind::Bool => "booleans",
         Kind::Utf8 | Kind::Dictionary => "text",
         Kind::Date32 => "dates",
+        Kind::PlainDate => "dates without a time of day",
         Kind::TimestampUtc => "date-times with an offset",
         Kind::StringList => "tags",
         Kind::StructList(_) => "lists of objects",

@@ -17,6 +17,9 @@ pub enum Kind {
     Utf8,
     /// `date32`: the calendar date as written.
     Date32,
+    /// `date32` from a plain `YYYY-MM-DD` only: a value with a time of day does not
+    /// parse, so that no time is dropped where a column was seen to hold dates.
+    PlainDate,
     /// `timestamp[us, UTC]`: instants.
     TimestampUtc,
     /// `dictionary<int32, string>`: `list` attributes (one choice of a few).
@@ -36,7 +39,7 @@ impl Kind {
             Kind::Float64 => DataType::Float64,
             Kind::Bool => DataType::Boolean,
             Kind::Utf8 => DataType::Utf8,
-            Kind::Date32 => DataType::Date32,
+            Kind::Date32 | Kind::PlainDate => DataType::Date32,
             Kind::TimestampUtc => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
             Kind::Dictionary => {
                 DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))

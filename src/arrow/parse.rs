@@ -133,6 +133,17 @@ pub fn date32(value: &Value) -> Parsed<i32> {
     Ok(Some(days_since_epoch(date)))
 }
 
+/// A plain `YYYY-MM-DD` date, in days since the Unix epoch; a date-time is not one.
+pub fn plain_date(value: &Value) -> Parsed<i32> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    match value {
+        Value::String(s) if s.trim().len() == 10 => date32(value),
+        _ => Err(Unparseable),
+    }
+}
+
 /// An instant with an explicit offset (`Z`, `+01:00` or `+0100`), as microseconds since
 /// the Unix epoch in UTC. A date or a time without offset is not an instant.
 pub fn timestamp_micros(value: &Value) -> Parsed<i64> {
@@ -246,6 +257,15 @@ mod tests {
         assert_eq!(day("2020-01-01garbage"), Err(Unparseable));
         assert_eq!(day("01.01.2020"), Err(Unparseable));
         assert_eq!(date32(&json!(20200101)), Err(Unparseable));
+    }
+
+    #[test]
+    fn plain_dates_have_no_time() {
+        assert_eq!(plain_date(&json!("2020-01-01")), Ok(Some(18262)));
+        assert_eq!(plain_date(&json!(" 2020-01-01 ")), Ok(Some(18262)));
+        assert_eq!(plain_date(&json!("")), Ok(None));
+        assert_eq!(plain_date(&json!("2020-01-01T10:30:00Z")), Err(Unparseable));
+        assert_eq!(plain_date(&json!("2020-01-0x")), Err(Unparseable));
     }
 
     #[test]

@@ -6,5 +6,6 @@ pub mod names;
 pub mod report_columns;
 pub mod report_ref;
 pub mod report_rows;
+pub mod report_v2_cells;
 pub mod reports;
 pub mod reports_v2;

@@ -119,8 +119,10 @@ fn parts_of(data_type: &str) -> Vec<PartSpec> {
         )
     };
     match data_type {
+        // The spec types `entity_id` as a string, and v2 sends option keys as text
+        // (`"0815"`, `"ACME"`): ids as written, the same through either API.
         "ENTITY" => vec![
-            ("_id", " ID", Kind::Int64, Part::Field("entity_id")),
+            ("_id", " ID", Kind::Utf8, Part::Field("entity_id")),
             ("_name", "", Kind::Utf8, Part::Field("value")),
         ],
         "DURATION" => vec![("", "", Kind::Float64, Part::Field("duration"))],
@@ -293,27 +295,39 @@ fn raw_extract<'a>(column: &PlannedColumn, row: &'a ReportRow) -> Cell<'a> {
             })
         }),
         Part::PerformanceKpis => {
-            let targets = first.get("performance_target_kpis")?.as_array()?;
-            let kpis: Vec<Value> = targets
-                .iter()
-                .flat_map(|target| {
-                    let target_id = target.get("performance_target_id").cloned();
-                    target
-                        .get("performance_kpis")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .map(move |kpi| {
-                            json!({
-                                "target_id": target_id,
-                                "kpi_id": kpi.get("performance_kpi_id"),
-                                "value": kpi.get("performance_kpi_value"),
-                            })
-                        })
-                })
-                .collect();
+            let targets = match first.get("performance_target_kpis")? {
+                Value::Array(targets) => targets,
+                other => return Some(Cow::Borrowed(other)),
+            };
+            let kpis: Vec<Value> = targets.iter().flat_map(target_kpis).collect();
             Some(Cow::Owned(Value::Array(kpis)))
         }
+    }
+}
+
+/// The KPIs of one performance target as `{"target_id","kpi_id","value"}`. The spec's
+/// own item shape (`PerformanceTarget`: an id and a value, no `performance_kpis`) is
+/// one row with no KPI id; anything else is handed over as its JSON text, which is no
+/// object, so that the column falls back to raw strings.
+fn target_kpis(target: &Value) -> Vec<Value> {
+    let target_id = target.get("performance_target_id");
+    match target.get("performance_kpis") {
+        Some(Value::Array(kpis)) => kpis
+            .iter()
+            .map(|kpi| {
+                json!({
+                    "target_id": target_id,
+                    "kpi_id": kpi.get("performance_kpi_id"),
+                    "value": kpi.get("performance_kpi_value"),
+                })
+            })
+            .collect(),
+        None if target.get("performance_target_value").is_some() => vec![json!({
+            "target_id": target_id,
+            "kpi_id": null,
+            "value": target.get("performance_target_value"),
+        })],
+        _ => vec![Value::String(target.to_string())],
     }
 }
 

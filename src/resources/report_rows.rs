@@ -76,7 +76,8 @@ fn attribute_id(cell: &Map<String, Value>) -> String {
         .to_string()
 }
 
-fn day_before(date: &str) -> Option<String> {
+/// The day before `date` (`YYYY-MM-DD`).
+pub fn day_before(date: &str) -> Option<String> {
     let day = NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()?;
     Some(
         day.checked_sub_days(Days::new(1))?

@@ -12,6 +12,7 @@ use super::names::Names;
 use super::report_columns::{extract, plan_report_columns, ReportColumn, ReportRow};
 use super::report_ref::parse_report_reference;
 use super::report_rows::{historical_rows, snapshot_row};
+use super::report_v2_cells::{v2_report_table, EFFECTIVE_DATE_COLUMN};
 use super::reports_v2::{fetch_report_v2, not_on_v2};
 use crate::arrow::{build_table, ColumnDef, Kind, Table};
 use crate::error::{ApiFailure, Error, Result};
@@ -148,22 +149,27 @@ pub async fn fetch_report(
 ) -> Result<Table> {
     let id = parse_report_reference(reference)?;
     if query.api == ReportApi::V2 {
-        return v2_table(transport, &id, query).await;
+        return v2_table(transport, &id, query, None).await;
     }
     // Only v1 tells whether Personio is still updating the report. In auto mode a v1
     // that does not know the report (or is gone) must not keep v2 from reading it.
     let info = match wait_until_ready(transport, &id, query).await {
-        Err(error) if query.api == ReportApi::Auto && not_on_v1(&error) => Err(error),
-        Err(error) => return Err(error),
-        Ok(info) => Ok(info),
+        Err(v1_error) if query.api == ReportApi::Auto && not_on_v1(&v1_error) => {
+            // v2's answer is the one that says what to fix (API access off, a grouped
+            // report, a missing right); v1's is named beside it.
+            return v2_table(transport, &id, query, None)
+                .await
+                .map_err(|v2_error| with_v1_answer(v2_error, &v1_error));
+        }
+        info => info?,
     };
     if query.api == ReportApi::Auto {
-        match v2_table(transport, &id, query).await {
+        match v2_table(transport, &id, query, Some(&info)).await {
             Err(error) if not_on_v2(&error) => {}
             done => return done,
         }
     }
-    v1_table(transport, &id, &info?, query).await
+    v1_table(transport, &id, &info, query).await
 }
 
 /// Whether v1 cannot tell anything about the report (unknown there, no v1 scope, or v1
@@ -175,14 +181,38 @@ fn not_on_v1(error: &Error) -> bool {
     )
 }
 
-async fn v2_table(transport: &Transport, id: &str, query: &ReportQuery) -> Result<Table> {
+/// `v2_error`, its message followed by what v1 answered.
+fn with_v1_answer(mut v2_error: Error, v1_error: &Error) -> Error {
+    if let (Some(v1), Some(failure)) = (v1_error.failure(), v2_error.failure_mut()) {
+        failure.message = format!(
+            "{} (v2 Report API; v1 Custom Reports answered: {})",
+            failure.message, v1.message
+        );
+    }
+    v2_error
+}
+
+/// One report through v2; `info` is its v1 metadata where v1 knows it. Historical
+/// reports are known by v1's `type`, or by v2's effective-date column.
+async fn v2_table(
+    transport: &Transport,
+    id: &str,
+    query: &ReportQuery,
+    info: Option<&Map<String, Value>>,
+) -> Result<Table> {
     let report = fetch_report_v2(transport, id, query.locale.as_deref()).await?;
-    report_table(
-        &report.columns,
-        report.historical,
-        &report.rows,
-        query.names,
-    )
+    let historical = match info {
+        Some(info) => is_historical(info),
+        None => report
+            .columns
+            .iter()
+            .any(|c| c.name == EFFECTIVE_DATE_COLUMN),
+    };
+    v2_report_table(&report, historical, query.names)
+}
+
+fn is_historical(info: &Map<String, Value>) -> bool {
+    info.get("type").and_then(Value::as_str) == Some("historical_data")
 }
 
 fn report_table(
@@ -212,7 +242,7 @@ async fn v1_table(
     info: &Map<String, Value>,
     query: &ReportQuery,
 ) -> Result<Table> {
-    let historical = info.get("type").and_then(Value::as_str) == Some("historical_data");
+    let historical = is_historical(info);
     let columns = fetch_columns(transport, id, query.locale.as_deref(), info).await?;
     let path = format!("{REPORTS_PATH}/{id}");
     let fetch = |page: u64| {

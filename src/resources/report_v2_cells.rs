@@ -1,0 +1,504 @@
+//! v2 report rows to a typed table.
+//!
+//! A column's Arrow type follows from its declared v2 `type` alone (see [`parts_of`]),
+//! never from the day's data. Each cell is decoded by the `*_value` key it carries and
+//! checked against its column: a cell naming another attribute, carrying several
+//! values, or a shape its column does not read is handed over whole, so that it parses
+//! as nothing and the column keeps raw JSON text with one `TypeFallbackWarning`. A cell
+//! is null only where Personio sent no value.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use serde_json::Value;
+
+use super::names::{label_names, Names};
+use super::report_rows::day_before;
+use super::reports_v2::{V2Column, V2Report};
+use crate::arrow::parse::{plain_date, timestamp_micros};
+use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
+use crate::error::Result;
+
+/// The column that dates the rows of a historical v2 report (assumed: V2_NOTES names
+/// no such column; it becomes `valid_from`).
+pub const EFFECTIVE_DATE_COLUMN: &str = "effective_date";
+/// Columns that tell whose row it is in a historical report, where present: Personio
+/// identifies people there by name, and by whatever id the admin added.
+const IDENTITY_COLUMNS: [&str; 7] = [
+    "employee_id",
+    "person_id",
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "preferred_name",
+];
+
+/// Which part of a cell an output column reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// The one scalar of `string_value`, `numeric_value`, `percentage_value`, ...
+    Scalar,
+    /// The `key` of the one option of `options_value`, as sent.
+    OptionKey,
+    /// The `value` (label) of the one option.
+    OptionLabel,
+}
+
+/// What one cell holds.
+enum Decoded<'a> {
+    /// Personio sent no value.
+    Missing,
+    /// One scalar.
+    Scalar(&'a Value),
+    /// One option `{"key","value"}`.
+    Option(&'a serde_json::Map<String, Value>),
+    /// Anything its column cannot read as a value: kept whole.
+    Misfit,
+}
+
+/// The table of a v2 report: for historical reports `valid_from` and `valid_to` first,
+/// then the report's own columns (nothing else).
+pub fn v2_report_table(report: &V2Report, historical: bool, names: Names) -> Result<Table> {
+    let effective = historical
+        .then(|| {
+            report
+                .columns
+                .iter()
+                .position(|c| c.name == EFFECTIVE_DATE_COLUMN)
+        })
+        .flatten();
+    let mut defs = Vec::new();
+    let mut sources: Vec<Option<(usize, Part)>> = Vec::new();
+    let mut labels = Vec::new();
+    if historical {
+        for (name, label) in [("valid_from", "Valid from"), ("valid_to", "Valid to")] {
+            defs.push(ColumnDef {
+                name: name.into(),
+                kind: Kind::Date32,
+                metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
+            });
+            sources.push(None);
+            labels.push((label.to_string(), name.to_string()));
+        }
+    }
+    for (index, column) in report.columns.iter().enumerate() {
+        if Some(index) == effective {
+            continue;
+        }
+        for (suffix, label_suffix, kind, part) in parts_of(report, index) {
+            let name = format!("{}{suffix}", column.name);
+            labels.push((format!("{}{label_suffix}", column.label()), name.clone()));
+            defs.push(ColumnDef {
+                name,
+                kind,
+                metadata: HashMap::from([
+                    ("personio.key".to_string(), column.name.clone()),
+                    ("personio.label".to_string(), column.label().to_string()),
+                    ("personio.data_type".to_string(), column.kind.clone()),
+                ]),
+            });
+            sources.push(Some((index, part)));
+        }
+    }
+    if names == Names::Label {
+        for (def, name) in defs.iter_mut().zip(label_names(&labels)) {
+            def.name = name;
+        }
+    }
+    let periods = match effective {
+        Some(column) => periods(report, column),
+        None => vec![(None, None); report.rows.len()],
+    };
+    build_table(&defs, report.rows.len(), |c, r| match sources[c] {
+        Some((column, part)) => cell_part(report, r, column, part),
+        None => {
+            let (from, to) = &periods[r];
+            let day = if c == 0 { from } else { to };
+            day.as_deref().map(|d| Cow::Owned(Value::from(d)))
+        }
+    })
+}
+
+/// The output columns of column `index`, from its declared type:
+/// `(name suffix, label suffix, kind, part)`.
+fn parts_of(report: &V2Report, index: usize) -> Vec<(&'static str, &'static str, Kind, Part)> {
+    let scalar = |kind| vec![("", "", kind, Part::Scalar)];
+    match report.columns[index].kind.as_str() {
+        "option" => vec![
+            ("_id", " ID", Kind::Utf8, Part::OptionKey),
+            ("_name", "", Kind::Utf8, Part::OptionLabel),
+        ],
+        "timestamp" => scalar(timestamp_kind(report, index)),
+        "decimal" | "percentage" => scalar(Kind::Float64),
+        "integer" => scalar(Kind::Int64),
+        "boolean" => scalar(Kind::Bool),
+        // `string`, and any type Personio adds later: the text as written.
+        _ => scalar(Kind::Utf8),
+    }
+}
+
+/// `timestamp` columns hold dates (observed: `"YYYY-MM-DD"`); one whose first value
+/// carries a time with an offset holds instants. Either way a later value of the other
+/// form does not parse, so no time of day is ever dropped.
+fn timestamp_kind(report: &V2Report, index: usize) -> Kind {
+    let name = &report.columns[index].name;
+    let first = report
+        .rows
+        .iter()
+        .find_map(|row| match decode(row.get(index)?, name) {
+            Decoded::Scalar(value) => Some(value),
+            _ => None,
+        });
+    match first {
+        Some(value) if plain_date(value).is_err() && timestamp_micros(value).is_ok() => {
+            Kind::TimestampUtc
+        }
+        _ => Kind::PlainDate,
+    }
+}
+
+/// One part of the cell of row `row`, column `column`.
+fn cell_part(report: &V2Report, row: usize, column: usize, part: Part) -> Cell<'_> {
+    let cell = report.rows[row].get(column)?;
+    let value = match (decode(cell, &report.columns[column].name), part) {
+        (Decoded::Missing, _) => return None,
+        (Decoded::Scalar(value), Part::Scalar) => value,
+        (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
+        (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
+        // Whole, so that it parses as nothing and the column keeps it as JSON text.
+        _ => cell,
+    };
+    Some(Cow::Borrowed(value))
+}
+
+/// Decodes a cell by the one `*_value` key it carries.
+fn decode<'a>(cell: &'a Value, column: &str) -> Decoded<'a> {
+    let fields = match cell {
+        Value::Object(fields) => fields,
+        Value::Null => return Decoded::Missing,
+        _ => return Decoded::Misfit,
+    };
+    if fields
+        .get("attribute_id")
+        .is_some_and(|id| id.as_str() != Some(column))
+    {
+        return Decoded::Misfit;
+    }
+    let mut carried = fields
+        .iter()
+        .filter(|(key, value)| *key != "attribute_id" && !is_empty(value));
+    let (key, value) = match (carried.next(), carried.next()) {
+        (None, _) => return Decoded::Missing,
+        (Some((key, value)), None) if key.ends_with("_value") => (key, value),
+        _ => return Decoded::Misfit,
+    };
+    if key == "options_value" {
+        return match value.get("options").and_then(Value::as_array) {
+            Some(options) if options.len() == 1 => match &options[0] {
+                Value::Object(option) if option.keys().all(|k| k == "key" || k == "value") => {
+                    Decoded::Option(option)
+                }
+                _ => Decoded::Misfit,
+            },
+            _ => Decoded::Misfit,
+        };
+    }
+    match value {
+        Value::Object(inner) => {
+            let mut present = inner.values().filter(|v| !is_empty(v));
+            match (present.next(), present.next()) {
+                (Some(scalar), None) if !scalar.is_object() && !scalar.is_array() => {
+                    Decoded::Scalar(scalar)
+                }
+                _ => Decoded::Misfit,
+            }
+        }
+        Value::Array(_) => Decoded::Misfit,
+        scalar => Decoded::Scalar(scalar),
+    }
+}
+
+/// Null, or a container holding nothing but nulls and empty containers: no value sent.
+fn is_empty(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Object(fields) => fields.values().all(is_empty),
+        Value::Array(items) => items.iter().all(is_empty),
+        _ => false,
+    }
+}
+
+/// `(valid_from, valid_to)` of each row, rows kept as sent: `valid_from` is the row's
+/// effective date, `valid_to` the day before the next later effective date of the same
+/// person (same values in the identity columns), `None` while the period lasts.
+fn periods(report: &V2Report, effective: usize) -> Vec<(Option<String>, Option<String>)> {
+    let identity: Vec<usize> = report
+        .columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| IDENTITY_COLUMNS.contains(&c.name.as_str()))
+        .map(|(index, _)| index)
+        .collect();
+    let name = &report.columns[effective].name;
+    let mut next_start: HashMap<Vec<String>, String> = HashMap::new();
+    let mut periods = vec![(None, None); report.rows.len()];
+    for (index, row) in report.rows.iter().enumerate().rev() {
+        let from = match row.get(effective).map(|cell| decode(cell, name)) {
+            Some(Decoded::Scalar(Value::String(date))) => date.get(..10).map(str::to_string),
+            _ => None,
+        };
+        let Some(from) = from else { continue };
+        let person: Vec<String> = identity
+            .iter()
+            .map(|c| row.get(*c).map(Value::to_string).unwrap_or_default())
+            .collect();
+        let to = next_start
+            .get(&person)
+            .filter(|next| **next > from)
+            .and_then(|next| day_before(next));
+        if !identity.is_empty() {
+            next_start.insert(person, from.clone());
+        }
+        periods[index] = (Some(from), to);
+    }
+    periods
+}
+
+impl V2Column {
+    /// The display name, or the name where Personio gave none.
+    pub fn label(&self) -> &str {
+        if self.display.is_empty() {
+            &self.name
+        } else {
+            &self.display
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::{DataType, Date32Type, Float64Type, TimeUnit};
+    use serde_json::json;
+
+    /// A report as `fetch_report_v2` hands it over, from a `GET /v2/reports/{id}` body.
+    fn report(body: Value) -> V2Report {
+        let columns = body["_meta"]["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| V2Column {
+                name: c["name"].as_str().unwrap().into(),
+                display: c["display"].as_str().unwrap_or_default().into(),
+                kind: c["type"].as_str().unwrap().into(),
+            })
+            .collect();
+        let rows = body["_data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_array().unwrap().clone())
+            .collect();
+        V2Report { columns, rows }
+    }
+
+    fn strings(table: &Table, name: &str) -> Vec<Option<String>> {
+        let batch = &table.batches[0];
+        let column = batch.column(table.schema.index_of(name).unwrap());
+        let column = column.as_string::<i32>();
+        (0..column.len())
+            .map(|i| column.is_valid(i).then(|| column.value(i).to_string()))
+            .collect()
+    }
+
+    fn names(table: &Table) -> Vec<&str> {
+        table
+            .schema
+            .fields()
+            .iter()
+            .map(|f| f.name().as_str())
+            .collect()
+    }
+
+    /// The observed body of V2_NOTES.md section 7, and OBSERVED.md's text option keys
+    /// and `YYYY-MM-DD` timestamps.
+    #[test]
+    fn observed_report_reads_without_warning() {
+        let body = json!({
+            "report_config": {"name": "Hours"},
+            "_meta": {"columns": [
+                {"name": "last_name", "display": "Last name", "type": "string"},
+                {"name": "attendance_project", "display": "Attendance Project", "type": "option"},
+                {"name": "attendance_hours_tracked", "display": "Hours tracked", "type": "decimal"},
+                {"name": "hire_date", "display": "Hire date", "type": "timestamp"}
+            ], "links": null},
+            "_data": [
+                [{"attribute_id": "last_name", "string_value": {"value": "Byron"}},
+                 {"attribute_id": "attendance_project", "options_value": {"options": [{"key": "5521", "value": "Rollout"}]}},
+                 {"attribute_id": "attendance_hours_tracked", "numeric_value": {"number": 4.5}},
+                 {"attribute_id": "hire_date", "string_value": {"value": "2021-04-01"}}],
+                [{"attribute_id": "last_name", "string_value": {"value": "Lovelace"}},
+                 {"attribute_id": "attendance_project", "options_value": {"options": [{"key": "0815", "value": "Audit"}]}},
+                 {"attribute_id": "attendance_hours_tracked", "numeric_value": {"number": 8}},
+                 {"attribute_id": "hire_date", "string_value": {"value": null}}],
+                [{"attribute_id": "last_name", "string_value": {"value": "Hopper"}},
+                 {"attribute_id": "attendance_project", "options_value": {"options": [{"key": "ACME", "value": "Client work"}]}},
+                 {"attribute_id": "attendance_hours_tracked", "numeric_value": {"number": null}},
+                 {"attribute_id": "hire_date", "string_value": {"value": "1999-12-31"}}],
+                [{"attribute_id": "last_name", "string_value": {"value": "Turing"}},
+                 {"attribute_id": "attendance_project", "options_value": {"options": [{"key": "true", "value": "Yes"}]}},
+                 {"attribute_id": "attendance_hours_tracked", "numeric_value": {"number": 0.25}},
+                 {"attribute_id": "hire_date", "string_value": {"value": "2024-02-29"}}]
+            ]
+        });
+        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        assert!(table.warnings.is_empty(), "{:?}", table.warnings);
+        assert_eq!(
+            names(&table),
+            [
+                "last_name",
+                "attendance_project_id",
+                "attendance_project_name",
+                "attendance_hours_tracked",
+                "hire_date"
+            ]
+        );
+        let some = |v: &[&str]| v.iter().map(|s| Some(s.to_string())).collect::<Vec<_>>();
+        assert_eq!(
+            strings(&table, "attendance_project_id"),
+            some(&["5521", "0815", "ACME", "true"])
+        );
+        assert_eq!(
+            strings(&table, "attendance_project_name"),
+            some(&["Rollout", "Audit", "Client work", "Yes"])
+        );
+        let batch = &table.batches[0];
+        let hours = batch.column(3).as_primitive::<Float64Type>();
+        assert_eq!(hours.value(0), 4.5);
+        assert_eq!(hours.value(1), 8.0);
+        assert!(hours.is_null(2));
+        assert_eq!(hours.value(3), 0.25);
+        assert_eq!(batch.column(4).data_type(), &DataType::Date32);
+        let dates = batch.column(4).as_primitive::<Date32Type>();
+        assert_eq!(dates.value(0), 18718); // 2021-04-01
+        assert!(dates.is_null(1));
+        assert_eq!(dates.value(2), 10956); // 1999-12-31
+        assert_eq!(dates.value(3), 19782); // 2024-02-29
+    }
+
+    #[test]
+    fn types_follow_the_declared_type_not_the_data() {
+        // Every key numeric today: still text, so tomorrow's "ACME" keeps the schema.
+        let body = json!({"_meta": {"columns": [
+                {"name": "cc", "display": "Cost center", "type": "option"}]},
+            "_data": [[{"attribute_id": "cc", "options_value": {"options": [{"key": "22001", "value": "Ops"}]}}]]});
+        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        assert_eq!(table.schema.field(0).data_type(), &DataType::Utf8);
+        assert_eq!(strings(&table, "cc_id"), [Some("22001".to_string())]);
+        // Instants in a timestamp column are instants.
+        let body = json!({"_meta": {"columns": [{"name": "t", "display": "T", "type": "timestamp"}]},
+            "_data": [[{"attribute_id": "t", "string_value": {"value": "2025-03-03T12:31:00Z"}}]]});
+        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        assert_eq!(
+            table.schema.field(0).data_type(),
+            &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+        );
+    }
+
+    /// Cells that do not fit their column keep their JSON text, with a warning.
+    #[test]
+    fn misfits_are_kept_as_json_text() {
+        let body = json!({"_meta": {"columns": [
+            {"name": "pay", "display": "Pay", "type": "decimal"},
+            {"name": "share", "display": "Share", "type": "string"},
+            {"name": "team", "display": "Team", "type": "option"},
+            {"name": "day", "display": "Day", "type": "timestamp"}]},
+        "_data": [
+            [{"attribute_id": "pay", "monetary_value": {"amount": 4150.5, "currency": "EUR"}},
+             {"attribute_id": "share", "percentage_value": {"value": 60}},
+             {"attribute_id": "team", "options_value": {"options": [{"key": "1", "value": "A"}, {"key": "2", "value": "B"}]}},
+             {"attribute_id": "day", "string_value": {"value": "2024-01-01"}}],
+            [{"attribute_id": "other", "numeric_value": {"number": 1}},
+             {"attribute_id": "share", "string_value": {"value": "x"}},
+             {"attribute_id": "team", "options_value": {"options": []}},
+             {"attribute_id": "day", "string_value": {"value": "2024-01-02T09:30:00+01:00"}}]
+        ]});
+        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        let fallen: Vec<&str> = table
+            .schema
+            .fields()
+            .iter()
+            .filter(|f| f.metadata().contains_key("personio.fallback"))
+            .map(|f| f.name().as_str())
+            .collect();
+        assert_eq!(fallen, ["pay", "team_id", "team_name", "day"]);
+        assert_eq!(table.warnings.len(), 4);
+        assert_eq!(
+            strings(&table, "pay"),
+            [
+                Some(
+                    r#"{"attribute_id":"pay","monetary_value":{"amount":4150.5,"currency":"EUR"}}"#
+                        .to_string()
+                ),
+                Some(r#"{"attribute_id":"other","numeric_value":{"number":1}}"#.to_string()),
+            ]
+        );
+        assert_eq!(
+            strings(&table, "share"),
+            [Some("60".to_string()), Some("x".to_string())]
+        );
+        assert!(strings(&table, "team_id")[0]
+            .as_deref()
+            .unwrap()
+            .contains(r#""key":"2""#));
+        assert_eq!(strings(&table, "team_id")[1], None);
+        assert_eq!(
+            strings(&table, "day"),
+            [
+                Some("2024-01-01".to_string()),
+                Some("2024-01-02T09:30:00+01:00".to_string())
+            ]
+        );
+    }
+
+    /// Historical rows as sent, dated by `effective_date`, no employee id invented.
+    #[test]
+    fn historical_rows_are_kept_and_dated_per_person() {
+        let cell =
+            |id: &str, value: &str| json!({"attribute_id": id, "string_value": {"value": value}});
+        let row = |first: &str, date: &str, dept: &str| {
+            json!([cell("first_name", first), cell("last_name", "Byron"), cell("effective_date", date),
+                   {"attribute_id": "department", "options_value": {"options": [{"key": dept, "value": dept}]}}])
+        };
+        let body = json!({"_meta": {"columns": [
+                {"name": "first_name", "display": "First name", "type": "string"},
+                {"name": "last_name", "display": "Last name", "type": "string"},
+                {"name": "effective_date", "display": "Effective date", "type": "timestamp"},
+                {"name": "department", "display": "Department", "type": "option"}]},
+            "_data": [row("Ada", "2021-01-01", "10"), row("Ada", "2023-07-15", "20"), row("Bob", "2022-03-01", "10")]});
+        let table = v2_report_table(&report(body), true, Names::Key).unwrap();
+        assert_eq!(
+            names(&table),
+            [
+                "valid_from",
+                "valid_to",
+                "first_name",
+                "last_name",
+                "department_id",
+                "department_name"
+            ]
+        );
+        let batch = &table.batches[0];
+        let from = batch.column(0).as_primitive::<Date32Type>();
+        let to = batch.column(1).as_primitive::<Date32Type>();
+        assert_eq!(from.value(0), 18628); // 2021-01-01
+        assert_eq!(to.value(0), 19552); // 2023-07-14
+        assert_eq!(from.value(1), 19553); // 2023-07-15
+        assert!(to.is_null(1));
+        assert_eq!(from.value(2), 19052); // 2022-03-01
+        assert!(to.is_null(2));
+        assert_eq!(strings(&table, "first_name")[2].as_deref(), Some("Bob"));
+    }
+}
