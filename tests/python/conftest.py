@@ -13,6 +13,12 @@ COMPANY_SIZE = 1234
 
 
 @pytest.fixture(scope="session")
+def company_size() -> int:
+    """How many employees `company` has."""
+    return COMPANY_SIZE
+
+
+@pytest.fixture(scope="session")
 def company() -> Iterator[FakePersonio]:
     """A company of 1,234 employees, shared by read-only tests."""
     with FakePersonio(employees=COMPANY_SIZE, seed=7) as fake:

@@ -9,21 +9,20 @@ import pyarrow.compute as pc
 import pytest
 
 import personio_arrow as pio
-from conftest import COMPANY_SIZE
 
 
-def test_every_employee_exactly_once(employees: pio.Table) -> None:
+def test_every_employee_exactly_once(employees: pio.Table, company_size: int) -> None:
     ids = pa.table(employees).column("id").to_pylist()
-    assert len(ids) == COMPANY_SIZE == employees.num_rows == len(employees)
-    assert len(set(ids)) == COMPANY_SIZE
+    assert len(ids) == company_size == employees.num_rows == len(employees)
+    assert len(set(ids)) == company_size
     assert None not in ids
 
 
-def test_pages_are_fetched_concurrently_with_one_token(fake_factory) -> None:
-    fake = fake_factory(employees=COMPANY_SIZE, latency_ms=30)
+def test_pages_are_fetched_concurrently_with_one_token(fake_factory, company_size) -> None:
+    fake = fake_factory(employees=company_size, latency_ms=30)
     table = fake.client(concurrency=4).employees()
     stats = fake.stats()
-    assert table.num_rows == COMPANY_SIZE
+    assert table.num_rows == company_size
     assert stats["auth_v1"] == 1
     # 13 pages of at most 100 (Personio's cap): the client asks for the cap.
     assert stats["by_route"]["GET /v1/company/employees"] == 13
@@ -49,12 +48,12 @@ def test_empty_company_has_the_full_schema(fake_factory, employees: pio.Table) -
     assert [(f.name, f.type) for f in pa.schema(empty)] == [(f.name, f.type) for f in expected]
 
 
-def test_attributes_projection(company) -> None:
+def test_attributes_projection(company, company_size) -> None:
     table = company.client().employees(attributes=["first_name", "department", "hire_date"])
     assert table.column_names == [
         "id", "first_name", "department_id", "department_name", "hire_date",
     ]
-    assert table.num_rows == COMPANY_SIZE
+    assert table.num_rows == company_size
 
 
 def test_a_single_attribute_string_is_one_key(company) -> None:
@@ -70,12 +69,12 @@ def test_unknown_attribute_is_a_value_error_before_listing(fake_factory) -> None
     assert "GET /v1/company/employees" not in fake.stats()["by_route"]
 
 
-def test_updated_since_returns_changed_employees_only(company, employees) -> None:
+def test_updated_since_returns_changed_employees_only(company, employees, company_size) -> None:
     everyone = pa.table(employees)
     modified = everyone.column("last_modified_at")
     cutoff = pc.min_max(modified)["max"].as_py() - timedelta(days=200)
     expected = set(everyone.filter(pc.greater(modified, pa.scalar(cutoff))).column("id").to_pylist())
-    assert 0 < len(expected) < COMPANY_SIZE
+    assert 0 < len(expected) < company_size
 
     changed = company.client().employees(updated_since=cutoff)
     ids = pa.table(changed).column("id").to_pylist()

@@ -9,7 +9,7 @@ import pyarrow as pa
 import pytest
 
 import personio_arrow as pio
-from wire import session
+from raw_fake import session
 
 EXPECTED_TYPES = {
     "TEXT": [pa.string()],

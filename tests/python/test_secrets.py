@@ -7,7 +7,7 @@ import re
 import pytest
 
 import personio_arrow as pio
-from wire import session
+from raw_fake import session
 
 
 def test_client_repr_shows_url_and_id_only(company) -> None:

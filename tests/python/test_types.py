@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 import personio_arrow as pio
-from wire import raw_attributes, raw_employees
+from raw_fake import raw_attributes, raw_employees
 
 
 @pytest.fixture(scope="module")
