@@ -146,20 +146,26 @@ async fn v1_auth_refuses_query_credentials_and_wrong_secrets() {
     assert_eq!(body["success"], false);
     assert_eq!(body["error"]["code"], 403);
 
+    // A wrong secret or client id: 403 with code 0 (observed).
     let wrong = "not-the-secret-1234567890";
-    let resp = http
-        .post(&url)
-        .json(&serde_json::json!({"client_id": server.client_id(), "client_secret": wrong}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
-    let text = resp.text().await.unwrap();
-    assert!(!text.contains(wrong), "the secret is never echoed: {text}");
-    assert_eq!(
-        serde_json::from_str::<Value>(&text).unwrap(),
-        v1_error(401, "The client credentials are invalid")
-    );
+    for (id, secret) in [
+        (server.client_id(), wrong),
+        ("no-such-client", server.client_secret()),
+    ] {
+        let resp = http
+            .post(&url)
+            .json(&serde_json::json!({"client_id": id, "client_secret": secret}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+        let text = resp.text().await.unwrap();
+        assert!(!text.contains(secret), "the secret is never echoed: {text}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap(),
+            v1_error(0, "Wrong credentials")
+        );
+    }
 
     let resp = http
         .post(&url)
@@ -168,6 +174,38 @@ async fn v1_auth_refuses_query_credentials_and_wrong_secrets() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v1_auth_can_leave_out_expires_in() {
+    let (server, http) = start(FakeOptions {
+        v1_auth_without_expires_in: true,
+        token_ttl_seconds: 1,
+        ..opts(3)
+    })
+    .await;
+    let body: Value = http
+        .post(format!("{}/v1/auth", server.url()))
+        .json(&serde_json::json!({"client_id": server.client_id(), "client_secret": server.client_secret()}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["success"], true);
+    let data = body["data"].as_object().unwrap();
+    assert!(
+        data.contains_key("token") && !data.contains_key("expires_in"),
+        "{body}"
+    );
+    // The token still expires.
+    let token = data["token"].as_str().unwrap();
+    let (status, _, _) = get(&server, &http, token, ATTRIBUTES).await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, _, _) = get(&server, &http, token, ATTRIBUTES).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,11 +22,18 @@ const V2_ERROR_DOCS: &str = "https://developer.personio.de/v2.0/page/public-api-
 /// The spec's own 404 message for an unknown employee, trailing space included.
 pub(crate) const EMPLOYEE_NOT_FOUND: &str = "Es ist ein Problem aufgetreten ";
 
-/// A v1 error response: `{"success":false,"error":{"code":..,"message":..}}`.
+/// A v1 error response: `{"success":false,"error":{"code":..,"message":..}}`, the code
+/// being the HTTP status.
 pub(crate) fn v1(status: StatusCode, message: &str) -> Response {
+    v1_with_code(status, status.as_u16().into(), message)
+}
+
+/// A v1 error response whose `code` is not the HTTP status (observed: a wrong
+/// `/v1/auth` secret answers 403 with `"code":0`).
+pub(crate) fn v1_with_code(status: StatusCode, code: i64, message: &str) -> Response {
     let mut body = String::with_capacity(64 + message.len());
     body.push_str(r#"{"success":false,"error":{"code":"#);
-    body.push_str(status.as_str());
+    body.push_str(&code.to_string());
     body.push_str(r#","message":"#);
     json::push_str(&mut body, message);
     body.push_str("}}");

@@ -160,6 +160,7 @@ impl FakeServer {
                 credentials,
                 options.token_ttl_seconds,
                 options.revoke_tokens_after,
+                options.v1_auth_without_expires_in,
             ),
             faults: Faults::new(&options),
             stats: Stats::default(),

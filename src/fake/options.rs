@@ -32,6 +32,9 @@ pub struct FakeOptions {
     pub credentials: Vec<CredentialSpec>,
     /// Token lifetime: the `expires_in` announced, and tokens really expire after it.
     pub token_ttl_seconds: u64,
+    /// `POST /v1/auth` answers without `expires_in` (observed on real accounts); tokens
+    /// still expire after `token_ttl_seconds`.
+    pub v1_auth_without_expires_in: bool,
     /// The next N non-auth requests answer 503 with a v1 error body.
     pub server_errors: u32,
     /// The next N non-auth requests that would answer 200 get a truncated JSON body
@@ -84,6 +87,7 @@ impl Default for FakeOptions {
             whitelist: None,
             credentials: Vec::new(),
             token_ttl_seconds: 86_400,
+            v1_auth_without_expires_in: false,
             server_errors: 0,
             malformed_responses: 0,
             revoke_tokens_after: None,
