@@ -129,6 +129,7 @@ impl FakeServer {
             options.custom_attributes,
             base,
         );
+        company.set_legacy_every(options.legacy_attribute_objects);
         for o in &options.overrides {
             company
                 .override_value(o.employee, &o.key, &o.value.to_string())
