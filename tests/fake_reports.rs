@@ -413,7 +413,7 @@ async fn the_list_has_the_catalogue_and_filters() {
     assert_eq!(body["success"], true);
     assert_eq!(
         body["metadata"],
-        json!({"total_elements": 8, "current_page": 0, "total_pages": 1})
+        json!({"total_elements": 8, "current_page": 0, "total_pages": 1, "offset": 0, "limit": 0})
     );
     assert_eq!(body["offset"], 0);
     assert_eq!(body["limit"], 8);
@@ -460,9 +460,13 @@ async fn the_list_has_the_catalogue_and_filters() {
             "columns",
             "filters",
             "period_type",
+            "archival_status",
+            "archived_at",
         ]
         .into();
         assert_eq!(keys, expected);
+        assert_eq!(a["archival_status"], "live");
+        assert!(a["archived_at"].is_null());
         assert!(a["columns"]
             .as_array()
             .unwrap()
@@ -527,7 +531,7 @@ async fn headcount_agrees_with_the_employee_records() {
     assert_eq!(body["success"], true);
     assert_eq!(
         body["metadata"],
-        json!({"total_elements": 40, "current_page": 1, "total_pages": 1})
+        json!({"total_elements": 40, "current_page": 1, "total_pages": 1, "offset": 0, "limit": 0})
     );
     assert_eq!(body["limit"], 50);
     let report = &body["data"][0]["attributes"];
@@ -535,6 +539,8 @@ async fn headcount_agrees_with_the_employee_records() {
     assert_eq!(report["status"], "up_to_date");
     assert_eq!(report["period_type"], "today");
     assert_eq!(report["start_date"], "2026-01-01");
+    assert_eq!(report["archival_status"], "live");
+    assert!(report["archived_at"].is_null());
     let items = items(&body);
     assert_eq!(items.len(), 40);
     for (item, e) in items.iter().zip(employees) {
@@ -795,7 +801,7 @@ async fn pages_count_employees() {
     let body = ok(&server, &http, &t, &format!("{path}?page=2&limit=10")).await;
     assert_eq!(
         body["metadata"],
-        json!({"total_elements": 45, "current_page": 2, "total_pages": 5})
+        json!({"total_elements": 45, "current_page": 2, "total_pages": 5, "offset": 0, "limit": 0})
     );
     assert_eq!(body["limit"], 10);
     assert_eq!(items(&body).len(), 10);
