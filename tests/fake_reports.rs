@@ -1294,25 +1294,39 @@ async fn grouped_and_hidden_reports_on_v2() {
         &format!("/v2/reports/{}", id_of(&server, GROUPED)),
     )
     .await;
+    // Observed: 400 with a bare message.
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(ct, "application/problem+json");
-    assert_eq!(body["errors"][0]["detail"], "Unsupported nested type: null");
-    assert!(body["errors"][0]["type"]
-        .as_str()
-        .unwrap()
-        .starts_with("https://"));
-    assert!(body["errors"][0]["_meta"].is_object());
-    assert!(body["timestamp"].is_string());
+    assert_eq!(ct, "application/json");
+    assert_eq!(
+        body,
+        json!({"error": {"message": "Unsupported nested type: null"}})
+    );
 
+    // Observed: an unknown report, or one not enabled for API access, is a 400 with a
+    // JSON:API error body.
+    let mut error_ids = HashSet::new();
     for id in [
         id_of(&server, HIDDEN),
         "eea50309-d1b1-47d6-bc7e-27de7a3ab491".to_owned(),
+        "not-a-uuid".to_owned(),
     ] {
         let (status, ct, body) = get(&server, &http, &t, &format!("/v2/reports/{id}")).await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-        assert_eq!(ct, "application/problem+json");
-        assert!(body["errors"][0]["detail"].is_string());
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(ct, "application/json");
+        let errors = body["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1);
+        let e = errors[0].as_object().unwrap();
+        let fields: BTreeSet<&str> = e.keys().map(|k| k.as_str()).collect();
+        assert_eq!(fields, BTreeSet::from(["status", "id", "title", "detail"]));
+        assert_eq!(e["status"], "400");
+        assert_eq!(e["title"], "Bad Request");
+        assert_eq!(e["detail"], format!("Report with id {id} not found."));
+        let uuid = e["id"].as_str().unwrap();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+        error_ids.insert(uuid.to_owned());
     }
+    assert_eq!(error_ids.len(), 3, "each error has its own id");
     // v1 serves both, with a v2 token.
     for name in [GROUPED, HIDDEN] {
         let body = ok(&server, &http, &t, &report_path(&server, name)).await;
@@ -1335,10 +1349,11 @@ async fn v2_needs_the_scope_and_a_token() {
     let narrow = v1_token(&server, &http, "no-reports", "s").await;
     let id = id_of(&server, HEADCOUNT);
     for path in ["/v2/reports".to_owned(), format!("/v2/reports/{id}")] {
+        // Observed: a credential without the reports right gets a 400.
         let (status, ct, body) = get(&server, &http, &narrow, &path).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(ct, "application/problem+json");
-        assert_eq!(body["errors"][0]["title"], "Insufficient access scope");
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(ct, "application/json");
+        assert_eq!(body, json!({"error": {"message": "Unauthorized token"}}));
         let (status, ct, body) = get(&server, &http, "papi-nonsense", &path).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(ct, "application/problem+json");

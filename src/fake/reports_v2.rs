@@ -11,10 +11,18 @@
 //!   "display","type"}],"links":{"next":{"href"}} | null},"_data":[[cell,...],...]}`;
 //!   `locale` (`en` default, `de`), `limit` in rows (absent or `<= 0` = all), `cursor`.
 //!   The cursor (base64url) carries the report, position, limit and locale: parameters
-//!   next to it are ignored. `links` is `null` on the last page (as observed). Errors:
-//!   403 without the scope, 404 for an unknown report or one not enabled for API
-//!   access, 400 "Unsupported nested type: null" for a grouped report and for a bad
-//!   `limit` or cursor; all problem+json.
+//!   next to it are ignored. `links` is `null` on the last page (as observed).
+//!
+//! Errors of `GET /v2/reports/{id}`, all HTTP 400 with `application/json` (observed):
+//! - an unknown id or a report not enabled for API access: `{"errors":[{"status":"400",
+//!   "id":"<random uuid>","title":"Bad Request","detail":"Report with id <id> not
+//!   found."}]}`;
+//! - a grouped (or chart) report: `{"error":{"message":"Unsupported nested type: null"}}`;
+//! - a token without `reports.custom:read`: `{"error":{"message":"Unauthorized token"}}`
+//!   (also on `GET /v2/reports`).
+//!
+//! A bad `limit` or cursor is a 400 problem+json (assumed); a missing or invalid token
+//! the gateway's 401 problem+json (assumed).
 //!
 //! # The table, and the v1 -> v2 mapping
 //!
@@ -62,7 +70,7 @@ use axum::Extension;
 use chrono::NaiveDate;
 
 use super::auth::Grant;
-use super::errors::V2Error;
+use super::errors::{ReportApiError, V2Error};
 use super::report_values::{iso, Cell, Value};
 use super::reports::{Column, DataType, Kind, Locale, Report, SCOPE};
 use super::{cursor, json, AppState};
@@ -127,11 +135,12 @@ fn field<T: std::str::FromStr>(fields: &[(String, String)], key: &str) -> Option
         .and_then(|(_, v)| v.parse().ok())
 }
 
-fn require(grant: &Grant) -> Result<(), V2Error> {
+/// Without the reports scope real accounts answer 400 "Unauthorized token" (observed).
+fn require(grant: &Grant) -> Result<(), ReportApiError> {
     if grant.has(SCOPE) {
         Ok(())
     } else {
-        Err(V2Error::insufficient_scope())
+        Err(ReportApiError::Message("Unauthorized token"))
     }
 }
 
@@ -141,16 +150,14 @@ pub(crate) async fn list(
     Extension(grant): Extension<Grant>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
+) -> Result<Response, ReportApiError> {
     require(&grant)?;
     let q = pairs(query.as_deref());
     let mut page_limit = limit(&q, LIST_LIMIT)?;
     let (offset, name) = match param(&q, "cursor") {
         Some(c) => {
             if q.iter().any(|(k, _)| k != "cursor" && k != "limit") {
-                return Err(V2Error::bad_request(
-                    "Only limit may be combined with cursor",
-                ));
+                return Err(V2Error::bad_request("Only limit may be combined with cursor").into());
             }
             let f = cursor_fields(c).ok_or_else(|| V2Error::bad_request(BAD_CURSOR))?;
             let offset: usize = field(&f, "o").ok_or_else(|| V2Error::bad_request(BAD_CURSOR))?;
@@ -248,15 +255,15 @@ pub(crate) async fn one(
     headers: HeaderMap,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
+) -> Result<Response, ReportApiError> {
     require(&grant)?;
     let report = state
         .reports
         .get(&id)
         .filter(|r| r.api_access)
-        .ok_or_else(|| V2Error::not_found("Report not found"))?;
+        .ok_or_else(|| ReportApiError::NotFound(id.clone()))?;
     if report.grouped {
-        return Err(V2Error::bad_request("Unsupported nested type: null"));
+        return Err(ReportApiError::Message("Unsupported nested type: null"));
     }
     let q = pairs(query.as_deref());
     let (from, page_limit, locale) = match param(&q, "cursor") {
@@ -264,7 +271,7 @@ pub(crate) async fn one(
             let bad = || V2Error::bad_request(BAD_CURSOR);
             let f = cursor_fields(c).ok_or_else(bad)?;
             if field::<String>(&f, "r").as_deref() != Some(report.id.as_str()) {
-                return Err(bad());
+                return Err(bad().into());
             }
             let from = (
                 field(&f, "e").ok_or_else(bad)?,
