@@ -284,6 +284,7 @@ pub(crate) struct Company {
 /// Ids and names of the org's departments, cost centers and time-off types; the same
 /// ones the employee records point at.
 pub(crate) struct OrgLists {
+    pub subcompanies: Vec<(i64, &'static str)>,
     pub departments: Vec<(i64, &'static str)>,
     pub cost_centers: Vec<(i64, &'static str)>,
     /// (id, name, category)
@@ -344,6 +345,7 @@ impl Company {
         };
         let employees = (0..employees).map(|i| g.employee(i)).collect();
         let org = OrgLists {
+            subcompanies: org.subcompany_names.clone(),
             departments: org.department_names.clone(),
             cost_centers: org.cost_centers.clone(),
             time_off_types: org.time_off.clone(),
@@ -511,6 +513,8 @@ const LEGACY_NUMBERS: &[&str] = &["0815", "P-00042", "4711", "007", "A-1138"];
 /// Org structure shared by all employees, with pre-serialised entity values.
 struct Org {
     subcompanies: Vec<String>,
+    /// (id, name) of each subcompany, in `subcompanies` order.
+    subcompany_names: Vec<(i64, &'static str)>,
     /// (value, holiday calendar index)
     offices: Vec<(String, usize)>,
     /// (value, team indices)
@@ -541,8 +545,12 @@ impl Org {
             "Demo UK Ltd",
             "Démo Suisse AG",
         ];
+        let mut subcompany_names = Vec::with_capacity(names.len());
         let subcompanies = zip_ids(&mut rng, &names, 1_000, 900)
-            .map(|(id, n)| entity("Subcompany", id, n))
+            .map(|(id, n)| {
+                subcompany_names.push((id, *n));
+                entity("Subcompany", id, n)
+            })
             .collect();
 
         let rows: [(&str, &str, Option<&str>); 6] = [
@@ -681,6 +689,7 @@ impl Org {
 
         Org {
             subcompanies,
+            subcompany_names,
             offices,
             departments,
             department_names,

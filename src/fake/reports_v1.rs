@@ -13,6 +13,9 @@
 //!   (observed, OBSERVED.md; not in the spec). The top-level `offset`/`limit` of the
 //!   spec's schema stay as they were (assumed: the list echoes its size, a report page
 //!   the `limit` in force).
+//! - ENTITY `entity_id`s: numeric ids of departments, offices and teams as strings,
+//!   now and then as numbers; text keys (legal entity codes such as `"0815"`,
+//!   `"true"`/`"false"`) always as the JSON string they are (observed keys).
 //! - `GET /v1/company/custom-reports/columns`: labels in `locale` (`en` default, `de`),
 //!   of one report (`report_id`) or of all, optionally narrowed by `columns`; `data` is
 //!   an object.
@@ -33,7 +36,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::auth::Grant;
 use super::errors::ReportError;
-use super::report_values::{iso, Cell, Value};
+use super::report_values::{iso, Cell, Source, Value};
 use super::reports::{Catalogue, Column, DataType, Kind, Locale, Report, Seen, SCOPE};
 use super::{json, AppState};
 
@@ -334,11 +337,14 @@ fn push_attribute(
             o.raw("employee_id", &id);
         }
         (DataType::Entity, v) => {
+            // Numeric ids of org entities travel as strings (as the spec types them)
+            // or, now and then, as numbers; text keys always as the string they are.
+            let numeric = matches!(col.source, Source::Entity(_));
             match v {
-                Some(Value::Entity { id, .. }) if as_string(80) => {
-                    o.str("entity_id", &id.to_string())
+                Some(Value::Entity { id, .. }) if numeric && !as_string(80) => {
+                    o.raw("entity_id", id)
                 }
-                Some(Value::Entity { id, .. }) => o.raw("entity_id", &id.to_string()),
+                Some(Value::Entity { id, .. }) => o.str("entity_id", id),
                 _ => o.raw("entity_id", empty),
             }
             o.str("data_type", dt);
