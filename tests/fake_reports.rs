@@ -266,7 +266,10 @@ fn from_v2(kind: &str, cell: &Value) -> Value {
     match kind {
         "string" | "timestamp" => cell["string_value"]["value"].clone(),
         "option" => match options().first() {
-            Some(o) => json!({"id": o["key"], "name": o["value"]}),
+            Some(o) => {
+                assert!(o["key"].is_string(), "option keys are text: {cell}");
+                json!({"id": o["key"], "name": o["value"]})
+            }
             None => Value::Null,
         },
         "decimal" => json!(num(&cell["numeric_value"]["number"])),
@@ -333,40 +336,37 @@ fn from_v2(kind: &str, cell: &Value) -> Value {
     }
 }
 
-/// The table from v1: header (attribute ids) and rows; historical items spread into one
-/// row per effective date.
+/// The table from v1: one row per item, in `columns` order. Historical items spread
+/// into one row per distinct effective date, the date first, every column holding the
+/// value in force that day (the latest effective date `<=` it), null before any.
 fn table_v1(columns: &[String], historical: bool, items: &[Value]) -> Vec<Vec<Value>> {
     let mut rows = Vec::new();
     for item in items {
-        let employee = json!(item["employee_id"].as_i64().unwrap().to_string());
-        let key = if historical {
-            "historical_attributes"
-        } else {
-            "attributes"
-        };
-        let attrs = item[key].as_array().unwrap();
-        let dates: Vec<Option<String>> = if historical {
-            let set: BTreeSet<String> = attrs
+        if !historical {
+            let attrs = item["attributes"].as_array().unwrap();
+            let row = columns
                 .iter()
-                .map(|a| a["effective_date"].as_str().unwrap().to_owned())
+                .map(|c| {
+                    attrs
+                        .iter()
+                        .find(|a| a["attribute_id"] == c.as_str())
+                        .map_or(Value::Null, from_v1)
+                })
                 .collect();
-            set.into_iter().map(Some).collect()
-        } else {
-            vec![None]
-        };
-        for date in dates {
-            let mut row = vec![employee.clone()];
-            if let Some(d) = &date {
-                row.push(json!(d));
-            }
+            rows.push(row);
+            continue;
+        }
+        let attrs = item["historical_attributes"].as_array().unwrap();
+        let date = |a: &Value| a["effective_date"].as_str().unwrap().to_owned();
+        let dates: BTreeSet<String> = attrs.iter().map(date).collect();
+        for d in dates {
+            let mut row = vec![json!(d)];
             for c in columns {
-                let a = attrs.iter().find(|a| {
-                    a["attribute_id"] == c.as_str()
-                        && date
-                            .as_ref()
-                            .is_none_or(|d| a["effective_date"] == d.as_str())
-                });
-                row.push(a.map_or(Value::Null, from_v1));
+                let in_force = attrs
+                    .iter()
+                    .filter(|a| a["attribute_id"] == c.as_str() && date(a) <= d)
+                    .max_by_key(|a| date(a));
+                row.push(in_force.map_or(Value::Null, from_v1));
             }
             rows.push(row);
         }
@@ -413,7 +413,7 @@ async fn the_list_has_the_catalogue_and_filters() {
     assert_eq!(body["success"], true);
     assert_eq!(
         body["metadata"],
-        json!({"total_elements": 8, "current_page": 0, "total_pages": 1})
+        json!({"total_elements": 8, "current_page": 0, "total_pages": 1, "offset": 0, "limit": 0})
     );
     assert_eq!(body["offset"], 0);
     assert_eq!(body["limit"], 8);
@@ -460,9 +460,13 @@ async fn the_list_has_the_catalogue_and_filters() {
             "columns",
             "filters",
             "period_type",
+            "archival_status",
+            "archived_at",
         ]
         .into();
         assert_eq!(keys, expected);
+        assert_eq!(a["archival_status"], "live");
+        assert!(a["archived_at"].is_null());
         assert!(a["columns"]
             .as_array()
             .unwrap()
@@ -527,7 +531,7 @@ async fn headcount_agrees_with_the_employee_records() {
     assert_eq!(body["success"], true);
     assert_eq!(
         body["metadata"],
-        json!({"total_elements": 40, "current_page": 1, "total_pages": 1})
+        json!({"total_elements": 40, "current_page": 1, "total_pages": 1, "offset": 0, "limit": 0})
     );
     assert_eq!(body["limit"], 50);
     let report = &body["data"][0]["attributes"];
@@ -535,6 +539,8 @@ async fn headcount_agrees_with_the_employee_records() {
     assert_eq!(report["status"], "up_to_date");
     assert_eq!(report["period_type"], "today");
     assert_eq!(report["start_date"], "2026-01-01");
+    assert_eq!(report["archival_status"], "live");
+    assert!(report["archived_at"].is_null());
     let items = items(&body);
     assert_eq!(items.len(), 40);
     for (item, e) in items.iter().zip(employees) {
@@ -795,7 +801,7 @@ async fn pages_count_employees() {
     let body = ok(&server, &http, &t, &format!("{path}?page=2&limit=10")).await;
     assert_eq!(
         body["metadata"],
-        json!({"total_elements": 45, "current_page": 2, "total_pages": 5})
+        json!({"total_elements": 45, "current_page": 2, "total_pages": 5, "offset": 0, "limit": 0})
     );
     assert_eq!(body["limit"], 10);
     assert_eq!(items(&body).len(), 10);
@@ -877,7 +883,7 @@ async fn columns_come_in_english_and_german() {
     assert_eq!(de["first_name"], "Vorname");
     assert_eq!(en["department"], "Department");
     assert_eq!(de["department"], "Abteilung");
-    assert_eq!(en.len(), 10);
+    assert_eq!(en.len(), 12);
     assert_eq!(en.keys().collect::<Vec<_>>(), de.keys().collect::<Vec<_>>());
 
     // Without report_id: the columns of every report, once each.
@@ -1116,6 +1122,37 @@ async fn v2_list_pages_by_cursor_newest_first() {
     assert!(body["errors"][0]["detail"].is_string());
 }
 
+/// The first and last name of each v2 row (their columns' positions taken from `columns`).
+fn names(columns: &[Value], rows: &[Value]) -> Vec<(Value, Value)> {
+    let at = |name: &str| columns.iter().position(|c| c["name"] == name).unwrap();
+    let (f, l) = (at("first_name"), at("last_name"));
+    rows.iter()
+        .map(|r| {
+            (
+                r[f]["string_value"]["value"].clone(),
+                r[l]["string_value"]["value"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The first and last name of each v1 item.
+fn item_names(items: &[Value], key: &str) -> Vec<(Value, Value)> {
+    items
+        .iter()
+        .filter_map(|i| {
+            let attrs = i[key].as_array().unwrap();
+            let find = |id: &str| {
+                attrs
+                    .iter()
+                    .find(|a| a["attribute_id"] == id)
+                    .map(|a| a["value"].clone())
+            };
+            Some((find("first_name")?, find("last_name")?))
+        })
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v2_report_pages_rows_by_cursor() {
     let (server, http) = start(opts(23)).await;
@@ -1124,14 +1161,14 @@ async fn v2_report_pages_rows_by_cursor() {
     let body = ok(&server, &http, &t, &format!("/v2/reports/{id}?limit=10")).await;
     assert_eq!(body["report_config"], json!({"name": HEADCOUNT}));
     let columns = body["_meta"]["columns"].as_array().unwrap();
+    // Only the report's own columns: no employee_id (observed).
     assert_eq!(
         columns[0],
-        json!({"name": "employee_id", "display": "Employee ID", "type": "string"})
-    );
-    assert_eq!(
-        columns[1],
         json!({"name": "first_name", "display": "First name", "type": "string"})
     );
+    assert!(columns.iter().all(|c| c["name"] != "employee_id"));
+    assert!(columns
+        .contains(&json!({"name": "hire_date", "display": "Hire date", "type": "timestamp"})));
     let types: BTreeSet<&str> = columns
         .iter()
         .map(|c| c["type"].as_str().unwrap())
@@ -1140,6 +1177,7 @@ async fn v2_report_pages_rows_by_cursor() {
         types,
         BTreeSet::from([
             "string",
+            "timestamp",
             "option",
             "cost_center",
             "salary",
@@ -1149,20 +1187,15 @@ async fn v2_report_pages_rows_by_cursor() {
     );
     let data = body["_data"].as_array().unwrap();
     assert_eq!(data.len(), 10);
-    let cell = &data[0][0];
-    assert_eq!(cell["attribute_id"], "employee_id");
-    assert!(cell["string_value"]["value"]
-        .as_str()
-        .unwrap()
-        .parse::<i64>()
-        .is_ok());
+    assert_eq!(data[0][0]["attribute_id"], "first_name");
+    assert!(data[0][0]["string_value"]["value"].is_string());
     let next = body["_meta"]["links"]["next"]["href"].as_str().unwrap();
     assert!(next.starts_with(&format!("{}/v2/reports/{id}?cursor=", server.url())));
 
     // Parameters next to the cursor are ignored: the cursor keeps limit and locale.
     let second = ok(&server, &http, &t, &format!("{next}&limit=1&locale=de")).await;
     assert_eq!(second["_data"].as_array().unwrap().len(), 10);
-    assert_eq!(second["_meta"]["columns"][1]["display"], "First name");
+    assert_eq!(second["_meta"]["columns"][0]["display"], "First name");
     let third = ok(
         &server,
         &http,
@@ -1173,19 +1206,12 @@ async fn v2_report_pages_rows_by_cursor() {
     assert_eq!(third["_data"].as_array().unwrap().len(), 3);
     assert_eq!(third["_meta"]["links"], Value::Null);
 
-    let (_, rows) = all_rows(&server, &http, &t, HEADCOUNT, "limit=4").await;
-    let ids: Vec<i64> = rows
-        .iter()
-        .map(|r| {
-            r[0]["string_value"]["value"]
-                .as_str()
-                .unwrap()
-                .parse()
-                .unwrap()
-        })
-        .collect();
-    assert_eq!(ids.len(), 23);
-    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    // Pages of any size give the rows of v1, in v1 order.
+    let t1 = token(&server, &http).await;
+    let v1 = all_items(&server, &http, &t1, HEADCOUNT, "").await;
+    let (columns, rows) = all_rows(&server, &http, &t, HEADCOUNT, "limit=4").await;
+    assert_eq!(rows.len(), 23);
+    assert_eq!(names(&columns, &rows), item_names(&v1, "attributes"));
     // No limit: everything at once.
     let body = ok(&server, &http, &t, &format!("/v2/reports/{id}")).await;
     assert_eq!(body["_data"].as_array().unwrap().len(), 23);
@@ -1199,25 +1225,22 @@ async fn v2_report_pages_rows_by_cursor() {
         &format!("/v2/reports/{id}?locale=de&limit=1"),
     )
     .await;
-    assert_eq!(body["_meta"]["columns"][0]["display"], "Mitarbeiter-ID");
-    assert_eq!(body["_meta"]["columns"][1]["display"], "Vorname");
+    assert_eq!(body["_meta"]["columns"][0]["display"], "Vorname");
 
     // A historical report pages by rows and keeps the long form.
     let (columns, rows) = all_rows(&server, &http, &t, HISTORY, "limit=5").await;
-    assert_eq!(columns[1]["name"], "effective_date");
+    assert_eq!(columns[0]["name"], "effective_date");
     let (_, all) = all_rows(&server, &http, &t, HISTORY, "").await;
     assert_eq!(rows, all);
-    let employees: HashSet<&Value> = rows
-        .iter()
-        .map(|r| &r[0]["string_value"]["value"])
-        .collect();
-    assert!(rows.len() > employees.len(), "several rows per employee");
+    let people: HashSet<(Value, Value)> = names(&columns, &rows).into_iter().collect();
+    assert!(rows.len() > people.len(), "several rows per employee");
 
     // A bad cursor, a cursor of another report, a bad limit.
     let other = id_of(&server, PERFORMANCE);
     let cursor = next.split("cursor=").nth(1).unwrap();
     for path in [
         format!("/v2/reports/{id}?cursor=%%%"),
+        format!("/v2/reports/{id}?cursor=bm9wZQ"),
         format!("/v2/reports/{other}?cursor={cursor}"),
         format!("/v2/reports/{id}?limit=many"),
     ] {
@@ -1225,6 +1248,162 @@ async fn v2_report_pages_rows_by_cursor() {
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
         assert_eq!(ct, "application/problem+json");
         assert!(body["personio_trace_id"].is_string());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v2_historical_rows_carry_values_forward() {
+    let (server, http) = start(opts(40)).await;
+    let t = token(&server, &http).await;
+    let t2 = v2_token(&server, &http).await;
+    let items = all_items(&server, &http, &t, HISTORY, "").await;
+    let (columns, rows) = all_rows(&server, &http, &t2, HISTORY, "limit=7").await;
+    let names_of = |cols: &[Value]| -> Vec<String> {
+        cols.iter()
+            .map(|c| c["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let header = names_of(&columns);
+    assert_eq!(
+        &header[..4],
+        ["effective_date", "first_name", "last_name", "position"]
+    );
+    assert!(header.contains(&"legal_entity".to_owned()));
+    assert_eq!(
+        columns[0],
+        json!({"name": "effective_date", "display": "Effective date", "type": "timestamp"})
+    );
+
+    // Rows grouped per employee in v1 order, dates ascending; every row is complete
+    // (names in every row), with the value in force that day.
+    let mut expected = Vec::new();
+    let mut changed_later = 0;
+    for item in &items {
+        let h = item["historical_attributes"].as_array().unwrap();
+        let dates: BTreeSet<&str> = h
+            .iter()
+            .map(|a| a["effective_date"].as_str().unwrap())
+            .collect();
+        for (k, d) in dates.iter().enumerate() {
+            let mut row = vec![json!(d)];
+            for c in &header[1..] {
+                let on: Vec<&Value> = h
+                    .iter()
+                    .filter(|a| {
+                        a["attribute_id"] == c.as_str()
+                            && a["effective_date"].as_str().unwrap() <= *d
+                    })
+                    .collect();
+                if k > 0 && on.last().is_some_and(|a| a["effective_date"] != *d) {
+                    changed_later += 1;
+                }
+                row.push(on.last().map_or(Value::Null, |a| from_v1(a)));
+            }
+            expected.push(row);
+        }
+    }
+    assert!(changed_later > 0, "some values are carried forward");
+    let got: Vec<Vec<Value>> = rows
+        .iter()
+        .map(|r| {
+            r.as_array()
+                .unwrap()
+                .iter()
+                .zip(&columns)
+                .map(|(cell, c)| from_v2(c["type"].as_str().unwrap(), cell))
+                .collect()
+        })
+        .collect();
+    assert_eq!(got, expected);
+    for (r, row) in rows.iter().enumerate() {
+        let date = row[0]["string_value"]["value"].as_str().unwrap();
+        assert_eq!(date.len(), 10, "{date}");
+        assert!(
+            row[1]["string_value"]["value"].is_string(),
+            "names in row {r}"
+        );
+        assert!(
+            row[2]["string_value"]["value"].is_string(),
+            "names in row {r}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn option_keys_are_text_codes_in_v1_and_v2() {
+    let (server, http) = start(opts(60)).await;
+    let t = token(&server, &http).await;
+    let t2 = v2_token(&server, &http).await;
+    let items = all_items(&server, &http, &t, HEADCOUNT, "").await;
+    let mut v1_keys: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    for item in &items {
+        for a in item["attributes"].as_array().unwrap() {
+            let id = a["attribute_id"].as_str().unwrap();
+            let key = &a["entity_id"];
+            if !["legal_entity", "company_car"].contains(&id) || key == "" || key.is_null() {
+                continue;
+            }
+            // Text keys travel as JSON strings, exactly.
+            assert_eq!(a["data_type"], "ENTITY");
+            let key = key.as_str().expect("a JSON string");
+            v1_keys.entry(id).or_default().insert(key.to_owned());
+        }
+    }
+    assert_eq!(
+        v1_keys["legal_entity"],
+        ["0815", "22001-1", "5001", "ACME"].map(String::from).into()
+    );
+    assert_eq!(
+        v1_keys["company_car"],
+        ["false", "true"].map(String::from).into()
+    );
+
+    let (columns, rows) = all_rows(&server, &http, &t2, HEADCOUNT, "locale=de").await;
+    for name in ["legal_entity", "company_car"] {
+        let c = columns.iter().position(|c| c["name"] == name).unwrap();
+        assert_eq!(columns[c]["type"], "option");
+        let mut keys = BTreeSet::new();
+        for row in &rows {
+            let cell = &row[c];
+            assert_eq!(cell["attribute_id"], name);
+            for o in cell["options_value"]["options"].as_array().unwrap() {
+                let key = o["key"].as_str().expect("a JSON string");
+                keys.insert(key.to_owned());
+                if name == "company_car" {
+                    let yes = key == "true";
+                    assert_eq!(o["value"], if yes { "Ja" } else { "Nein" });
+                }
+            }
+        }
+        assert_eq!(keys, v1_keys[name], "{name}");
+    }
+    // The v1 and v2 key of each cell agree, employee by employee.
+    let (columns, rows) = all_rows(&server, &http, &t2, HEADCOUNT, "").await;
+    let c = columns
+        .iter()
+        .position(|c| c["name"] == "legal_entity")
+        .unwrap();
+    for (item, row) in items.iter().zip(&rows) {
+        let v1 = item["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["attribute_id"] == "legal_entity")
+            .and_then(|a| a["entity_id"].as_str().filter(|s| !s.is_empty()));
+        let v2 = row[c]["options_value"]["options"][0]["key"].as_str();
+        assert_eq!(v1, v2);
+    }
+}
+
+/// The v2 column type of a v1 column: dates are `timestamp`, other TEXT `string`.
+fn v2_type(data_type: &Value, attribute_id: &Value) -> String {
+    const DATES: &[&str] = &["hire_date", "probation_period_end", "contract_end_date"];
+    match data_type.as_str().unwrap() {
+        "TEXT" if DATES.contains(&attribute_id.as_str().unwrap()) => "timestamp".into(),
+        "TEXT" => "string".into(),
+        "ENTITY" => "option".into(),
+        "DURATION" => "decimal".into(),
+        other => other.to_lowercase(),
     }
 }
 
@@ -1263,10 +1442,25 @@ async fn v1_and_v2_give_the_same_table() {
                 &format!("limit=9&locale={locale}"),
             )
             .await;
-            let skip = if historical { 2 } else { 1 };
+            // Only the report's own columns (and, for histories, the date first).
+            let skip = usize::from(historical);
+            assert_eq!(columns.len(), cols.len() + skip, "{name}");
+            if historical {
+                assert_eq!(
+                    columns[0]["name"], "effective_date",
+                    "{name}: {:?}",
+                    columns[0]
+                );
+                assert_eq!(columns[0]["type"], "timestamp");
+            }
             for (c, v2c) in cols.iter().zip(&columns[skip..]) {
                 assert_eq!(c["attribute_id"], v2c["name"]);
                 assert_eq!(c["human_readable"], v2c["display"]);
+                assert_eq!(
+                    v2_type(&c["data_type"], &c["attribute_id"]),
+                    v2c["type"].as_str().unwrap(),
+                    "{c}"
+                );
             }
             let v2 = table_v2(&columns, &rows);
             assert_eq!(v1.len(), v2.len(), "{name} {locale}");
@@ -1288,25 +1482,39 @@ async fn grouped_and_hidden_reports_on_v2() {
         &format!("/v2/reports/{}", id_of(&server, GROUPED)),
     )
     .await;
+    // Observed: 400 with a bare message.
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(ct, "application/problem+json");
-    assert_eq!(body["errors"][0]["detail"], "Unsupported nested type: null");
-    assert!(body["errors"][0]["type"]
-        .as_str()
-        .unwrap()
-        .starts_with("https://"));
-    assert!(body["errors"][0]["_meta"].is_object());
-    assert!(body["timestamp"].is_string());
+    assert_eq!(ct, "application/json");
+    assert_eq!(
+        body,
+        json!({"error": {"message": "Unsupported nested type: null"}})
+    );
 
+    // Observed: an unknown report, or one not enabled for API access, is a 400 with a
+    // JSON:API error body.
+    let mut error_ids = HashSet::new();
     for id in [
         id_of(&server, HIDDEN),
         "eea50309-d1b1-47d6-bc7e-27de7a3ab491".to_owned(),
+        "not-a-uuid".to_owned(),
     ] {
         let (status, ct, body) = get(&server, &http, &t, &format!("/v2/reports/{id}")).await;
-        assert_eq!(status, StatusCode::NOT_FOUND);
-        assert_eq!(ct, "application/problem+json");
-        assert!(body["errors"][0]["detail"].is_string());
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(ct, "application/json");
+        let errors = body["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1);
+        let e = errors[0].as_object().unwrap();
+        let fields: BTreeSet<&str> = e.keys().map(|k| k.as_str()).collect();
+        assert_eq!(fields, BTreeSet::from(["status", "id", "title", "detail"]));
+        assert_eq!(e["status"], "400");
+        assert_eq!(e["title"], "Bad Request");
+        assert_eq!(e["detail"], format!("Report with id {id} not found."));
+        let uuid = e["id"].as_str().unwrap();
+        assert_eq!(uuid.len(), 36);
+        assert_eq!(&uuid[14..15], "4");
+        error_ids.insert(uuid.to_owned());
     }
+    assert_eq!(error_ids.len(), 3, "each error has its own id");
     // v1 serves both, with a v2 token.
     for name in [GROUPED, HIDDEN] {
         let body = ok(&server, &http, &t, &report_path(&server, name)).await;
@@ -1329,10 +1537,11 @@ async fn v2_needs_the_scope_and_a_token() {
     let narrow = v1_token(&server, &http, "no-reports", "s").await;
     let id = id_of(&server, HEADCOUNT);
     for path in ["/v2/reports".to_owned(), format!("/v2/reports/{id}")] {
+        // Observed: a credential without the reports right gets a 400.
         let (status, ct, body) = get(&server, &http, &narrow, &path).await;
-        assert_eq!(status, StatusCode::FORBIDDEN);
-        assert_eq!(ct, "application/problem+json");
-        assert_eq!(body["errors"][0]["title"], "Insufficient access scope");
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(ct, "application/json");
+        assert_eq!(body, json!({"error": {"message": "Unauthorized token"}}));
         let (status, ct, body) = get(&server, &http, "papi-nonsense", &path).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(ct, "application/problem+json");

@@ -146,20 +146,26 @@ async fn v1_auth_refuses_query_credentials_and_wrong_secrets() {
     assert_eq!(body["success"], false);
     assert_eq!(body["error"]["code"], 403);
 
+    // A wrong secret or client id: 403 with code 0 (observed).
     let wrong = "not-the-secret-1234567890";
-    let resp = http
-        .post(&url)
-        .json(&serde_json::json!({"client_id": server.client_id(), "client_secret": wrong}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
-    let text = resp.text().await.unwrap();
-    assert!(!text.contains(wrong), "the secret is never echoed: {text}");
-    assert_eq!(
-        serde_json::from_str::<Value>(&text).unwrap(),
-        v1_error(401, "The client credentials are invalid")
-    );
+    for (id, secret) in [
+        (server.client_id(), wrong),
+        ("no-such-client", server.client_secret()),
+    ] {
+        let resp = http
+            .post(&url)
+            .json(&serde_json::json!({"client_id": id, "client_secret": secret}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), StatusCode::FORBIDDEN);
+        let text = resp.text().await.unwrap();
+        assert!(!text.contains(secret), "the secret is never echoed: {text}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&text).unwrap(),
+            v1_error(0, "Wrong credentials")
+        );
+    }
 
     let resp = http
         .post(&url)
@@ -168,6 +174,38 @@ async fn v1_auth_refuses_query_credentials_and_wrong_secrets() {
         .await
         .unwrap();
     assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v1_auth_can_leave_out_expires_in() {
+    let (server, http) = start(FakeOptions {
+        v1_auth_without_expires_in: true,
+        token_ttl_seconds: 1,
+        ..opts(3)
+    })
+    .await;
+    let body: Value = http
+        .post(format!("{}/v1/auth", server.url()))
+        .json(&serde_json::json!({"client_id": server.client_id(), "client_secret": server.client_secret()}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["success"], true);
+    let data = body["data"].as_object().unwrap();
+    assert!(
+        data.contains_key("token") && !data.contains_key("expires_in"),
+        "{body}"
+    );
+    // The token still expires.
+    let token = data["token"].as_str().unwrap();
+    let (status, _, _) = get(&server, &http, token, ATTRIBUTES).await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    let (status, _, _) = get(&server, &http, token, ATTRIBUTES).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -415,13 +453,16 @@ async fn attributes_projection_and_email_filter() {
         &format!("{EMPLOYEES}?attributes[]=first_name&attributes%5B%5D=email&attributes[]=no_such_attribute"),
     )
     .await;
-    for e in body["data"].as_array().unwrap() {
+    for (i, e) in body["data"].as_array().unwrap().iter().enumerate() {
         assert_eq!(
             keys(e),
             BTreeSet::from(["email".into(), "first_name".into(), "id".into()])
         );
         assert_eq!(e["attributes"]["first_name"]["label"], "First name");
-        assert_eq!(e["attributes"]["first_name"]["universal_id"], "first_name");
+        // Every 7th employee sends legacy objects, without universal_id.
+        if i % 7 != 6 {
+            assert_eq!(e["attributes"]["first_name"]["universal_id"], "first_name");
+        }
     }
 
     let email = body["data"][7]["attributes"]["email"]["value"]
@@ -548,7 +589,7 @@ async fn extra_credentials_have_their_own_whitelist_and_scopes() {
     // The default credential still reads everything.
     let full = default_token(&server, &http).await;
     let (_, _, body) = get(&server, &http, &full, EMPLOYEES).await;
-    assert_eq!(keys(&body["data"][0]).len(), 60);
+    assert_eq!(keys(&body["data"][0]).len(), 62, "60 listed, 2 unlisted");
 
     let other = token_for(&server, &http, "absences-only", "absences-secret").await;
     for path in [
@@ -895,6 +936,185 @@ async fn records_carry_every_type_and_the_wire_quirks() {
     assert!(values("profile_picture").iter().any(|v| v
         .as_str()
         .is_some_and(|s| s.starts_with("https://api.personio.de/v1/company/employees/"))));
+}
+
+/// Every employee of a company, page by page.
+async fn every_employee(server: &FakeServer, http: &reqwest::Client, token: &str) -> Vec<Value> {
+    let mut all = Vec::new();
+    loop {
+        let path = format!("{EMPLOYEES}?limit=100&offset={}", all.len());
+        let (_, _, page) = get(server, http, token, &path).await;
+        let data = page["data"].as_array().unwrap();
+        if data.is_empty() {
+            break all;
+        }
+        all.extend(data.iter().cloned());
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_carry_the_observed_shapes() {
+    let (server, http) = start(opts(300)).await;
+    let token = default_token(&server, &http).await;
+    let all = every_employee(&server, &http, &token).await;
+    let (_, _, attrs) = get(&server, &http, &token, ATTRIBUTES).await;
+    let listed: BTreeSet<&str> = attrs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["key"].as_str().unwrap())
+        .collect();
+
+    // Every 7th employee sends attribute objects with only label and value.
+    for (i, e) in all.iter().enumerate() {
+        for (key, a) in e["attributes"].as_object().unwrap() {
+            let fields: BTreeSet<&str> =
+                a.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+            if i % 7 == 6 {
+                assert_eq!(fields, BTreeSet::from(["label", "value"]), "{i} {key}");
+            } else {
+                assert!(
+                    fields.contains("type") && fields.contains("universal_id"),
+                    "{i} {key}"
+                );
+            }
+        }
+    }
+    let sup = &all[6]["attributes"]["supervisor"]["value"]["attributes"];
+    assert_eq!(
+        sup["email"].as_object().unwrap().len(),
+        2,
+        "legacy nested too"
+    );
+
+    // Keys on records that /attributes does not list; the listed ones are on records.
+    let first = keys(&all[0]);
+    for key in ["last_onboarding_step", "dynamic_99999"] {
+        assert!(first.contains(key) && !listed.contains(key), "{key}");
+    }
+    assert!(listed.iter().all(|k| first.contains(*k)));
+    assert!(listed.contains("work_schedule") && listed.contains("holiday_calendar"));
+    assert!(all
+        .iter()
+        .any(|e| e["attributes"]["last_onboarding_step"]["value"].is_string()));
+
+    // Work schedules: every field, hour strings, ids above 2^53 as JSON integers.
+    let mut inexact = 0;
+    for e in &all {
+        let ws = &e["attributes"]["work_schedule"]["value"];
+        if ws.is_null() {
+            continue;
+        }
+        assert_eq!(ws["type"], "WorkSchedule");
+        let a = ws["attributes"].as_object().unwrap();
+        let fields: BTreeSet<&str> = a.keys().map(|k| k.as_str()).collect();
+        let days = [
+            "monday",
+            "tuesday",
+            "wednesday",
+            "thursday",
+            "friday",
+            "saturday",
+            "sunday",
+        ];
+        let expected: BTreeSet<&str> = ["id", "name", "valid_from"]
+            .into_iter()
+            .chain(days)
+            .collect();
+        assert_eq!(fields, expected);
+        for d in days {
+            let h = a[d].as_str().unwrap();
+            assert!(h.len() == 5 && &h[2..3] == ":", "{h}");
+        }
+        assert_eq!(a["saturday"], "00:00");
+        let id = a["id"].as_i64().expect("an integer");
+        assert!(id > 1 << 53, "{id}");
+        if (id as f64) as i64 != id {
+            inexact += 1;
+        }
+    }
+    assert!(inexact > 0, "some ids do not survive a float");
+
+    // Holiday calendars with country and state; supervisors with email.
+    assert!(all.iter().any(|e| {
+        let c = &e["attributes"]["holiday_calendar"]["value"];
+        c["type"] == "HolidayCalendar"
+            && c["attributes"]["country"] == "DE"
+            && c["attributes"]["state"] == "Bayern"
+            && c["attributes"]["id"].is_i64()
+            && c["attributes"]["name"].is_string()
+    }));
+    let sup = &all[5]["attributes"]["supervisor"]["value"];
+    assert_eq!(sup["type"], "Employee");
+    assert_eq!(
+        keys(sup),
+        ["email", "first_name", "id", "last_name"]
+            .map(String::from)
+            .into()
+    );
+
+    // Offsets: Berlin's, London's for the London office, the calendar date kept.
+    let mut london = 0;
+    for e in &all {
+        let a = &e["attributes"];
+        let office = a["office"]["value"]["attributes"]["name"].as_str();
+        let hire = a["hire_date"]["value"].as_str().unwrap();
+        if hire.len() == 10 {
+            continue;
+        }
+        let offset = hire[19..].replace(':', "");
+        match office {
+            Some("London") => {
+                london += 1;
+                assert!(["+0000", "+0100"].contains(&offset.as_str()), "{hire}");
+            }
+            Some(_) => assert!(["+0100", "+0200"].contains(&offset.as_str()), "{hire}"),
+            None => {}
+        }
+        assert_eq!(&hire[10..19], "T00:00:00");
+    }
+    assert!(london > 0, "some London hires with offsets");
+    let hires = all
+        .iter()
+        .map(|e| e["attributes"]["hire_date"]["value"].as_str().unwrap());
+    assert!(hires.clone().any(|d| d.ends_with("+00:00")));
+    let birthday = attrs["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["universal_id"] == "date_of_birth")
+        .unwrap()["key"]
+        .as_str()
+        .unwrap();
+    let b = all[1]["attributes"][birthday]["value"].as_str().unwrap();
+    assert!(
+        b.starts_with("1835-") && b.ends_with("T00:00:00+00:53"),
+        "{b}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn legacy_attribute_objects_is_a_knob() {
+    for (every, legacy) in [
+        (0, [false, false, false]),
+        (1, [true, true, true]),
+        (2, [false, true, false]),
+    ] {
+        let (server, http) = start(FakeOptions {
+            legacy_attribute_objects: every,
+            ..opts(3)
+        })
+        .await;
+        let token = default_token(&server, &http).await;
+        let (_, _, body) = get(&server, &http, &token, EMPLOYEES).await;
+        let got: Vec<bool> = body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["attributes"]["first_name"].get("type").is_none())
+            .collect();
+        assert_eq!(got, legacy, "every {every}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,10 @@
 //! Credentials, tokens, and the v1 and v2 token endpoints.
 //!
 //! v1 (`POST /v1/auth`) takes JSON or form bodies and refuses credentials in the query
-//! string (Personio does since 2025-12-01). v2 (`POST /v2/auth/token`) is OAuth client
+//! string (Personio does since 2025-12-01); a wrong client id or secret answers 403
+//! `{"success":false,"error":{"code":0,"message":"Wrong credentials"}}` (observed), and
+//! the knob `v1_auth_without_expires_in` leaves `expires_in` out of a success
+//! (observed: a success may lack it). v2 (`POST /v2/auth/token`) is OAuth client
 //! credentials, form-encoded only. Tokens of both work on the v1 routes; they expire
 //! after `token_ttl_seconds` and can all be revoked at once by `revoke_tokens_after`.
 
@@ -23,7 +26,9 @@ use super::company::{Company, ID};
 use super::options::CredentialSpec;
 use super::{errors, json, AppState};
 
-const INVALID_CLIENT: &str = "The client credentials are invalid";
+/// What `POST /v1/auth` answers (403, `"code":0`) to a wrong client id or secret
+/// (observed, OBSERVED.md).
+const WRONG_CREDENTIALS: &str = "Wrong credentials";
 const NOT_PROVIDED: &str = "Authorization is not provided";
 const NOT_VALID: &str = "Provided authorization is not valid";
 
@@ -96,6 +101,8 @@ pub(crate) struct Auth {
     ttl: Duration,
     revoke_after: Option<u64>,
     authenticated: AtomicU64,
+    /// `POST /v1/auth` leaves `expires_in` out (the token still expires after `ttl`).
+    omit_expires_in: bool,
 }
 
 impl Auth {
@@ -103,6 +110,7 @@ impl Auth {
         credentials: Vec<Credential>,
         ttl_seconds: u64,
         revoke_after: Option<u32>,
+        omit_expires_in: bool,
     ) -> Auth {
         Auth {
             credentials: credentials.into_iter().map(Arc::new).collect(),
@@ -111,6 +119,7 @@ impl Auth {
             ttl: Duration::from_secs(ttl_seconds),
             revoke_after: revoke_after.map(u64::from),
             authenticated: AtomicU64::new(0),
+            omit_expires_in,
         }
     }
 
@@ -248,15 +257,19 @@ pub(crate) async fn v1_token(
         }
     };
     let Some(credential) = state.auth.check(&id, &secret) else {
-        return errors::v1(StatusCode::UNAUTHORIZED, INVALID_CLIENT);
+        return errors::v1_with_code(StatusCode::FORBIDDEN, 0, WRONG_CREDENTIALS);
     };
     let scopes = credential.scopes.clone();
     let scope = scopes.join(" ");
     let token = state.auth.issue(credential, scopes);
-    let body = serde_json::json!({
-        "success": true,
-        "data": {"token": token, "expires_in": state.auth.ttl.as_secs(), "scope": scope},
-    });
+    let mut data =
+        serde_json::json!({"token": token, "expires_in": state.auth.ttl.as_secs(), "scope": scope});
+    if state.auth.omit_expires_in {
+        data.as_object_mut()
+            .expect("an object")
+            .remove("expires_in");
+    }
+    let body = serde_json::json!({"success": true, "data": data});
     json::response(StatusCode::OK, body.to_string())
 }
 

@@ -3,7 +3,29 @@
 //! Everything here is a pure function of (seed, employees, custom attributes, base time):
 //! no clock, no OS randomness. Records carry the wire quirks of `API_NOTES.md` on purpose
 //! (numbers as strings, `""` for missing values, dates with and without offsets, entities
-//! declared `standard`, empty entities as `""` or `[]`, non-unique labels...).
+//! declared `standard`, empty entities as `""` or `[]`, non-unique labels...), and the
+//! shapes real accounts were seen to send (`OBSERVED.md`), marked observed or assumed:
+//!
+//! - Legacy attribute objects (observed): every `legacy_attribute_objects`-th employee
+//!   (positions N-1, 2N-1, ...; default every 7th) sends `{"label","value"}` only, no
+//!   `type`, `universal_id` or `currency`, its nested supervisor too.
+//! - Ids above 2^53 (observed): work schedule ids from `1067807102794692000` on, as JSON
+//!   integers, most of them not representable as an f64.
+//! - Date offsets (observed): local midnights carry Berlin's offset (`+01:00`/`+02:00`),
+//!   or London's (`+00:00`/`+01:00`) for employees of the London office; the second
+//!   employee's birthday (the custom attribute with universal_id `date_of_birth`) is in
+//!   1835 with local mean time `+00:53`. The calendar date written is always the
+//!   employee's date; instants (`created_at`) use the same zone.
+//! - Nested objects carry their fields (observed): `work_schedule`
+//!   `{"type":"WorkSchedule","attributes":{"id","name","valid_from","monday".."sunday"}}`
+//!   with `"08:00"` hour strings (`"00:00"` for a day off; `valid_from` null: assumed),
+//!   `holiday_calendar` `{"type":"HolidayCalendar","attributes":{"id","name","country",
+//!   "state"}}`, `supervisor` a wrapped Employee with `id`, `first_name`, `last_name` and
+//!   `email` (as the credential may read them).
+//! - Keys not listed by `/attributes` (observed: nothing guarantees every key of a
+//!   record is listed): `last_onboarding_step` and `dynamic_99999` (or the next free
+//!   `dynamic_<n>` when the custom ones reach it) are on every record, never in
+//!   `/attributes`.
 //!
 //! Speed matters (20,000 employees must generate well under a second and pages must be
 //! cheap), so each employee's attribute *values* are serialised once, at start, into one
@@ -21,6 +43,9 @@ use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 
 use super::json;
+
+/// Every how many employees one sends legacy attribute objects, by default.
+pub(crate) const DEFAULT_LEGACY_EVERY: usize = 7;
 
 /// Index of `id` in [`Company::attrs`]; always readable, always returned.
 pub(crate) const ID: usize = 0;
@@ -154,6 +179,8 @@ pub(crate) struct AttrDef {
     pub options: Vec<String>,
     /// How a custom attribute's values are made; `None` for standard attributes.
     gen: Option<Gen>,
+    /// Whether `/attributes` lists it (records carry it either way).
+    pub listed: bool,
     /// `"key":{"label":"..","value":` (pre-serialised).
     head: String,
     /// The rest of the attribute object after the value (pre-serialised).
@@ -161,6 +188,16 @@ pub(crate) struct AttrDef {
 }
 
 impl AttrDef {
+    /// What follows the value: the rest of the object, or only its end in the legacy
+    /// shape (`label` and `value` alone).
+    fn tail(&self, legacy: bool) -> &str {
+        if legacy {
+            "}"
+        } else {
+            &self.tail
+        }
+    }
+
     fn new(
         key: String,
         label: &str,
@@ -203,6 +240,7 @@ impl AttrDef {
             universal_id: universal_id.map(str::to_owned),
             options: options.iter().map(|s| s.to_string()).collect(),
             gen,
+            listed: true,
             head,
             tail,
         }
@@ -237,6 +275,8 @@ impl Employee {
 pub(crate) struct Company {
     pub attrs: Vec<AttrDef>,
     pub employees: Vec<Employee>,
+    /// Every N-th employee sends legacy attribute objects (0 = none).
+    legacy_every: usize,
     /// The org's lists, for data not held per employee (custom reports).
     pub org: OrgLists,
 }
@@ -244,6 +284,7 @@ pub(crate) struct Company {
 /// Ids and names of the org's departments, cost centers and time-off types; the same
 /// ones the employee records point at.
 pub(crate) struct OrgLists {
+    pub subcompanies: Vec<(i64, &'static str)>,
     pub departments: Vec<(i64, &'static str)>,
     pub cost_centers: Vec<(i64, &'static str)>,
     /// (id, name, category)
@@ -299,9 +340,12 @@ impl Company {
             attrs: &attrs,
             base,
             emails: HashMap::with_capacity(employees),
+            zone: Zone::Berlin,
+            lmt_birthday: false,
         };
         let employees = (0..employees).map(|i| g.employee(i)).collect();
         let org = OrgLists {
+            subcompanies: org.subcompany_names.clone(),
             departments: org.department_names.clone(),
             cost_centers: org.cost_centers.clone(),
             time_off_types: org.time_off.clone(),
@@ -310,7 +354,19 @@ impl Company {
             attrs,
             employees,
             org,
+            legacy_every: DEFAULT_LEGACY_EVERY,
         }
+    }
+
+    /// Every `n`-th employee (positions n-1, 2n-1, ...) sends attribute objects with
+    /// only `label` and `value`; 0 = none, 1 = all.
+    pub(crate) fn set_legacy_every(&mut self, n: usize) {
+        self.legacy_every = n;
+    }
+
+    /// Whether employee `idx` sends legacy attribute objects.
+    fn legacy(&self, idx: usize) -> bool {
+        self.legacy_every > 0 && (idx + 1) % self.legacy_every == 0
     }
 
     /// The JSON text sent as attribute `key` of the employee at `idx` (overrides
@@ -336,6 +392,7 @@ impl Company {
         readable: &[bool],
     ) {
         let e = &self.employees[idx];
+        let legacy = self.legacy(idx);
         out.push_str(r#"{"type":"Employee","attributes":{"#);
         let mut first = true;
         for (i, def) in self.attrs.iter().enumerate() {
@@ -348,16 +405,17 @@ impl Company {
             first = false;
             out.push_str(&def.head);
             match (i, e.supervisor) {
-                (SUPERVISOR, Some(s)) => self.write_supervisor(out, s as usize, readable),
+                (SUPERVISOR, Some(s)) => self.write_supervisor(out, s as usize, readable, legacy),
                 _ => out.push_str(e.value(i)),
             }
-            out.push_str(&def.tail);
+            out.push_str(def.tail(legacy));
         }
         out.push_str("}}");
     }
 
-    /// A supervisor is a wrapped Employee holding id, names and email (as readable).
-    fn write_supervisor(&self, out: &mut String, idx: usize, readable: &[bool]) {
+    /// A supervisor is a wrapped Employee holding id, names and email (as readable), in
+    /// the legacy shape when the record around it is.
+    fn write_supervisor(&self, out: &mut String, idx: usize, readable: &[bool], legacy: bool) {
         let s = &self.employees[idx];
         out.push_str(r#"{"type":"Employee","attributes":{"#);
         for (n, i) in [ID, FIRST_NAME, LAST_NAME, EMAIL].into_iter().enumerate() {
@@ -369,7 +427,7 @@ impl Company {
             }
             out.push_str(&self.attrs[i].head);
             out.push_str(s.value(i));
-            out.push_str(&self.attrs[i].tail);
+            out.push_str(self.attrs[i].tail(legacy));
         }
         out.push_str("}}");
     }
@@ -423,12 +481,40 @@ fn schema(seed: u64, custom: usize) -> Vec<AttrDef> {
         ));
         n += rng.random_range(1..=500);
     }
+    // Keys on every record that `/attributes` does not list (observed).
+    let unlisted: [(String, &str, Gen); 2] = [
+        (
+            "last_onboarding_step".to_owned(),
+            "Last onboarding step",
+            Gen::Text(ONBOARDING_STEPS),
+        ),
+        (
+            format!("dynamic_{}", n.max(99_999)),
+            "Legacy personnel number",
+            Gen::Text(LEGACY_NUMBERS),
+        ),
+    ];
+    for (key, label, gen) in unlisted {
+        let mut def = AttrDef::new(key, label, gen.kind(), None, None, &[], Some(gen));
+        def.listed = false;
+        attrs.push(def);
+    }
     attrs
 }
+
+const ONBOARDING_STEPS: &[&str] = &[
+    "Contract signed",
+    "Equipment ordered",
+    "First day",
+    "Onboarding completed",
+];
+const LEGACY_NUMBERS: &[&str] = &["0815", "P-00042", "4711", "007", "A-1138"];
 
 /// Org structure shared by all employees, with pre-serialised entity values.
 struct Org {
     subcompanies: Vec<String>,
+    /// (id, name) of each subcompany, in `subcompanies` order.
+    subcompany_names: Vec<(i64, &'static str)>,
     /// (value, holiday calendar index)
     offices: Vec<(String, usize)>,
     /// (value, team indices)
@@ -459,8 +545,12 @@ impl Org {
             "Demo UK Ltd",
             "Démo Suisse AG",
         ];
+        let mut subcompany_names = Vec::with_capacity(names.len());
         let subcompanies = zip_ids(&mut rng, &names, 1_000, 900)
-            .map(|(id, n)| entity("Subcompany", id, n))
+            .map(|(id, n)| {
+                subcompany_names.push((id, *n));
+                entity("Subcompany", id, n)
+            })
             .collect();
 
         let rows: [(&str, &str, Option<&str>); 6] = [
@@ -574,7 +664,8 @@ impl Org {
                 ],
             ),
         ];
-        let schedules = zip_ids(&mut rng, &rows, 90_000, 2_000)
+        // Ids above 2^53, as seen on a real account (1067807102794692000).
+        let schedules = zip_ids(&mut rng, &rows, 1_067_807_102_794_692_000, 1_000_000)
             .map(|(id, (name, hours, times))| {
                 let mut s = format!(r#"{{"type":"WorkSchedule","attributes":{{"id":{id},"name":"#);
                 json::push_str(&mut s, name);
@@ -598,6 +689,7 @@ impl Org {
 
         Org {
             subcompanies,
+            subcompany_names,
             offices,
             departments,
             department_names,
@@ -645,6 +737,27 @@ const CJK: &[(&str, &str, &str, &str)] = &[("伟", "王", "wei", "wang"), ("芳"
 const POSITIONS: &[&str] = &["Software Engineer", "Senior Software Engineer", "Engineering Manager", "Customer Support Specialist", "Account Executive", "Marketing Manager", "HR Generalist", "Recruiter", "Accountant", "Product Manager", "Product Designer", "Data Analyst", "Office Manager", "Werkstudent*in", "Head of Sales", "CTO"];
 const EMOJI: &[&str] = &["🚀", "🌸", "✨", "🎸", "☕"];
 
+/// Where an employee works, for the offsets of local midnights.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    Berlin,
+    London,
+}
+
+impl Zone {
+    /// The UTC offset in hours at local midnight of `d`. Both switch summer time on the
+    /// same days, after midnight.
+    fn offset_hours(self, d: NaiveDate) -> u32 {
+        match self {
+            Zone::Berlin => berlin_offset_hours(d),
+            Zone::London => berlin_offset_hours(d) - 1,
+        }
+    }
+}
+
+/// The office whose employees live in London time (`rows` of offices in `Org::new`).
+const LONDON_OFFICE: usize = 3;
+
 /// Sequential generator state: ids grow, emails stay unique, supervisors point back.
 struct Generator<'a> {
     rng: SmallRng,
@@ -654,6 +767,10 @@ struct Generator<'a> {
     /// How many employees hold each `first.last` so far.
     emails: HashMap<String, u32>,
     next_id: i64,
+    /// The time zone of the employee being generated.
+    zone: Zone,
+    /// Whether the employee being generated has the 1835 birthday.
+    lmt_birthday: bool,
 }
 
 /// Who an employee is.
@@ -719,10 +836,11 @@ impl Generator<'_> {
     }
 
     /// A date in one of Personio's spellings: `2019-03-01`, `2019-03-01T00:00:00+01:00`,
-    /// `2019-03-01T00:00:00+0100` (local midnight, Berlin offset of that day).
+    /// `2019-03-01T00:00:00+0100` (local midnight, the offset of the employee's zone on
+    /// that day).
     fn push_date(&mut self, out: &mut String, d: NaiveDate) {
         let _ = write!(out, "\"{:04}-{:02}-{:02}", d.year(), d.month(), d.day());
-        let h = berlin_offset_hours(d);
+        let h = self.zone.offset_hours(d);
         let _ = match self.rng.random_range(0..20) {
             0..=10 => Ok(()),
             11..=16 => write!(out, "T00:00:00+{h:02}:00"),
@@ -796,6 +914,13 @@ impl Generator<'_> {
             _ => 3,
         };
         let hours = org.schedules[schedule].1;
+        let office = self.rng.random_range(0..org.offices.len());
+        self.zone = if office == LONDON_OFFICE {
+            Zone::London
+        } else {
+            Zone::Berlin
+        };
+        self.lmt_birthday = i == 1;
 
         // Values in STANDARD order.
         let mut r = Rec {
@@ -844,13 +969,12 @@ impl Generator<'_> {
         }
         self.opt_date(&mut r, h.probation_end);
         // created_at, last_modified_at: instants with a local offset, though typed `date`.
-        push_instant(&mut r.buf, h.created);
+        push_instant(&mut r.buf, h.created, self.zone);
         r.end();
-        push_instant(&mut r.buf, h.last_modified);
+        push_instant(&mut r.buf, h.last_modified, self.zone);
         r.end();
         let sub = self.rng.random_range(0..org.subcompanies.len());
         self.entity(&mut r, &org.subcompanies[sub], 0.1);
-        let office = self.rng.random_range(0..org.offices.len());
         self.entity(&mut r, &org.offices[office].0, 0.05);
         let dept = match i {
             0 => org.departments.len() - 1,
@@ -1102,6 +1226,19 @@ impl Generator<'_> {
         let Some(gen) = def.gen else {
             return r.null();
         };
+        if self.lmt_birthday && def.universal_id.as_deref() == Some("date_of_birth") {
+            // Local mean time of Berlin, as an 1835 birthday was seen on the wire.
+            let d = NaiveDate::from_ymd_opt(1835, 1, 1).expect("valid date")
+                + Duration::days(self.rng.random_range(0..365));
+            let _ = write!(
+                r.buf,
+                "\"{:04}-{:02}-{:02}T00:00:00+00:53\"",
+                d.year(),
+                d.month(),
+                d.day()
+            );
+            return r.end();
+        }
         if self.chance(0.12) {
             return self.empty(r);
         }
@@ -1170,9 +1307,9 @@ impl Generator<'_> {
     }
 }
 
-/// An instant as Personio writes `created_at`: local Berlin time with its offset.
-fn push_instant(out: &mut String, t: DateTime<Utc>) {
-    let h = berlin_offset_hours(t.date_naive());
+/// An instant as Personio writes `created_at`: local time of `zone` with its offset.
+fn push_instant(out: &mut String, t: DateTime<Utc>, zone: Zone) {
+    let h = zone.offset_hours(t.date_naive());
     let l = t + Duration::hours(h.into());
     let _ = write!(
         out,
@@ -1246,7 +1383,7 @@ mod tests {
     #[test]
     fn records_are_consistent() {
         let c = Company::generate(3, 500, 27, base());
-        assert_eq!(c.attrs.len(), 60);
+        assert_eq!(c.attrs.len(), 62, "33 standard, 27 custom, 2 unlisted");
         let mut emails = HashSet::new();
         for (i, e) in c.employees.iter().enumerate() {
             assert_eq!(e.ends.len(), c.attrs.len());

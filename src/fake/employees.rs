@@ -180,7 +180,8 @@ pub(crate) async fn one(
 }
 
 /// `GET /v1/company/employees/attributes` (and its deprecated alias
-/// `custom-attributes`): every attribute the credential may read, except `id`.
+/// `custom-attributes`): every attribute the credential may read, except `id` and the
+/// keys records carry unlisted (see `company`).
 pub(crate) async fn attributes(
     State(state): State<Arc<AppState>>,
     Extension(grant): Extension<Grant>,
@@ -192,7 +193,7 @@ pub(crate) async fn attributes(
         .iter()
         .zip(&grant.credential.readable)
         .enumerate()
-        .filter(|&(i, (_, &r))| r && i != ID)
+        .filter(|&(i, (a, &r))| r && i != ID && a.listed)
         .map(|(_, (a, _))| {
             serde_json::json!({
                 "key": a.key,

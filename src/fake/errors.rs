@@ -5,7 +5,8 @@
 //! spec's `PublicAPIException`); the v2 token endpoint answers in the OAuth problem shape
 //! of the developer hub (`error`, `error_description`, `error_uri`, `timestamp`,
 //! `trace_id`, `meta`); other v2 routes answer problem+json (`personio_trace_id`,
-//! `timestamp`, `errors[{title,detail,type,_meta}]`).
+//! `timestamp`, `errors[{title,detail,type,_meta}]`), except the v2 Report API's own
+//! 400s ([`ReportApiError`], observed).
 
 use std::borrow::Cow;
 
@@ -22,11 +23,18 @@ const V2_ERROR_DOCS: &str = "https://developer.personio.de/v2.0/page/public-api-
 /// The spec's own 404 message for an unknown employee, trailing space included.
 pub(crate) const EMPLOYEE_NOT_FOUND: &str = "Es ist ein Problem aufgetreten ";
 
-/// A v1 error response: `{"success":false,"error":{"code":..,"message":..}}`.
+/// A v1 error response: `{"success":false,"error":{"code":..,"message":..}}`, the code
+/// being the HTTP status.
 pub(crate) fn v1(status: StatusCode, message: &str) -> Response {
+    v1_with_code(status, status.as_u16().into(), message)
+}
+
+/// A v1 error response whose `code` is not the HTTP status (observed: a wrong
+/// `/v1/auth` secret answers 403 with `"code":0`).
+pub(crate) fn v1_with_code(status: StatusCode, code: i64, message: &str) -> Response {
     let mut body = String::with_capacity(64 + message.len());
     body.push_str(r#"{"success":false,"error":{"code":"#);
-    body.push_str(status.as_str());
+    body.push_str(&code.to_string());
     body.push_str(r#","message":"#);
     json::push_str(&mut body, message);
     body.push_str("}}");
@@ -149,8 +157,7 @@ impl IntoResponse for ReportError {
     }
 }
 
-/// A v2 resource error (`application/problem+json`), e.g. 404
-/// `common.resource_not_found`.
+/// A v2 resource error (`application/problem+json`), e.g. 400 `common.bad_request`.
 pub(crate) struct V2Error {
     status: StatusCode,
     title: Cow<'static, str>,
@@ -183,26 +190,6 @@ impl V2Error {
             "common.bad_request",
         )
     }
-
-    /// 404 `common.resource_not_found`.
-    pub(crate) fn not_found(detail: impl Into<Cow<'static, str>>) -> V2Error {
-        V2Error::new(
-            StatusCode::NOT_FOUND,
-            "Not Found",
-            detail,
-            "common.resource_not_found",
-        )
-    }
-
-    /// 403 as the developer hub shows it.
-    pub(crate) fn insufficient_scope() -> V2Error {
-        V2Error::new(
-            StatusCode::FORBIDDEN,
-            "Insufficient access scope",
-            "Client scope insufficient to access resource",
-            "commonforbidden",
-        )
-    }
 }
 
 impl IntoResponse for V2Error {
@@ -223,6 +210,59 @@ impl IntoResponse for V2Error {
             HeaderValue::from_static("application/problem+json"),
         );
         resp
+    }
+}
+
+/// An error of the v2 Report API (`/v2/reports...`). Real accounts answer each of the
+/// first three with HTTP 400 and a body of its own (observed, OBSERVED.md); the rest
+/// (a bad `limit` or cursor) is the problem+json of other v2 routes (assumed).
+pub(crate) enum ReportApiError {
+    /// An unknown report id, or a report not enabled for API access:
+    /// `{"errors":[{"status":"400","id":"<uuid>","title":"Bad Request",
+    /// "detail":"Report with id <id> not found."}]}`.
+    NotFound(String),
+    /// `{"error":{"message":..}}`: "Unsupported nested type: null" for a grouped or
+    /// chart report, "Unauthorized token" without the reports scope.
+    Message(&'static str),
+    /// Any other error, as problem+json.
+    Problem(V2Error),
+}
+
+impl From<V2Error> for ReportApiError {
+    fn from(e: V2Error) -> Self {
+        ReportApiError::Problem(e)
+    }
+}
+
+/// A random version-4 UUID, as the `id` of a JSON:API error.
+fn random_uuid() -> String {
+    let h = trace_id();
+    let variant = ["8", "9", "a", "b"][usize::from(h.as_bytes()[16] % 4)];
+    format!(
+        "{}-{}-4{}-{variant}{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[13..16],
+        &h[17..20],
+        &h[20..32]
+    )
+}
+
+impl IntoResponse for ReportApiError {
+    fn into_response(self) -> Response {
+        let body = match self {
+            ReportApiError::NotFound(id) => serde_json::json!({"errors": [{
+                "status": "400",
+                "id": random_uuid(),
+                "title": "Bad Request",
+                "detail": format!("Report with id {id} not found."),
+            }]}),
+            ReportApiError::Message(message) => {
+                serde_json::json!({"error": {"message": message}})
+            }
+            ReportApiError::Problem(e) => return e.into_response(),
+        };
+        json::response(StatusCode::BAD_REQUEST, body.to_string())
     }
 }
 

@@ -4,8 +4,17 @@
 //! It serves the v1 employee endpoints, the v1 custom reports and v2 reports, and the
 //! v1/v2 token endpoints with Personio's shapes, paging rules, caps, error bodies and
 //! wire quirks (see `personio-api/API_NOTES.md` and `V2_NOTES.md`), over a
-//! deterministic synthetic company, on 127.0.0.1 only. It shares no code with the client on purpose: it writes JSON the way Personio
-//! does, so a client bug cannot hide behind a shared model.
+//! deterministic synthetic company, on 127.0.0.1 only. It shares no code with the client
+//! on purpose: it writes JSON the way Personio does, so a client bug cannot hide behind a
+//! shared model.
+//!
+//! Where real accounts were seen to send something the spec does not say
+//! (`personio-api/OBSERVED.md`), the fake sends that, and each module's docs mark its
+//! shapes **observed** (seen on real accounts) or **assumed** (our guess): v1 auth
+//! errors in `auth`; legacy attribute objects, ids above 2^53, date offsets, nested
+//! objects and unlisted keys in `company`; v1 report metadata in `reports_v1`; the v2
+//! report table, option keys and errors in `reports_v2` and `errors`. Knobs for these:
+//! `legacy_attribute_objects` and `v1_auth_without_expires_in` (see [`FakeOptions`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), personio_arrow::fake::FakeError> {
@@ -129,6 +138,7 @@ impl FakeServer {
             options.custom_attributes,
             base,
         );
+        company.set_legacy_every(options.legacy_attribute_objects);
         for o in &options.overrides {
             company
                 .override_value(o.employee, &o.key, &o.value.to_string())
@@ -160,6 +170,7 @@ impl FakeServer {
                 credentials,
                 options.token_ttl_seconds,
                 options.revoke_tokens_after,
+                options.v1_auth_without_expires_in,
             ),
             faults: Faults::new(&options),
             stats: Stats::default(),

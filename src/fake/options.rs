@@ -20,7 +20,8 @@ pub struct FakeOptions {
     pub seed: u64,
     /// Number of employees in the company.
     pub employees: usize,
-    /// Number of custom `dynamic_<n>` attributes, besides the 33 standard ones.
+    /// Number of custom `dynamic_<n>` attributes, besides the 33 standard ones (records
+    /// also carry 2 keys `/attributes` does not list).
     pub custom_attributes: usize,
     /// Sleep this long before answering every request (auth included).
     pub latency_ms: u64,
@@ -32,6 +33,9 @@ pub struct FakeOptions {
     pub credentials: Vec<CredentialSpec>,
     /// Token lifetime: the `expires_in` announced, and tokens really expire after it.
     pub token_ttl_seconds: u64,
+    /// `POST /v1/auth` answers without `expires_in` (observed on real accounts); tokens
+    /// still expire after `token_ttl_seconds`.
+    pub v1_auth_without_expires_in: bool,
     /// The next N non-auth requests answer 503 with a v1 error body.
     pub server_errors: u32,
     /// The next N non-auth requests that would answer 200 get a truncated JSON body
@@ -49,6 +53,9 @@ pub struct FakeOptions {
     pub updated_at_base: Option<String>,
     /// Wire values to send instead of the generated ones, for tests of odd data.
     pub overrides: Vec<ValueOverride>,
+    /// Every N-th employee (positions N-1, 2N-1, ...) sends attribute objects with only
+    /// `label` and `value`, as older accounts do (observed); 0 = none, 1 = all.
+    pub legacy_attribute_objects: usize,
     /// The custom report that is still `updating` turns `up_to_date` after this many
     /// reads: every v1 GET of the report list or of that report counts one, and the
     /// first `report_updating_reads` of them still say `updating` (0 = never updating).
@@ -84,12 +91,14 @@ impl Default for FakeOptions {
             whitelist: None,
             credentials: Vec::new(),
             token_ttl_seconds: 86_400,
+            v1_auth_without_expires_in: false,
             server_errors: 0,
             malformed_responses: 0,
             revoke_tokens_after: None,
             rate_limit: None,
             updated_at_base: None,
             overrides: Vec::new(),
+            legacy_attribute_objects: super::company::DEFAULT_LEGACY_EVERY,
             report_updating_reads: 2,
             report_page_cap: 200,
             wide_report_columns: 0,

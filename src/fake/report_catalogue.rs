@@ -2,14 +2,26 @@
 //!
 //! | report | type | status | columns' data types |
 //! |---|---|---|---|
-//! | Headcount | point_in_time | up_to_date | TEXT, ENTITY, COST_CENTER, SALARY, COMPENSATION, DURATION |
+//! | Headcount | point_in_time | up_to_date | TEXT (dates too), ENTITY (text-coded ones too), COST_CENTER, SALARY, COMPENSATION, DURATION |
 //! | Absences and attendance | timeframe (last year) | up_to_date | TEXT, ABSENCE_OVERVIEW, ABSENCE_PERIOD, DURATION |
-//! | Department and salary history | historical_data | up_to_date | TEXT, ENTITY, DURATION, COST_CENTER, SALARY |
+//! | Department and salary history | historical_data | up_to_date | TEXT (names first), ENTITY (text-coded ones too), DURATION, COST_CENTER, SALARY |
 //! | Performance | point_in_time, filter status neq inactive | up_to_date | TEXT, ENTITY, PERFORMANCE_TARGET, PERFORMANCE_KPI |
 //! | Team overview | point_in_time | updating, then up_to_date | TEXT (status translated), ENTITY, DURATION |
 //! | Probation and contract ends | point_in_time | update_failed | TEXT |
 //! | Headcount by office | point_in_time, grouped (v2 refuses it) | up_to_date | ENTITY, TEXT |
 //! | Compensation review | point_in_time, not enabled for API access (absent on v2) | up_to_date | TEXT, SALARY, COMPENSATION |
+
+//!
+//! Columns of interest to clients (ids as v1 `attribute_id` = v2 `name`):
+//! - `hire_date`, `probation_period_end`, `contract_end_date`: TEXT holding
+//!   `YYYY-MM-DD` (v2 `timestamp`).
+//! - `legal_entity` (Headcount, history): ENTITY keyed by the text codes of
+//!   `report_values::LEGAL_ENTITY_CODES` (`"0815"`, `"22001-1"`, `"5001"`, `"ACME"`),
+//!   the legal entity of the employee's subcompany; v1 `entity_id` always a JSON string.
+//! - `company_car` (Headcount): ENTITY keyed `"true"`/`"false"`, valued Yes/No
+//!   (Ja/Nein in German).
+//! - `department`, `office`, `team`: ENTITY keyed by numeric ids (v1 sends them as
+//!   strings or, now and then, numbers).
 
 use std::sync::atomic::AtomicU32;
 
@@ -54,6 +66,25 @@ pub(super) fn build(
     let first = || text("first_name", "First name", "Vorname");
     let last = || text("last_name", "Last name", "Nachname");
     let department = || entity("department", "Department", "Abteilung");
+    // Options keyed by text codes (observed: keys are text, often not numbers).
+    let legal_entity = || {
+        col(
+            "legal_entity",
+            "Legal entity",
+            "Rechtliche Einheit",
+            DataType::Entity,
+            Source::LegalEntity,
+        )
+    };
+    let company_car = || {
+        col(
+            "company_car",
+            "Company car",
+            "Firmenwagen",
+            DataType::Entity,
+            Source::YesNo,
+        )
+    };
     let office = || entity("office", "Office", "Standort");
     let cost_center = || {
         col(
@@ -120,6 +151,8 @@ pub(super) fn build(
             date("hire_date", "Hire date", "Eintrittsdatum"),
             department(),
             office(),
+            legal_entity(),
+            company_car(),
             cost_center(),
             fix_salary(),
             compensation(),
@@ -172,9 +205,13 @@ pub(super) fn build(
             description: "Position, department, hours, cost center and salary changes",
             kind: Kind::Historical,
             dates: (since, today, "fixed"),
+            // Historical reports identify people by name (observed).
             columns: vec![
+                first(),
+                last(),
                 text("position", "Position", "Position"),
                 department(),
+                legal_entity(),
                 weekly(),
                 cost_center(),
                 fix_salary(),

@@ -5,7 +5,9 @@ use chrono::{Duration, NaiveDate};
 use rand::rngs::SmallRng;
 use rand::Rng;
 
-use super::report_values::{cell, date, record, rng, round_to, Cell, Ctx, Share, Source, Value};
+use super::report_values::{
+    cell, date, legal_entity, record, rng, round_to, yes_no, Cell, Ctx, Share, Source, Value,
+};
 
 /// Earlier positions of a career, for histories.
 const EARLIER_POSITIONS: &[&str] = &[
@@ -20,7 +22,8 @@ const EARLIER_POSITIONS: &[&str] = &[
 /// One employee's history for the columns `sources`: the rows by effective date, each
 /// with a cell per column (`Absent` where that attribute did not change that day).
 /// The first row is the hire date with every attribute the employee has; up to three
-/// later changes lead to the values of the employee record. Dates after the end of the
+/// later changes lead to the values of the employee record. Names (and other text
+/// columns but `position`) never change. Dates after the end of the
 /// report are left out (an employee hired later has no rows).
 pub(crate) fn history(ctx: &Ctx, idx: usize, sources: &[Source]) -> Vec<(NaiveDate, Vec<Cell>)> {
     let company = ctx.company;
@@ -47,11 +50,14 @@ pub(crate) fn history(ctx: &Ctx, idx: usize, sources: &[Source]) -> Vec<(NaiveDa
         .collect();
     dates.sort();
     dates.dedup();
+    if current.iter().all(Option::is_none) {
+        return Vec::new();
+    }
     let present: Vec<usize> = (0..sources.len())
-        .filter(|&c| current[c].is_some())
+        .filter(|&c| current[c].is_some() && changes_over_time(sources[c]))
         .collect();
     if present.is_empty() {
-        return Vec::new();
+        dates.clear();
     }
     // What changed at each date; then walk back from today's values to the hire date.
     let changes: Vec<Vec<usize>> = dates
@@ -96,8 +102,12 @@ pub(crate) fn history(ctx: &Ctx, idx: usize, sources: &[Source]) -> Vec<(NaiveDa
     rows
 }
 
-/// A plausible earlier value of `v` (entities are taken to be departments: the only
-/// entity column of a history).
+/// Whether a column of this source may hold other values earlier in a history.
+fn changes_over_time(source: Source) -> bool {
+    !matches!(source, Source::Text(key) if key != "position")
+}
+
+/// A plausible earlier value of `v`.
 fn before(ctx: &Ctx, r: &mut SmallRng, v: Value, source: Source) -> Value {
     match v {
         Value::Text(t) if source == Source::Text("position") => {
@@ -108,17 +118,32 @@ fn before(ctx: &Ctx, r: &mut SmallRng, v: Value, source: Source) -> Value {
                 p.to_owned()
             })
         }
+        Value::Entity { id, .. } if source == Source::YesNo => yes_no(id != "true", ctx.locale),
+        Value::Entity { id, name } if source == Source::LegalEntity => {
+            let subs = &ctx.company.org.subcompanies;
+            let others: Vec<Value> = subs
+                .iter()
+                .filter_map(|(sid, _)| legal_entity(ctx.company, &sid.to_string()))
+                .filter(|(code, _)| *code != id)
+                .map(|(id, name)| Value::Entity { id, name })
+                .collect();
+            match others.get(r.random_range(0..others.len().max(1))) {
+                Some(v) => v.clone(),
+                None => Value::Entity { id, name },
+            }
+        }
         Value::Entity { id, name } => {
+            // Other entity columns of a history are departments.
             let others: Vec<&(i64, &str)> = ctx
                 .company
                 .org
                 .departments
                 .iter()
-                .filter(|d| d.0 != id)
+                .filter(|d| d.0.to_string() != id)
                 .collect();
             match others.get(r.random_range(0..others.len().max(1))) {
                 Some(&&(id, name)) => Value::Entity {
-                    id,
+                    id: id.to_string(),
                     name: name.to_owned(),
                 },
                 None => Value::Entity { id, name },
@@ -166,6 +191,9 @@ mod tests {
             Source::Text("position"),
             Source::Entity("department"),
             Source::Salary("fix_salary"),
+            Source::Text("first_name"),
+            Source::LegalEntity,
+            Source::YesNo,
         ];
         let mut changed = 0;
         for idx in 0..company.employees.len() {
@@ -173,6 +201,10 @@ mod tests {
             changed += rows.len().saturating_sub(1);
             for w in rows.windows(2) {
                 assert!(w[0].0 < w[1].0, "dates ascend");
+            }
+            // Names never change: only the first row holds one.
+            for (k, (_, cells)) in rows.iter().enumerate() {
+                assert_eq!(cells[3] != Cell::Absent, k == 0, "{cells:?}");
             }
             for (col, &s) in sources.iter().enumerate() {
                 let last = rows.iter().rev().find_map(|(_, cells)| match &cells[col] {

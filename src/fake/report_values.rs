@@ -23,8 +23,14 @@ pub(crate) enum Source {
     Text(&'static str),
     /// A date attribute of the employee record, as `YYYY-MM-DD`.
     Date(&'static str),
-    /// An org entity of the employee record (`department`, `office`, `team`).
+    /// An org entity of the employee record (`department`, `office`, `team`), keyed by
+    /// its numeric id.
     Entity(&'static str),
+    /// The legal entity of the record's `subcompany`, keyed by a text code
+    /// ([`LEGAL_ENTITY_CODES`]: leading zeros, letters, dashes).
+    LegalEntity,
+    /// A yes/no option keyed `"true"`/`"false"`, drawn per (report, employee, column).
+    YesNo,
     /// The record's `cost_centers`.
     CostCenters,
     /// A money attribute of the record (`fix_salary`, `hourly_salary`), in EUR.
@@ -98,12 +104,18 @@ pub(crate) struct Target {
     pub kpis: Vec<(String, String)>,
 }
 
+/// The key of each subcompany's legal entity, in `OrgLists::subcompanies` order: text
+/// codes as real accounts use them (observed option keys: `"0815"`, `"22001-1"`,
+/// `"5001"`, `"ACME"`).
+pub(crate) const LEGAL_ENTITY_CODES: &[&str] = &["0815", "22001-1", "5001", "ACME"];
+
 /// A value of one column for one employee (and, in a history, one effective date).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Value {
     Text(String),
+    /// An option: `id` is its key as text (v1 `entity_id`, v2 option `key`).
     Entity {
-        id: i64,
+        id: String,
         name: String,
     },
     /// Hours.
@@ -184,9 +196,40 @@ pub(super) fn date(v: &Json) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok()
 }
 
-fn entity(v: &Json) -> Option<(i64, String)> {
+/// Id (as text) and name of an entity object of a record.
+fn entity(v: &Json) -> Option<(String, String)> {
     let a = v.get("attributes")?;
-    Some((a.get("id")?.as_i64()?, a.get("name")?.as_str()?.to_owned()))
+    let id = match a.get("id")? {
+        Json::Number(n) => n.to_string(),
+        Json::String(s) => s.clone(),
+        _ => return None,
+    };
+    Some((id, a.get("name")?.as_str()?.to_owned()))
+}
+
+/// The legal entity (code, name) of the subcompany with this id.
+pub(super) fn legal_entity(company: &Company, subcompany_id: &str) -> Option<(String, String)> {
+    let k = company
+        .org
+        .subcompanies
+        .iter()
+        .position(|(id, _)| id.to_string() == subcompany_id)?;
+    let code = LEGAL_ENTITY_CODES[k % LEGAL_ENTITY_CODES.len()];
+    Some((code.to_owned(), company.org.subcompanies[k].1.to_owned()))
+}
+
+/// The value of a yes/no option in `locale`.
+pub(super) fn yes_no(yes: bool, locale: Locale) -> Value {
+    let name = match (yes, locale) {
+        (true, Locale::En) => "Yes",
+        (false, Locale::En) => "No",
+        (true, Locale::De) => "Ja",
+        (false, Locale::De) => "Nein",
+    };
+    Value::Entity {
+        id: yes.to_string(),
+        name: name.to_owned(),
+    }
 }
 
 fn shares(v: &Json) -> Vec<Share> {
@@ -261,6 +304,14 @@ pub(crate) fn cell(ctx: &Ctx, idx: usize, col: usize, source: Source) -> Cell {
         Source::Entity(key) => {
             entity(&record(company, idx, key)).map(|(id, name)| Value::Entity { id, name })
         }
+        Source::LegalEntity => entity(&record(company, idx, "subcompany"))
+            .and_then(|(id, _)| legal_entity(company, &id))
+            .map(|(id, name)| Value::Entity { id, name }),
+        Source::YesNo => match r.random_range(0..10) {
+            0..=2 => Some(yes_no(true, ctx.locale)),
+            3..=8 => Some(yes_no(false, ctx.locale)),
+            _ => None,
+        },
         Source::CostCenters => {
             let s = shares(&record(company, idx, "cost_centers"));
             (!s.is_empty()).then_some(Value::CostCenters(s))

@@ -114,7 +114,8 @@ impl DataType {
     }
 
     /// The v2 column `type` (see `reports_v2`): the observed kinds for TEXT, ENTITY and
-    /// DURATION, the lower-case data type for the others, so that it is one-to-one.
+    /// DURATION, the lower-case data type for the others (assumed), so that it is
+    /// one-to-one. TEXT columns holding dates are `timestamp` ([`Column::v2_type`]).
     pub(crate) fn v2_type(self) -> &'static str {
         match self {
             DataType::Text => "string",
@@ -142,6 +143,15 @@ pub(crate) struct Column {
 }
 
 impl Column {
+    /// The v2 column `type`: `timestamp` for TEXT columns holding dates (observed),
+    /// else [`DataType::v2_type`].
+    pub(crate) fn v2_type(&self) -> &'static str {
+        match (self.data_type, self.source) {
+            (DataType::Text, Source::Date(_)) => "timestamp",
+            (t, _) => t.v2_type(),
+        }
+    }
+
     /// The label (`human_readable` in v1, `display` in v2).
     pub(crate) fn label(&self, locale: Locale) -> &str {
         match locale {

@@ -8,6 +8,14 @@
 //!   the end is a 200 with no items. Historical reports carry one item per employee
 //!   whose `historical_attributes` hold every value with its `effective_date`, ordered
 //!   by column, then date. `locale` translates the translated TEXT values (status).
+//! - Both carry `"offset":0,"limit":0` in `metadata` next to the page fields, and
+//!   each report's attributes end in `"archival_status":"live","archived_at":null`
+//!   (observed, OBSERVED.md; not in the spec). The top-level `offset`/`limit` of the
+//!   spec's schema stay as they were (assumed: the list echoes its size, a report page
+//!   the `limit` in force).
+//! - ENTITY `entity_id`s: numeric ids of departments, offices and teams as strings,
+//!   now and then as numbers; text keys (legal entity codes such as `"0815"`,
+//!   `"true"`/`"false"`) always as the JSON string they are (observed keys).
 //! - `GET /v1/company/custom-reports/columns`: labels in `locale` (`en` default, `de`),
 //!   of one report (`report_id`) or of all, optionally narrowed by `columns`; `data` is
 //!   an object.
@@ -28,7 +36,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::auth::Grant;
 use super::errors::ReportError;
-use super::report_values::{iso, Cell, Value};
+use super::report_values::{iso, Cell, Source, Value};
 use super::reports::{Catalogue, Column, DataType, Kind, Locale, Report, Seen, SCOPE};
 use super::{json, AppState};
 
@@ -153,6 +161,9 @@ fn push_metadata(o: &mut Obj, r: &Report, seen: &Seen) {
     }
     out.push(']');
     o.str("period_type", r.period_type);
+    // Observed on real accounts, not in the spec.
+    o.str("archival_status", "live");
+    o.raw("archived_at", "null");
 }
 
 /// `GET /v1/company/custom-reports/reports`. Every call counts as one read of the
@@ -188,7 +199,7 @@ pub(crate) async fn list(
         data.push('}');
     }
     let body = format!(
-        r#"{{"success":true,"metadata":{{"total_elements":{n},"current_page":0,"total_pages":1}},"offset":0,"limit":{n},"data":[{data}]}}"#
+        r#"{{"success":true,"metadata":{{"total_elements":{n},"current_page":0,"total_pages":1,"offset":0,"limit":0}},"offset":0,"limit":{n},"data":[{data}]}}"#
     );
     Ok(json::response(StatusCode::OK, body))
 }
@@ -230,7 +241,7 @@ pub(crate) async fn one(
     let rows = &report.rows[start..(start + limit).min(total)];
     let mut out = String::with_capacity(512 + rows.len() * 1024);
     out.push_str(&format!(
-        r#"{{"success":true,"metadata":{{"total_elements":{total},"current_page":{page},"total_pages":{}}},"limit":{limit},"data":[{{"type":"Report","attributes":"#,
+        r#"{{"success":true,"metadata":{{"total_elements":{total},"current_page":{page},"total_pages":{},"offset":0,"limit":0}},"limit":{limit},"data":[{{"type":"Report","attributes":"#,
         total.div_ceil(limit)
     ));
     let mut o = Obj::new(&mut out);
@@ -326,11 +337,14 @@ fn push_attribute(
             o.raw("employee_id", &id);
         }
         (DataType::Entity, v) => {
+            // Numeric ids of org entities travel as strings (as the spec types them)
+            // or, now and then, as numbers; text keys always as the string they are.
+            let numeric = matches!(col.source, Source::Entity(_));
             match v {
-                Some(Value::Entity { id, .. }) if as_string(80) => {
-                    o.str("entity_id", &id.to_string())
+                Some(Value::Entity { id, .. }) if numeric && !as_string(80) => {
+                    o.raw("entity_id", id)
                 }
-                Some(Value::Entity { id, .. }) => o.raw("entity_id", &id.to_string()),
+                Some(Value::Entity { id, .. }) => o.str("entity_id", id),
                 _ => o.raw("entity_id", empty),
             }
             o.str("data_type", dt);

@@ -1,57 +1,76 @@
 //! The v2 Report API routes (scope `reports.custom:read`), and how a v2 report maps to
 //! the v1 one, so that a client builds the same table from either.
 //!
+//! Each shape below is marked **observed** (OBSERVED.md / V2_NOTES.md: real accounts
+//! send it) or **assumed** (our guess where nothing was seen).
+//!
 //! - `GET /v2/reports`: `{"_data":[{"id","name","chart_type":"table","edited_at":
-//!   {"date_time"}}],"_meta":{"links":{"self":{"href"},"next":{"href"}}}}`, newest edit
-//!   first; `name` (case-insensitive substring), `limit` (default [`LIST_LIMIT`],
-//!   `<= 0` = all), `cursor`. With a cursor only `limit` may come along (V2_NOTES: other
-//!   parameters fail). No `next` on the last page. Reports not enabled for API access
-//!   are absent (grouped ones are listed, as `table`).
+//!   {"date_time"}}],"_meta":{"links":{"self":{"href"},"next":{"href"}}}}` (item
+//!   observed; links assumed), newest edit first; `name` (case-insensitive substring),
+//!   `limit` (default [`LIST_LIMIT`], `<= 0` = all), `cursor`. With a cursor only
+//!   `limit` may come along (V2_NOTES: other parameters fail). No `next` on the last
+//!   page. Reports not enabled for API access are absent (observed); grouped ones are
+//!   listed, as `table` (observed).
 //! - `GET /v2/reports/{id}`: `{"report_config":{"name"},"_meta":{"columns":[{"name",
-//!   "display","type"}],"links":{"next":{"href"}} | null},"_data":[[cell,...],...]}`;
-//!   `locale` (`en` default, `de`), `limit` in rows (absent or `<= 0` = all), `cursor`.
-//!   The cursor (base64url) carries the report, position, limit and locale: parameters
-//!   next to it are ignored. `links` is `null` on the last page (as observed). Errors:
-//!   403 without the scope, 404 for an unknown report or one not enabled for API
-//!   access, 400 "Unsupported nested type: null" for a grouped report and for a bad
-//!   `limit` or cursor; all problem+json.
+//!   "display","type"}],"links":{"next":{"href"}} | null},"_data":[[cell,...],...]}`
+//!   (observed); `locale` (`en` default, `de`), `limit` in rows (absent or `<= 0` =
+//!   all), `cursor`. The cursor (base64url) carries the report, position, limit and
+//!   locale: parameters next to it are ignored (assumed). `links` is `null` on the last
+//!   page (observed).
+//!
+//! Errors of `GET /v2/reports/{id}`, all HTTP 400 with `application/json` (observed):
+//! - an unknown id or a report not enabled for API access: `{"errors":[{"status":"400",
+//!   "id":"<random uuid>","title":"Bad Request","detail":"Report with id <id> not
+//!   found."}]}`;
+//! - a grouped (or chart) report: `{"error":{"message":"Unsupported nested type: null"}}`;
+//! - a token without `reports.custom:read`: `{"error":{"message":"Unauthorized token"}}`
+//!   (also on `GET /v2/reports`).
+//!
+//! A bad `limit` or cursor is a 400 problem+json (assumed); a missing or invalid token
+//! the gateway's 401 problem+json (assumed).
 //!
 //! # The table, and the v1 -> v2 mapping
 //!
-//! Rows: one per v1 item (point_in_time, timeframe), in v1 order; for historical_data
-//! one per (employee, distinct `effective_date` of its `historical_attributes`), dates
-//! ascending within an employee, in which a column holds the value with that effective
-//! date and is empty otherwise (an employee without history has no row; v1 still sends
-//! its item, with no attributes). v1 `limit` counts employees, v2 `limit` counts rows.
+//! Columns: only the report's own columns, in v1 `columns` order (observed: no
+//! `employee_id` column): v2 `name` = v1 `attribute_id`, v2 `display` = v1
+//! `human_readable` of the same locale. Historical reports carry their names
+//! (`first_name`, `last_name`: observed, historical v2 reports identify people by
+//! name) and, first, one more column (assumed)
+//! `{"name":"effective_date","display":"Effective date"|"Gültig ab","type":"timestamp"}`
+//! whose cells are `{"attribute_id":"effective_date","string_value":{"value":"YYYY-MM-DD"}}`.
+//! Every v2 cell is `{"attribute_id":<name>,"<kind>_value":{..}}` (observed).
 //!
-//! Columns: `employee_id` first (v2 `{"name":"employee_id","display":"Employee ID",
-//! "type":"string"}`, a `string_value` holding the decimal id = v1 `employee_id`); for
-//! historical reports `effective_date` second (`type` `timestamp`, `string_value`
-//! `YYYY-MM-DD` = v1 `effective_date`); then the report's columns in v1 `columns`
-//! order: v2 `name` = v1 `attribute_id`, v2 `display` = v1 `human_readable` of the
-//! same locale. Every v2 cell is `{"attribute_id":<name>,"<kind>_value":{..}}`.
+//! Rows: one per v1 item (point_in_time, timeframe), in v1 order. Historical_data
+//! (assumed): one row per (employee, distinct `effective_date` of its
+//! `historical_attributes`), employees in v1 item order, dates ascending; every column
+//! of a row holds the value in force on that date, i.e. the value of the latest
+//! effective date `<=` the row's (carried forward, as a v1 reader lays historical rows
+//! out); a column with no value yet is empty. An employee without history has no row
+//! (v1 still sends its item, with no attributes). v1 `limit` counts employees, v2
+//! `limit` counts rows.
 //!
-//! Empty: a v1 attribute that is missing, or present with empty values (`""`, `null`,
-//! `[]`), is a v2 cell of the column's kind whose fields are all `null` (lists: `[]`).
-//! A client should read both as null.
+//! Empty (assumed): a v1 attribute that is missing, or present with empty values (`""`,
+//! `null`, `[]`), is a v2 cell of the column's kind whose fields are all `null` (lists:
+//! `[]`). A client should read both as null.
 //!
-//! | v1 `data_type` | v2 `type` | v2 cell | correspondence |
-//! |---|---|---|---|
-//! | TEXT | `string` | `string_value{value}` | `value` as is |
-//! | ENTITY | `option` | `options_value{options:[{key,value}]}` (0 or 1 option) | `key` = `entity_id` as a string, `value` = `value` |
-//! | DURATION | `decimal` | `numeric_value{number}` | `number` = `duration` (hours; v1 number or numeric string) |
-//! | COST_CENTER | `cost_center` | `options_value{options:[{key,value,weight}]}` | per cost center in order: `key` = `cost_center_id`, `value` = `value`, `weight` = the number of `weight` without `%` |
-//! | SALARY | `salary` | `monetary_value{amount,currency,currency_symbol}` | `amount` = number of `amount` (`"12.20"` -> `12.2`), `currency_symbol` = `currency_symbol`, `currency` = its ISO code |
-//! | COMPENSATION | `compensation` | `monetary_value{amount,currency,currency_symbol,overtime_hours,bonus_type}` | `currency` = `currency_code`; `overtime_hours` a number; `bonus_type` a string; `""`/null -> null |
-//! | ABSENCE_OVERVIEW | `absence_overview` | `time_range_value{from,to,duration_days,duration_hours}` | `from`/`to` = `start_date`/`end_date` (`YYYY-MM-DD`); durations as numbers |
-//! | ABSENCE_PERIOD | `absence_period` | `time_range_value{from,to,half_day_at_start,half_day_at_end}` | dates as above; booleans as is |
-//! | PERFORMANCE_TARGET | `performance_target` | `options_value{options:[{key,value}]}` | per target: `key` = `performance_target_id`, `value` = `performance_target_value` |
-//! | PERFORMANCE_KPI | `performance_kpi` | `options_value{options:[{key,value,performance_target_id}]}` | one option per KPI, targets in order: `key` = `performance_kpi_id`, `value` = `performance_kpi_value`; every target has at least one KPI, so the nesting is recoverable |
+//! | v1 `data_type` | v2 `type` | v2 cell | correspondence | |
+//! |---|---|---|---|---|
+//! | TEXT | `string` | `string_value{value}` | `value` as is | observed |
+//! | TEXT holding a date (`hire_date`, `probation_period_end`, `contract_end_date`) | `timestamp` | `string_value{value}` | `value`, `YYYY-MM-DD` | observed |
+//! | ENTITY | `option` | `options_value{options:[{key,value}]}` (0 or 1 option) | `key` (always a JSON string) = `entity_id` as text, exactly: the v1 string, or the digits of a v1 number; `value` = `value`. Keys can be text codes (`"0815"`, `"22001-1"`, `"ACME"`, `"true"`) | observed |
+//! | DURATION | `decimal` | `numeric_value{number}` | `number` = `duration` (hours; v1 number or numeric string) | observed |
+//! | COST_CENTER | `cost_center` | `options_value{options:[{key,value,weight}]}` | per cost center in order: `key` = `cost_center_id`, `value` = `value`, `weight` = the number of `weight` without `%` | assumed |
+//! | SALARY | `salary` | `monetary_value{amount,currency,currency_symbol}` | `amount` = number of `amount` (`"12.20"` -> `12.2`), `currency_symbol` = `currency_symbol`, `currency` = its ISO code | assumed |
+//! | COMPENSATION | `compensation` | `monetary_value{amount,currency,currency_symbol,overtime_hours,bonus_type}` | `currency` = `currency_code`; `overtime_hours` a number; `bonus_type` a string; `""`/null -> null | assumed |
+//! | ABSENCE_OVERVIEW | `absence_overview` | `time_range_value{from,to,duration_days,duration_hours}` | `from`/`to` = `start_date`/`end_date` (`YYYY-MM-DD`); durations as numbers | assumed |
+//! | ABSENCE_PERIOD | `absence_period` | `time_range_value{from,to,half_day_at_start,half_day_at_end}` | dates as above; booleans as is | assumed |
+//! | PERFORMANCE_TARGET | `performance_target` | `options_value{options:[{key,value}]}` | per target: `key` = `performance_target_id`, `value` = `performance_target_value` | assumed |
+//! | PERFORMANCE_KPI | `performance_kpi` | `options_value{options:[{key,value,performance_target_id}]}` | one option per KPI, targets in order: `key` = `performance_kpi_id`, `value` = `performance_kpi_value`; every target has at least one KPI, so the nesting is recoverable | assumed |
 //!
 //! Currency symbols and codes are one-to-one: `€` EUR, `£` GBP, `CHF` CHF, `zł` PLN,
 //! `$` USD. Numbers keep their decimal value (`"4150.00"` and `4150` are the same).
-//! `percentage_value` is not used. The v2 `type` alone tells the v1 data type, so a
-//! client needs no v1 call to type the table.
+//! `percentage_value` is not used. The v2 `type` alone tells the v1 data type (TEXT for
+//! `string` and `timestamp`), so a client needs no v1 call to type the table.
 
 use std::sync::Arc;
 
@@ -62,7 +81,7 @@ use axum::Extension;
 use chrono::NaiveDate;
 
 use super::auth::Grant;
-use super::errors::V2Error;
+use super::errors::{ReportApiError, V2Error};
 use super::report_values::{iso, Cell, Value};
 use super::reports::{Column, DataType, Kind, Locale, Report, SCOPE};
 use super::{cursor, json, AppState};
@@ -71,6 +90,9 @@ use super::{cursor, json, AppState};
 pub(crate) const LIST_LIMIT: usize = 50;
 
 const BAD_CURSOR: &str = "The cursor is invalid";
+
+/// The extra first column of historical reports (assumed).
+const EFFECTIVE_DATE: &str = "effective_date";
 
 fn pairs(query: Option<&str>) -> Vec<(String, String)> {
     url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
@@ -127,11 +149,12 @@ fn field<T: std::str::FromStr>(fields: &[(String, String)], key: &str) -> Option
         .and_then(|(_, v)| v.parse().ok())
 }
 
-fn require(grant: &Grant) -> Result<(), V2Error> {
+/// Without the reports scope real accounts answer 400 "Unauthorized token" (observed).
+fn require(grant: &Grant) -> Result<(), ReportApiError> {
     if grant.has(SCOPE) {
         Ok(())
     } else {
-        Err(V2Error::insufficient_scope())
+        Err(ReportApiError::Message("Unauthorized token"))
     }
 }
 
@@ -141,16 +164,14 @@ pub(crate) async fn list(
     Extension(grant): Extension<Grant>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
+) -> Result<Response, ReportApiError> {
     require(&grant)?;
     let q = pairs(query.as_deref());
     let mut page_limit = limit(&q, LIST_LIMIT)?;
     let (offset, name) = match param(&q, "cursor") {
         Some(c) => {
             if q.iter().any(|(k, _)| k != "cursor" && k != "limit") {
-                return Err(V2Error::bad_request(
-                    "Only limit may be combined with cursor",
-                ));
+                return Err(V2Error::bad_request("Only limit may be combined with cursor").into());
             }
             let f = cursor_fields(c).ok_or_else(|| V2Error::bad_request(BAD_CURSOR))?;
             let offset: usize = field(&f, "o").ok_or_else(|| V2Error::bad_request(BAD_CURSOR))?;
@@ -205,10 +226,11 @@ pub(crate) async fn list(
 /// Where a page starts: employee position in `Report::rows`, row within its history.
 type Position = (usize, usize);
 
-/// One v2 row: position, employee id, effective date (historical), cells.
-type Row = (Position, i64, Option<NaiveDate>, Vec<Cell>);
+/// One v2 row: position, effective date (historical), cells.
+type Row = (Position, Option<NaiveDate>, Vec<Cell>);
 
-/// The rows from `from` on, computed lazily one employee at a time.
+/// The rows from `from` on, computed lazily one employee at a time. Historical rows
+/// carry every column's value forward from earlier effective dates.
 fn rows_from<'a>(
     state: &'a AppState,
     report: &'a Report,
@@ -223,12 +245,19 @@ fn rows_from<'a>(
         .flat_map(move |(k, &idx)| {
             let e = start + k;
             let idx = idx as usize;
-            let employee_id = state.company.employees[idx].id;
             let rows: Vec<(Option<NaiveDate>, Vec<Cell>)> = if report.kind == Kind::Historical {
+                let mut in_force = vec![Cell::Absent; report.columns.len()];
                 report
                     .history(&ctx, idx)
                     .into_iter()
-                    .map(|(d, cells)| (Some(d), cells))
+                    .map(|(d, cells)| {
+                        for (now, cell) in in_force.iter_mut().zip(cells) {
+                            if cell != Cell::Absent {
+                                *now = cell;
+                            }
+                        }
+                        (Some(d), in_force.clone())
+                    })
                     .collect()
             } else {
                 vec![(None, report.cells(&ctx, idx))]
@@ -237,7 +266,7 @@ fn rows_from<'a>(
             rows.into_iter()
                 .enumerate()
                 .skip(skip)
-                .map(move |(s, (d, cells))| ((e, s), employee_id, d, cells))
+                .map(move |(s, (d, cells))| ((e, s), d, cells))
         })
 }
 
@@ -248,15 +277,15 @@ pub(crate) async fn one(
     headers: HeaderMap,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
+) -> Result<Response, ReportApiError> {
     require(&grant)?;
     let report = state
         .reports
         .get(&id)
         .filter(|r| r.api_access)
-        .ok_or_else(|| V2Error::not_found("Report not found"))?;
+        .ok_or_else(|| ReportApiError::NotFound(id.clone()))?;
     if report.grouped {
-        return Err(V2Error::bad_request("Unsupported nested type: null"));
+        return Err(ReportApiError::Message("Unsupported nested type: null"));
     }
     let q = pairs(query.as_deref());
     let (from, page_limit, locale) = match param(&q, "cursor") {
@@ -264,7 +293,7 @@ pub(crate) async fn one(
             let bad = || V2Error::bad_request(BAD_CURSOR);
             let f = cursor_fields(c).ok_or_else(bad)?;
             if field::<String>(&f, "r").as_deref() != Some(report.id.as_str()) {
-                return Err(bad());
+                return Err(bad().into());
             }
             let from = (
                 field(&f, "e").ok_or_else(bad)?,
@@ -288,18 +317,19 @@ pub(crate) async fn one(
     out.push_str(r#"{"report_config":{"name":"#);
     json::push_str(&mut out, report.name);
     out.push_str(r#"},"_meta":{"columns":["#);
-    let (id_label, date_label) = match locale {
-        Locale::En => ("Employee ID", "Effective date"),
-        Locale::De => ("Mitarbeiter-ID", "Gültig ab"),
-    };
-    push_column(&mut out, "employee_id", id_label, "string");
-    if report.kind == Kind::Historical {
-        out.push(',');
-        push_column(&mut out, "effective_date", date_label, "timestamp");
+    let historical = report.kind == Kind::Historical;
+    if historical {
+        let date_label = match locale {
+            Locale::En => "Effective date",
+            Locale::De => "Gültig ab",
+        };
+        push_column(&mut out, EFFECTIVE_DATE, date_label, "timestamp");
     }
-    for c in &report.columns {
-        out.push(',');
-        push_column(&mut out, &c.id, c.label(locale), c.data_type.v2_type());
+    for (n, c) in report.columns.iter().enumerate() {
+        if historical || n > 0 {
+            out.push(',');
+        }
+        push_column(&mut out, &c.id, c.label(locale), c.v2_type());
     }
     out.push_str(r#"],"links":"#);
     match next {
@@ -317,18 +347,18 @@ pub(crate) async fn one(
         None => out.push_str("null"),
     }
     out.push_str(r#"},"_data":["#);
-    for (n, (_, employee_id, date, cells)) in page.iter().enumerate() {
+    for (n, (_, date, cells)) in page.iter().enumerate() {
         if n > 0 {
             out.push(',');
         }
         out.push('[');
-        push_string_cell(&mut out, "employee_id", Some(&employee_id.to_string()));
         if let Some(d) = date {
-            out.push(',');
-            push_string_cell(&mut out, "effective_date", Some(&iso(*d)));
+            push_string_cell(&mut out, EFFECTIVE_DATE, Some(&iso(*d)));
         }
         for (c, cell) in cells.iter().enumerate() {
-            out.push(',');
+            if date.is_some() || c > 0 {
+                out.push(',');
+            }
             push_cell(&mut out, &report.columns[c], cell);
         }
         out.push(']');
@@ -376,7 +406,7 @@ fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
     let (kind, body) = match (col.data_type, v) {
         (DataType::Entity, Some(Value::Entity { id, name })) => (
             "options_value",
-            json!({"options": [{"key": id.to_string(), "value": name}]}),
+            json!({"options": [{"key": id, "value": name}]}),
         ),
         (DataType::CostCenter, Some(Value::CostCenters(shares))) => {
             let options: Vec<_> = shares
