@@ -230,8 +230,8 @@ fn is_empty(value: &Value) -> bool {
 }
 
 /// `(valid_from, valid_to)` of each row, rows kept as sent: `valid_from` is the row's
-/// effective date, `valid_to` the day before the next later effective date of the same
-/// person (same values in the identity columns), `None` while the period lasts.
+/// effective date, `valid_to` the day before the next row's when that row is the same
+/// person (same values in the identity columns) at a later date, `None` otherwise.
 fn periods(report: &V2Report, effective: usize) -> Vec<(Option<String>, Option<String>)> {
     let identity: Vec<usize> = report
         .columns
@@ -241,28 +241,32 @@ fn periods(report: &V2Report, effective: usize) -> Vec<(Option<String>, Option<S
         .map(|(index, _)| index)
         .collect();
     let name = &report.columns[effective].name;
-    let mut next_start: HashMap<Vec<String>, String> = HashMap::new();
-    let mut periods = vec![(None, None); report.rows.len()];
-    for (index, row) in report.rows.iter().enumerate().rev() {
-        let from = match row.get(effective).map(|cell| decode(cell, name)) {
-            Some(Decoded::Scalar(Value::String(date))) => date.get(..10).map(str::to_string),
-            _ => None,
-        };
-        let Some(from) = from else { continue };
-        let person: Vec<String> = identity
-            .iter()
-            .map(|c| row.get(*c).map(Value::to_string).unwrap_or_default())
-            .collect();
-        let to = next_start
-            .get(&person)
-            .filter(|next| **next > from)
-            .and_then(|next| day_before(next));
-        if !identity.is_empty() {
-            next_start.insert(person, from.clone());
-        }
-        periods[index] = (Some(from), to);
-    }
-    periods
+    let start = |row: &[Value]| match row.get(effective).map(|cell| decode(cell, name)) {
+        Some(Decoded::Scalar(Value::String(date))) => date.get(..10).map(str::to_string),
+        _ => None,
+    };
+    let starts: Vec<Option<String>> = report.rows.iter().map(|row| start(row)).collect();
+    (0..report.rows.len())
+        .map(|index| {
+            let from = starts[index].clone();
+            let to = match (&from, starts.get(index + 1)) {
+                (Some(from), Some(Some(next)))
+                    if !identity.is_empty()
+                        && next > from
+                        && same_person(&identity, &report.rows[index], &report.rows[index + 1]) =>
+                {
+                    day_before(next)
+                }
+                _ => None,
+            };
+            (from, to)
+        })
+        .collect()
+}
+
+/// Whether two rows hold the same values in the `identity` columns.
+fn same_person(identity: &[usize], row: &[Value], next: &[Value]) -> bool {
+    identity.iter().all(|c| row.get(*c) == next.get(*c))
 }
 
 impl V2Column {

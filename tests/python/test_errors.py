@@ -11,7 +11,8 @@ def test_wrong_secret_is_an_authentication_error(company) -> None:
     client = pio.Client(company.client_id, "not-the-secret", base_url=company.url)
     with pytest.raises(pio.AuthenticationError) as caught:
         client.employees()
-    assert caught.value.status == 401
+    assert caught.value.status == 403  # OBSERVED.md: "Wrong credentials"
+    assert "Wrong credentials" in str(caught.value)
     assert caught.value.endpoint == "POST /v1/auth"
     assert isinstance(caught.value, pio.PersonioError)
 
