@@ -50,7 +50,13 @@ impl std::fmt::Debug for Token {
 pub struct TokenCache {
     v1: Mutex<Option<Token>>,
     v2: Mutex<Option<Token>>,
+    /// The latest tokens Personio issued to this client, so that error text echoing
+    /// any of them can be scrubbed.
+    issued: std::sync::Mutex<Vec<Secret>>,
 }
+
+/// How many issued tokens are remembered for scrubbing.
+const REMEMBERED_TOKENS: usize = 16;
 
 impl TokenCache {
     fn slot(&self, api: Api) -> &Mutex<Option<Token>> {
@@ -71,8 +77,26 @@ impl TokenCache {
         let generation = slot.as_ref().map_or(1, |t| t.generation + 1);
         // Boxed: fetching goes through the transport, which asks this cache for tokens.
         let token = Box::pin(fetch_token(transport, api, generation)).await?;
+        self.remember(&token.value);
         *slot = Some(token.clone());
         Ok(token)
+    }
+
+    /// Every token remembered as issued to this client.
+    pub fn issued(&self) -> Vec<Secret> {
+        self.issued
+            .lock()
+            .map(|issued| issued.clone())
+            .unwrap_or_default()
+    }
+
+    fn remember(&self, token: &Secret) {
+        if let Ok(mut issued) = self.issued.lock() {
+            if issued.len() == REMEMBERED_TOKENS {
+                issued.remove(0);
+            }
+            issued.push(token.clone());
+        }
     }
 
     /// Drops the token of `generation` after Personio refused it; a newer one is kept.
@@ -93,6 +117,7 @@ impl TokenCache {
             if token.value.expose() != value {
                 token.value = Secret::new(value);
                 token.generation += 1;
+                self.remember(&token.value);
             }
         }
     }

@@ -59,6 +59,9 @@ pub struct Options {
     pub max_retries: Option<u32>,
     /// Pages fetched at once.
     pub concurrency: Option<usize>,
+    /// Allow plain `http://` to a host that is not loopback (credentials then travel
+    /// unencrypted): for a proxy on a trusted network only.
+    pub allow_http: bool,
 }
 
 /// Checked, complete client configuration.
@@ -121,7 +124,7 @@ impl Config {
         Ok(Config {
             client_id,
             client_secret,
-            base_url: parse_base_url(&base_url)?,
+            base_url: parse_base_url(&base_url, options.allow_http)?,
             partner_id: non_empty(options.partner_id),
             app_id: non_empty(options.app_id),
             timeout: Duration::from_secs_f64(timeout),
@@ -140,7 +143,8 @@ impl Config {
 }
 
 /// An http(s) URL with no query, fragment or credentials; a trailing `/` is dropped.
-fn parse_base_url(raw: &str) -> Result<Url> {
+/// Plain `http` only to loopback, unless `allow_http`.
+fn parse_base_url(raw: &str, allow_http: bool) -> Result<Url> {
     let bad = |why: &str| {
         Error::invalid_argument(format!(
             "base_url must be an http(s) URL such as {DEFAULT_BASE_URL}, got {raw:?}: {why}"
@@ -149,6 +153,12 @@ fn parse_base_url(raw: &str) -> Result<Url> {
     let url = Url::parse(raw.trim()).map_err(|e| bad(&e.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(bad("the scheme must be http or https"));
+    }
+    if url.scheme() == "http" && !allow_http && !is_loopback(&url) {
+        return Err(bad(
+            "plain http would send the client secret unencrypted; use https, or pass \
+             allow_http=True for a proxy on a trusted network",
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(bad("it may not have a query or fragment"));
@@ -160,6 +170,16 @@ fn parse_base_url(raw: &str) -> Result<Url> {
     let path = url.path().trim_end_matches('/').to_string();
     url.set_path(&path);
     Ok(url)
+}
+
+/// Whether `url` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 #[cfg(test)]
@@ -232,6 +252,40 @@ mod tests {
                 ),
                 "{raw}"
             );
+        }
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_or_when_allowed() {
+        let resolve = |raw: &str, allow_http: bool| {
+            let options = Options {
+                client_id: Some("id".into()),
+                client_secret: Some(Secret::new("s")),
+                base_url: Some(raw.into()),
+                allow_http,
+                ..Options::default()
+            };
+            Config::resolve(options, |_| None)
+        };
+        for raw in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:9",
+            "http://127.3.2.1",
+        ] {
+            assert!(resolve(raw, false).is_ok(), "{raw}");
+        }
+        for raw in [
+            "http://api.personio.de",
+            "http://10.0.0.5",
+            "http://localhost.evil.example",
+        ] {
+            let error = resolve(raw, false).unwrap_err();
+            assert!(
+                error.to_string().contains("allow_http=True"),
+                "{raw}: {error}"
+            );
+            assert!(resolve(raw, true).is_ok(), "{raw}");
         }
     }
 

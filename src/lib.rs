@@ -12,6 +12,7 @@ pub mod export;
 pub mod fake;
 pub mod paginate;
 pub mod ratelimit;
+pub mod redact;
 pub mod resources;
 pub mod runtime;
 pub mod transport;

@@ -3,14 +3,16 @@
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, USER_AGENT};
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, AUTHORIZATION, LOCATION, USER_AGENT};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
+use url::Url;
 
 use crate::auth::TokenCache;
 use crate::config::Config;
 use crate::error::{ApiFailure, Error, Result};
 use crate::ratelimit::{backoff, RateLimiter};
+use crate::redact::redact;
 
 /// Sent with every request, so Personio can tell this client apart.
 pub const USER_AGENT_VALUE: &str = concat!("personio-arrow/", env!("CARGO_PKG_VERSION"));
@@ -131,6 +133,9 @@ impl Transport {
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(Duration::from_secs(10)))
             .pool_max_idle_per_host(config.concurrency.max(4))
+            // A redirect would carry the auth body (with the client secret) or the bearer
+            // token to wherever it points: none is followed, each is an error.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {e}")))?;
         Ok(Transport {
@@ -231,7 +236,12 @@ impl Transport {
                 }
                 _ => {}
             }
-            return Err(status_error(request, status, &headers, &body));
+            let secret = self.config.client_secret.expose();
+            let issued = self.tokens.issued();
+            let secrets: Vec<&str> = std::iter::once(secret)
+                .chain(issued.iter().map(|t| t.expose()))
+                .collect();
+            return Err(status_error(request, status, &headers, &body, &secrets));
         }
     }
 }
@@ -265,9 +275,20 @@ fn rotated_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// Maps a non-2xx response to the error the user can act on.
-fn status_error(request: &Request, status: StatusCode, headers: &HeaderMap, body: &[u8]) -> Error {
+/// Maps a non-2xx response to the error the user can act on. Server text is bounded
+/// and scrubbed of `secrets` (the client secret, the tokens issued).
+fn status_error(
+    request: &Request,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    secrets: &[&str],
+) -> Error {
+    if status.is_redirection() {
+        return redirect_error(request, status, headers);
+    }
     let (message, body_trace_id) = describe_error_body(body);
+    let message = message.map(|m| redact(&m, secrets));
     let message = message.unwrap_or_else(|| {
         format!(
             "HTTP {} {}",
@@ -277,11 +298,13 @@ fn status_error(request: &Request, status: StatusCode, headers: &HeaderMap, body
         .trim_end()
         .to_string()
     });
-    let trace_id = body_trace_id.or_else(|| {
-        ["x-personio-trace-id", "x-request-id"]
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
-    });
+    let trace_id = body_trace_id
+        .or_else(|| {
+            ["x-personio-trace-id", "x-request-id"]
+                .iter()
+                .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+        })
+        .map(|trace_id| redact(&trace_id, secrets));
     let failure = ApiFailure {
         status: Some(status.as_u16()),
         trace_id,
@@ -305,6 +328,27 @@ fn status_error(request: &Request, status: StatusCode, headers: &HeaderMap, body
         500..=599 => Error::Server(failure),
         _ => Error::BadRequest(failure),
     }
+}
+
+/// A 3xx: never followed (it could carry credentials elsewhere), named by the origin
+/// it points to and never its path or query.
+fn redirect_error(request: &Request, status: StatusCode, headers: &HeaderMap) -> Error {
+    let target = headers
+        .get(LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| Url::parse(l).ok())
+        .map(|url| url.origin().ascii_serialization())
+        .filter(|origin| origin != "null")
+        .map_or("a location on the same host".to_string(), |origin| origin);
+    Error::InvalidResponse(ApiFailure {
+        status: Some(status.as_u16()),
+        trace_id: None,
+        message: format!(
+            "the server redirected to {target}; redirects are not followed, so that \
+             credentials go nowhere but the configured base URL"
+        ),
+        endpoint: request.endpoint(),
+    })
 }
 
 /// Personio's message and trace id from any of its error shapes: v1
@@ -401,7 +445,7 @@ mod tests {
         ];
         for (status, body, variant, message) in cases {
             let status = StatusCode::from_u16(status).unwrap();
-            let error = status_error(&request, status, &HeaderMap::new(), body.as_bytes());
+            let error = status_error(&request, status, &HeaderMap::new(), body.as_bytes(), &[]);
             assert!(
                 format!("{error:?}").starts_with(variant),
                 "{body}: {error:?}"

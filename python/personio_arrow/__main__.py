@@ -23,6 +23,7 @@ def _client(args: argparse.Namespace) -> _core.Client:
         client_id=args.client_id,
         base_url=args.base_url,
         concurrency=args.concurrency,
+        allow_http=args.allow_http,
     )
 
 
@@ -118,6 +119,8 @@ def _parser() -> argparse.ArgumentParser:
     def with_client(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--client-id", default=None, help="default: $PERSONIO_CLIENT_ID")
         sub.add_argument("--base-url", default=None, help="default: $PERSONIO_BASE_URL or the public API")
+        sub.add_argument("--allow-http", action="store_true",
+                         help="allow plain http to a host that is not loopback (trusted proxies only)")
         sub.add_argument("--concurrency", type=int, default=4, help="pages fetched at once")
         sub.add_argument("-o", "--output", default=None,
                          help="file to write: .parquet, .csv, .arrow/.feather, .json, .jsonl "

@@ -41,7 +41,8 @@ class Client:
     """A Personio API client; safe to share between threads.
 
     Missing arguments come from PERSONIO_CLIENT_ID, PERSONIO_CLIENT_SECRET and
-    PERSONIO_BASE_URL; the base URL defaults to https://api.personio.de.
+    PERSONIO_BASE_URL; the base URL defaults to https://api.personio.de. Plain http is
+    refused for hosts other than loopback unless allow_http=True.
     """
 
     def __new__(
@@ -55,6 +56,7 @@ class Client:
         timeout: float = 30.0,
         max_retries: int = 5,
         concurrency: int = 4,
+        allow_http: bool = False,
     ) -> Self: ...
     @property
     def base_url(self) -> str: ...

@@ -33,6 +33,7 @@ impl PyClient {
         timeout = 30.0,
         max_retries = 5,
         concurrency = 4,
+        allow_http = false,
     ))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -44,6 +45,7 @@ impl PyClient {
         timeout: f64,
         max_retries: u32,
         concurrency: usize,
+        allow_http: bool,
     ) -> PyResult<PyClient> {
         let options = Options {
             client_id,
@@ -54,6 +56,7 @@ impl PyClient {
             timeout: Some(timeout),
             max_retries: Some(max_retries),
             concurrency: Some(concurrency),
+            allow_http,
         };
         Ok(PyClient {
             client: Client::new(options).map_err(to_py_err)?,

@@ -23,9 +23,9 @@ class Replay:
     """Answers `(method, path)` with the registered `(status, body)`; 404 otherwise."""
 
     def __init__(self) -> None:
-        self.routes: dict[tuple[str, str], tuple[int, Any]] = {
-            ("POST", "/v1/auth"): (200, V1_TOKEN),
-            ("POST", "/v2/auth/token"): (200, V2_TOKEN),
+        self.routes: dict[tuple[str, str], tuple[int, Any, dict[str, str]]] = {
+            ("POST", "/v1/auth"): (200, V1_TOKEN, {}),
+            ("POST", "/v2/auth/token"): (200, V2_TOKEN, {}),
         }
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         replay = self
@@ -37,13 +37,15 @@ class Replay:
                 if length:
                     self.rfile.read(length)
                 replay.requests.append((self.command, url.path, dict(parse_qsl(url.query))))
-                status, body = replay.routes.get(
-                    (self.command, url.path), (404, {"error": {"message": "not replayed"}})
+                status, body, headers = replay.routes.get(
+                    (self.command, url.path), (404, {"error": {"message": "not replayed"}}, {})
                 )
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -57,8 +59,10 @@ class Replay:
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
-    def add(self, method: str, path: str, body: Any, status: int = 200) -> None:
-        self.routes[(method, path)] = (status, body)
+    def add(
+        self, method: str, path: str, body: Any, status: int = 200, headers: dict[str, str] | None = None
+    ) -> None:
+        self.routes[(method, path)] = (status, body, headers or {})
 
     def paths(self) -> list[str]:
         return [path for _, path, _ in self.requests]
