@@ -129,7 +129,8 @@ async fn fetch_token(transport: &Transport, api: Api, generation: u64) -> Result
         Api::V1 => ("/v1/auth", v1_body(config)),
         Api::V2 => ("/v2/auth/token", v2_body(config)),
     };
-    let request = Request::post(path, body);
+    // A token request may be sent twice: at worst Personio issues a second token.
+    let request = Request::post(path, body).retry_safe();
     let response = transport
         .execute(&request, None)
         .await

@@ -1,12 +1,14 @@
 //! The client: one configuration, one transport (token cache, rate limiter), one
 //! method per read.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
 use crate::arrow::Table;
 use crate::config::{Config, Options};
+use crate::deadline;
 use crate::error::{Error, Result};
 use crate::resources::employees::{self, EmployeeQuery};
 use crate::resources::names::Names;
@@ -45,29 +47,52 @@ impl Client {
             .as_deref()
             .map(normalize_instant)
             .transpose()?;
-        employees::fetch_employees(&self.transport, &query).await
+        self.call(
+            "the employee listing",
+            employees::fetch_employees(&self.transport, &query),
+        )
+        .await
     }
 
     /// One employee as a one-row table; [`Error::NotFound`] if there is none.
     pub async fn employee(&self, id: i64, names: Names) -> Result<Table> {
-        employees::fetch_employee(&self.transport, id, names).await
+        self.call(
+            "the employee read",
+            employees::fetch_employee(&self.transport, id, names),
+        )
+        .await
     }
 
     /// The attributes this credential may read: key, label, type, universal_id, options.
     pub async fn employee_attributes(&self) -> Result<Table> {
-        let attributes = employees::fetch_attributes(&self.transport).await?;
-        employees::attributes_table(&attributes)
+        self.call("the attribute list", async {
+            let attributes = employees::fetch_attributes(&self.transport).await?;
+            employees::attributes_table(&attributes)
+        })
+        .await
     }
 
     /// The custom reports this credential can see: id, name, type, status, dates, columns.
     pub async fn custom_reports(&self) -> Result<Table> {
-        let list = reports::fetch_report_list(&self.transport, &[]).await?;
-        reports::report_list_table(&list)
+        self.call("the report list", async {
+            let list = reports::fetch_report_list(&self.transport, &[]).await?;
+            reports::report_list_table(&list)
+        })
+        .await
     }
 
     /// One custom report, by ID or web-app URL, typed by its columns' data types.
     pub async fn custom_report(&self, reference: &str, query: &ReportQuery) -> Result<Table> {
-        reports::fetch_report(&self.transport, reference, query).await
+        self.call(
+            "the report read",
+            reports::fetch_report(&self.transport, reference, query),
+        )
+        .await
+    }
+
+    /// Runs one call under the configured deadline.
+    async fn call(&self, what: &str, call: impl Future<Output = Result<Table>>) -> Result<Table> {
+        deadline::within(self.config().deadline, what, call).await
     }
 }
 

@@ -15,8 +15,13 @@ pub const ENV_CLIENT_SECRET: &str = "PERSONIO_CLIENT_SECRET";
 /// Environment variable holding the base URL.
 pub const ENV_BASE_URL: &str = "PERSONIO_BASE_URL";
 
-/// The longest per-request timeout accepted, in seconds (one day).
+/// The longest per-request timeout and per-call deadline accepted, in seconds (one day).
 pub const MAX_TIMEOUT: f64 = 86_400.0;
+/// A call's default deadline: ten minutes reads a large company under Personio's limits.
+pub const DEFAULT_DEADLINE: f64 = 600.0;
+/// The default response size cap: far above Personio's largest page (100 employees, or
+/// a report page), small enough that a hostile body cannot exhaust memory.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 
 /// A string that never shows itself in `Debug` output, logs or messages.
 #[derive(Clone, PartialEq, Eq)]
@@ -59,6 +64,10 @@ pub struct Options {
     pub max_retries: Option<u32>,
     /// Pages fetched at once.
     pub concurrency: Option<usize>,
+    /// The longest a whole call (every page, retry and wait) may take, in seconds.
+    pub deadline: Option<f64>,
+    /// The largest response body accepted, in bytes.
+    pub max_response_bytes: Option<usize>,
     /// Allow plain `http://` to a host that is not loopback (credentials then travel
     /// unencrypted): for a proxy on a trusted network only.
     pub allow_http: bool,
@@ -83,6 +92,10 @@ pub struct Config {
     pub max_retries: u32,
     /// Pages fetched at once (at least 1).
     pub concurrency: usize,
+    /// The longest a whole call may take.
+    pub deadline: Duration,
+    /// The largest response body accepted.
+    pub max_response_bytes: usize,
 }
 
 impl Config {
@@ -111,10 +124,14 @@ impl Config {
             })?;
         let base_url = non_empty(options.base_url.or_else(|| env(ENV_BASE_URL)))
             .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
-        let timeout = options.timeout.unwrap_or(30.0);
-        if !(timeout.is_finite() && timeout > 0.0 && timeout <= MAX_TIMEOUT) {
+        let timeout = seconds("timeout", options.timeout.unwrap_or(30.0))?;
+        let deadline = seconds("deadline", options.deadline.unwrap_or(DEFAULT_DEADLINE))?;
+        let max_response_bytes = options
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        if max_response_bytes < 1024 {
             return Err(Error::invalid_argument(format!(
-                "timeout must be a positive number of seconds up to {MAX_TIMEOUT}, got {timeout}"
+                "max_response_bytes must be at least 1024, got {max_response_bytes}"
             )));
         }
         let concurrency = options.concurrency.unwrap_or(4);
@@ -127,7 +144,9 @@ impl Config {
             base_url: parse_base_url(&base_url, options.allow_http)?,
             partner_id: non_empty(options.partner_id),
             app_id: non_empty(options.app_id),
-            timeout: Duration::from_secs_f64(timeout),
+            timeout,
+            deadline,
+            max_response_bytes,
             max_retries: options.max_retries.unwrap_or(5),
             concurrency,
         })
@@ -139,6 +158,17 @@ impl Config {
         let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
         url.set_path(&joined);
         url
+    }
+}
+
+/// A positive number of seconds up to [`MAX_TIMEOUT`].
+fn seconds(name: &str, value: f64) -> Result<Duration> {
+    if value.is_finite() && value > 0.0 && value <= MAX_TIMEOUT {
+        Ok(Duration::from_secs_f64(value))
+    } else {
+        Err(Error::invalid_argument(format!(
+            "{name} must be a positive number of seconds up to {MAX_TIMEOUT}, got {value}"
+        )))
     }
 }
 

@@ -7,6 +7,7 @@ pub mod arrow;
 pub mod auth;
 pub mod client;
 pub mod config;
+pub mod deadline;
 pub mod error;
 pub mod export;
 pub mod fake;

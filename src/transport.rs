@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::auth::TokenCache;
 use crate::config::Config;
+use crate::deadline;
 use crate::error::{ApiFailure, Error, Result};
 use crate::ratelimit::{backoff, RateLimiter};
 use crate::redact::redact;
@@ -50,6 +51,9 @@ pub struct Request {
     pub query: Vec<(String, String)>,
     /// Body.
     pub body: Body,
+    /// Whether sending it twice does no harm (reads, token requests), so that a reply
+    /// lost on the way (a reset, a cut body, a timeout) may be asked for again.
+    pub retry_safe: bool,
 }
 
 impl Request {
@@ -60,17 +64,26 @@ impl Request {
             path: path.into(),
             query,
             body: Body::Empty,
+            retry_safe: true,
         }
     }
 
-    /// A POST of `body` to `path`.
+    /// A POST of `body` to `path`; retried only where it cannot have arrived, unless
+    /// marked [`Request::retry_safe`].
     pub fn post(path: impl Into<String>, body: Body) -> Request {
         Request {
             method: Method::POST,
             path: path.into(),
             query: Vec::new(),
             body,
+            retry_safe: false,
         }
+    }
+
+    /// Marks a request that may be sent twice (a token request).
+    pub fn retry_safe(mut self) -> Request {
+        self.retry_safe = true;
+        self
     }
 
     /// `GET /v1/company/employees`: how errors name the endpoint.
@@ -103,7 +116,10 @@ impl Response {
 /// HTTP client, configuration, token cache and rate limiter of one [`crate::Client`].
 #[derive(Debug)]
 pub struct Transport {
-    http: reqwest::Client,
+    /// The HTTP client and the process that built it: a forked child must not reuse the
+    /// parent's pooled connections (both would read the same sockets), so it builds its own.
+    http: std::sync::Mutex<(u32, reqwest::Client)>,
+    headers: HeaderMap,
     config: Config,
     tokens: TokenCache,
     limiter: RateLimiter,
@@ -121,29 +137,34 @@ impl Transport {
             ("x-personio-app-id", &config.app_id),
         ] {
             if let Some(value) = value {
-                let value = HeaderValue::from_str(value).map_err(|_| {
-                    Error::invalid_argument(format!("{name} must be printable ASCII"))
-                })?;
+                let value = HeaderValue::from_str(value)
+                    .ok()
+                    .filter(|_| value.is_ascii())
+                    .ok_or_else(|| {
+                        Error::invalid_argument(format!("{name} must be printable ASCII"))
+                    })?;
                 headers.insert(name, value);
             }
         }
         headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
-        let http = reqwest::Client::builder()
-            .default_headers(headers)
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(10)))
-            .pool_max_idle_per_host(config.concurrency.max(4))
-            // A redirect would carry the auth body (with the client secret) or the bearer
-            // token to wherever it points: none is followed, each is an error.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {e}")))?;
+        let http = build_http(&config, &headers)?;
         Ok(Transport {
-            http,
+            http: std::sync::Mutex::new((std::process::id(), http)),
+            headers,
             config,
             tokens: TokenCache::default(),
             limiter: RateLimiter::default(),
         })
+    }
+
+    /// The HTTP client of this process (rebuilt once in a forked child).
+    fn http(&self) -> Result<reqwest::Client> {
+        let mut slot = self.http.lock().unwrap_or_else(|e| e.into_inner());
+        let pid = std::process::id();
+        if slot.0 != pid {
+            *slot = (pid, build_http(&self.config, &self.headers)?);
+        }
+        Ok(slot.1.clone())
     }
 
     /// The configuration this transport was built with.
@@ -176,7 +197,7 @@ impl Transport {
                 None => None,
             };
             let mut builder = self
-                .http
+                .http()?
                 .request(request.method.clone(), self.config.url(&request.path))
                 .query(&request.query);
             builder = match &request.body {
@@ -191,18 +212,23 @@ impl Transport {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
-                    response.bytes().await.map(|body| (status, headers, body))
+                    read_body(response, self.config.max_response_bytes, request)
+                        .await
+                        .map(|body| (status, headers, body))
                 }
-                Err(e) => Err(e),
+                Err(e) => Err(BodyFault::Http(e)),
             };
             let (status, headers, body) = match outcome {
                 Ok(parts) => parts,
-                Err(e) if attempt < self.config.max_retries && is_transient(&e) => {
+                Err(BodyFault::Http(e))
+                    if attempt < self.config.max_retries && is_transient(&e, request) =>
+                {
                     tokio::time::sleep(backoff(RETRY_BASE, attempt)).await;
                     attempt += 1;
                     continue;
                 }
-                Err(e) => return Err(network_error(request, &e)),
+                Err(BodyFault::Http(e)) => return Err(network_error(request, &e)),
+                Err(BodyFault::Refused(error)) => return Err(error),
             };
             if status.is_success() {
                 self.limiter.observe(&headers);
@@ -219,11 +245,17 @@ impl Transport {
                         continue;
                     }
                 }
-                StatusCode::TOO_MANY_REQUESTS if attempt < self.config.max_retries => {
+                // Within a call, a rate limit is waited out for as long as the deadline
+                // allows; outside one, `max_retries` bounds it.
+                StatusCode::TOO_MANY_REQUESTS => {
                     let wait = self.limiter.on_too_many_requests(&headers, attempt);
-                    tokio::time::sleep(wait).await;
-                    attempt += 1;
-                    continue;
+                    let may_wait =
+                        deadline::allows(wait).unwrap_or(attempt < self.config.max_retries);
+                    if may_wait {
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
                 }
                 StatusCode::BAD_GATEWAY
                 | StatusCode::SERVICE_UNAVAILABLE
@@ -246,8 +278,62 @@ impl Transport {
     }
 }
 
-fn is_transient(error: &reqwest::Error) -> bool {
-    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body()
+/// Whether a failure may go away on a second try: a connection never made, always; a
+/// reply lost or cut on the way (reset, timeout, a body short of its length), only for
+/// a request that may be sent twice.
+fn is_transient(error: &reqwest::Error, request: &Request) -> bool {
+    error.is_connect()
+        || (request.retry_safe
+            && (error.is_timeout() || error.is_request() || error.is_body() || error.is_decode()))
+}
+
+/// Why a body could not be had.
+enum BodyFault {
+    /// The network or the HTTP layer failed.
+    Http(reqwest::Error),
+    /// The body is refused as it is (too large).
+    Refused(Error),
+}
+
+/// The whole body, refused once it passes `cap` bytes (announced or received).
+async fn read_body(
+    mut response: reqwest::Response,
+    cap: usize,
+    request: &Request,
+) -> std::result::Result<Bytes, BodyFault> {
+    let too_large = || {
+        BodyFault::Refused(request.invalid_response(format!(
+            "the response is larger than the {cap} bytes accepted (max_response_bytes)"
+        )))
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > cap as u64)
+    {
+        return Err(too_large());
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyFault::Http)? {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The reqwest client: rustls, HTTP/2 where offered, our headers, no redirects.
+fn build_http(config: &Config, headers: &HeaderMap) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .default_headers(headers.clone())
+        .timeout(config.timeout)
+        .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+        .pool_max_idle_per_host(config.concurrency.max(4))
+        // A redirect would carry the auth body (with the client secret) or the bearer
+        // token to wherever it points: none is followed, each is an error.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {e}")))
 }
 
 fn network_error(request: &Request, error: &reqwest::Error) -> Error {
