@@ -200,10 +200,15 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
             }
             Arc::new(b.finish())
         }
-        Kind::Float64 => {
+        Kind::Float64 | Kind::Hours => {
+            let parser = if *kind == Kind::Hours {
+                parse::hours
+            } else {
+                parse::float64
+            };
             let mut b = Float64Builder::with_capacity(values.len());
             for v in values {
-                b.append_option(present(*v).map(parse::float64).transpose()?.flatten());
+                b.append_option(present(*v).map(parser).transpose()?.flatten());
             }
             Arc::new(b.finish())
         }
@@ -342,6 +347,7 @@ fn describe(kind: &Kind) -> &'static str {
     match kind {
         Kind::Int64 => "integers",
         Kind::Float64 => "numbers",
+        Kind::Hours => "hours (HH:MM or a number)",
         Kind::Bool => "booleans",
         Kind::Utf8 | Kind::Dictionary => "text",
         Kind::Date32 => "dates",
