@@ -16,7 +16,7 @@ use arrow::compute::filter_record_batch;
 use bytes::Bytes;
 use serde_json::Value;
 
-use super::employee_wire::{parse_employees, EmployeeRecord};
+use super::employee_wire::{is_empty_entity, parse_employees, EmployeeRecord};
 use super::names::{label_names, Names};
 use crate::arrow::build::{build_chunk, concat_chunks, join_chunks, raw_strings, Chunk};
 use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
@@ -588,16 +588,5 @@ fn extract<'a>(planned: &Locator, record: &'a EmployeeRecord<'_>) -> Cell<'a> {
                 Some(Cow::Owned(Value::from(full.join(" "))))
             }
         }
-    }
-}
-
-/// Personio sends a missing entity as null, `""`, `[]` or `{}`.
-fn is_empty_entity(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        Value::Object(fields) => fields.is_empty(),
-        _ => false,
     }
 }
