@@ -46,6 +46,37 @@ pub struct Chunk {
     pub failures: Vec<(usize, String)>,
 }
 
+impl Chunk {
+    /// A chunk of `rows` rows whose `columns` columns are still to be [`put`](Self::put).
+    pub fn to_fill(rows: usize, columns: usize) -> Chunk {
+        Chunk {
+            rows,
+            arrays: vec![None; columns],
+            failures: Vec::new(),
+        }
+    }
+
+    /// Takes one column out (once): its array, or an example of a value that did not
+    /// parse.
+    pub fn take(&mut self, column: usize) -> Result<ArrayRef, String> {
+        self.arrays[column].take().ok_or_else(|| {
+            self.failures
+                .iter()
+                .find(|(failed, _)| *failed == column)
+                .map(|(_, example)| example.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Puts a column taken from another chunk of the same rows in place.
+    pub fn put(&mut self, column: usize, taken: Result<ArrayRef, String>) {
+        match taken {
+            Ok(array) => self.arrays[column] = Some(array),
+            Err(example) => self.failures.push((column, example)),
+        }
+    }
+}
+
 /// Converts `rows` rows; `cell(column, row)` gives each value.
 pub fn build_chunk<'a>(
     columns: &[ColumnDef],
