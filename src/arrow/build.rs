@@ -46,6 +46,37 @@ pub struct Chunk {
     pub failures: Vec<(usize, String)>,
 }
 
+impl Chunk {
+    /// A chunk of `rows` rows whose `columns` columns are still to be [`put`](Self::put).
+    pub fn to_fill(rows: usize, columns: usize) -> Chunk {
+        Chunk {
+            rows,
+            arrays: vec![None; columns],
+            failures: Vec::new(),
+        }
+    }
+
+    /// Takes one column out (once): its array, or an example of a value that did not
+    /// parse.
+    pub fn take(&mut self, column: usize) -> Result<ArrayRef, String> {
+        self.arrays[column].take().ok_or_else(|| {
+            self.failures
+                .iter()
+                .find(|(failed, _)| *failed == column)
+                .map(|(_, example)| example.clone())
+                .unwrap_or_default()
+        })
+    }
+
+    /// Puts a column taken from another chunk of the same rows in place.
+    pub fn put(&mut self, column: usize, taken: Result<ArrayRef, String>) {
+        match taken {
+            Ok(array) => self.arrays[column] = Some(array),
+            Err(example) => self.failures.push((column, example)),
+        }
+    }
+}
+
 /// Converts `rows` rows; `cell(column, row)` gives each value.
 pub fn build_chunk<'a>(
     columns: &[ColumnDef],
@@ -200,10 +231,15 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
             }
             Arc::new(b.finish())
         }
-        Kind::Float64 => {
+        Kind::Float64 | Kind::Hours => {
+            let parser = if *kind == Kind::Hours {
+                parse::hours
+            } else {
+                parse::float64
+            };
             let mut b = Float64Builder::with_capacity(values.len());
             for v in values {
-                b.append_option(present(*v).map(parse::float64).transpose()?.flatten());
+                b.append_option(present(*v).map(parser).transpose()?.flatten());
             }
             Arc::new(b.finish())
         }
@@ -349,6 +385,7 @@ fn describe(kind: &Kind) -> &'static str {
     match kind {
         Kind::Int64 => "integers",
         Kind::Float64 => "numbers",
+        Kind::Hours => "hours (HH:MM or a number)",
         Kind::Bool => "booleans",
         Kind::Utf8 | Kind::Dictionary => "text",
         Kind::Date32 => "dates",

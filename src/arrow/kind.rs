@@ -11,6 +11,8 @@ pub enum Kind {
     Int64,
     /// `float64`: decimals, money, hours.
     Float64,
+    /// `float64` hours read from `HH:MM` strings (`"07:30"` is 7.5) or numbers.
+    Hours,
     /// `bool`.
     Bool,
     /// `string`: text, links, multiline.
@@ -36,7 +38,7 @@ impl Kind {
     pub fn data_type(&self) -> DataType {
         match self {
             Kind::Int64 => DataType::Int64,
-            Kind::Float64 => DataType::Float64,
+            Kind::Float64 | Kind::Hours => DataType::Float64,
             Kind::Bool => DataType::Boolean,
             Kind::Utf8 => DataType::Utf8,
             Kind::Date32 | Kind::PlainDate => DataType::Date32,

@@ -78,6 +78,27 @@ pub fn float64(value: &Value) -> Parsed<f64> {
         .ok_or(Unparseable)
 }
 
+/// Hours as `HH:MM` (`"08:00"` is 8, `"07:30"` is 7.5) or as a number (`7.5`, `"7.5"`).
+pub fn hours(value: &Value) -> Parsed<f64> {
+    let Value::String(s) = value else {
+        return float64(value);
+    };
+    let Some((whole, minutes)) = s.trim().split_once(':') else {
+        return float64(value);
+    };
+    let digits = |part: &str, max_len: usize| {
+        (!part.is_empty() && part.len() <= max_len && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    match (digits(whole, 3), digits(minutes, 2)) {
+        (Some(h), Some(m)) if minutes.len() == 2 && m < 60 => {
+            Ok(Some(f64::from(h) + f64::from(m) / 60.0))
+        }
+        _ => Err(Unparseable),
+    }
+}
+
 /// `true`/`false`, `1`/`0` and their string forms.
 pub fn boolean(value: &Value) -> Parsed<bool> {
     if is_missing(value) {
@@ -245,6 +266,26 @@ mod tests {
     }
 
     #[test]
+    fn hours_from_clock_strings_and_numbers() {
+        assert_eq!(hours(&json!("08:00")), Ok(Some(8.0)));
+        assert_eq!(hours(&json!("07:30")), Ok(Some(7.5)));
+        assert_eq!(hours(&json!("7:45")), Ok(Some(7.75)));
+        assert_eq!(hours(&json!("00:00")), Ok(Some(0.0)));
+        assert_eq!(hours(&json!(" 10:15 ")), Ok(Some(10.25)));
+        assert_eq!(hours(&json!(6)), Ok(Some(6.0)));
+        assert_eq!(hours(&json!("7.5")), Ok(Some(7.5)));
+        assert_eq!(hours(&json!("")), Ok(None));
+        assert_eq!(hours(&json!(null)), Ok(None));
+        assert_eq!(hours(&json!("08:60")), Err(Unparseable));
+        assert_eq!(hours(&json!("08:0")), Err(Unparseable));
+        assert_eq!(hours(&json!("8h")), Err(Unparseable));
+        assert_eq!(hours(&json!("08:00:00")), Err(Unparseable));
+        assert_eq!(hours(&json!("-1:00")), Err(Unparseable));
+        assert_eq!(hours(&json!(":30")), Err(Unparseable));
+        assert_eq!(hours(&json!({"h": 8})), Err(Unparseable));
+    }
+
+    #[test]
     fn dates_keep_the_written_day() {
         let day = |s: &str| date32(&json!(s));
         let jan1 = Ok(Some(18262)); // 2020-01-01
@@ -252,6 +293,9 @@ mod tests {
         assert_eq!(day("2020-01-01T00:00:00+01:00"), jan1);
         assert_eq!(day("2020-01-01T00:00:00+0100"), jan1);
         assert_eq!(day("2020-01-01T00:00:00-05:00"), jan1);
+        assert_eq!(day("2020-01-01T00:00:00+00:00"), jan1);
+        // Local mean time on an 1835 birthday: the written day, not the UTC one.
+        assert_eq!(day("1835-12-10T00:00:00+00:53"), Ok(Some(-48965)));
         assert_eq!(day(""), Ok(None));
         assert_eq!(day("2020-13-01"), Err(Unparseable));
         assert_eq!(day("2020-01-01garbage"), Err(Unparseable));

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use foldhash::fast::RandomState;
 
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::error::Result;
 use crate::transport::Request;
@@ -65,6 +65,45 @@ pub struct AttributeValue {
     pub currency: Option<Value>,
 }
 
+/// The fields of an entity value, `{"type": "Department", "attributes": {<field>: ...}}`
+/// (`type` may be absent), or `None` for any other value. An object with other keys is
+/// not an entity: read as one, those keys would be lost.
+pub fn entity_fields(value: &Value) -> Option<&Map<String, Value>> {
+    let object = value.as_object()?;
+    let fields = object.get("attributes")?.as_object()?;
+    object
+        .keys()
+        .all(|key| key == "attributes" || key == "type")
+        .then_some(fields)
+}
+
+/// What one entity field holds. A supervisor's fields are wrapped attributes,
+/// `{"label", "value", "type"?, "universal_id"?}` (older accounts send only `label` and
+/// `value`): their `value`. Any other field is its own value.
+pub fn field_value(field: &Value) -> &Value {
+    let wrapped = |object: &Map<String, Value>| {
+        object.contains_key("value")
+            && object
+                .keys()
+                .all(|key| matches!(key.as_str(), "label" | "value" | "type" | "universal_id"))
+    };
+    match field {
+        Value::Object(object) if wrapped(object) => &object["value"],
+        other => other,
+    }
+}
+
+/// Personio sends a missing entity as null, `""`, `[]` or `{}`.
+pub fn is_empty_entity(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        Value::Object(fields) => fields.is_empty(),
+        _ => false,
+    }
+}
+
 /// The employees of a list page and the listing's total, or of a single-employee answer.
 pub fn parse_employees<'a>(
     body: &'a [u8],
@@ -89,4 +128,40 @@ pub fn parse_employees<'a>(
         .and_then(|m| m.total_elements)
         .and_then(|v| crate::arrow::parse::count(&v));
     Ok((body.data, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn entities_are_type_and_attributes_only() {
+        let office = json!({"type": "Office", "attributes": {"id": 131014, "name": "Munich"}});
+        assert_eq!(entity_fields(&office).unwrap()["name"], json!("Munich"));
+        let untyped = json!({"attributes": {"id": 1}});
+        assert_eq!(entity_fields(&untyped).unwrap()["id"], json!(1));
+        // An extra top-level key would be lost by reading only `attributes`.
+        let more = json!({"type": "Office", "attributes": {"id": 1}, "since": "2020"});
+        assert!(entity_fields(&more).is_none());
+        assert!(entity_fields(&json!({"type": "Office", "attributes": "x"})).is_none());
+        assert!(entity_fields(&json!([{"type": "CostCenter", "attributes": {}}])).is_none());
+        assert!(entity_fields(&json!("Munich")).is_none());
+    }
+
+    #[test]
+    fn wrapped_fields_give_their_value() {
+        let full = json!({"label": "Email", "value": "a@b.de", "type": "standard", "universal_id": "email"});
+        assert_eq!(field_value(&full), &json!("a@b.de"));
+        let legacy = json!({"label": "ID", "value": 2});
+        assert_eq!(field_value(&legacy), &json!(2));
+        assert_eq!(field_value(&json!(978)), &json!(978));
+        // Not a wrapped attribute: a `currency` would be lost, so the object stays whole.
+        let money = json!({"label": "Salary", "value": 3000, "currency": "EUR"});
+        assert_eq!(field_value(&money), &money);
+        assert_eq!(
+            field_value(&json!({"value": 1, "unit": "h"})),
+            &json!({"value": 1, "unit": "h"})
+        );
+    }
 }

@@ -1,10 +1,10 @@
 //! Employees (`/v1/company/employees`) as typed Arrow.
 //!
-//! The schema comes from `GET /v1/company/employees/attributes`: a column the credential
-//! may not read is absent, and an empty company still has every column. Personio's
-//! declared attribute `type` often does not describe the JSON (`supervisor` is
-//! `standard` yet holds an employee, `created_at` is `date` yet holds an instant), so
-//! the standard attributes Personio documents are typed by key, everything else by type.
+//! The schema comes from `GET /v1/company/employees/attributes` (see [`Plan`]): a column
+//! the credential may not read is absent, and an empty company still has every column.
+//! Pages convert as they arrive, including the columns their records add beyond the
+//! plan (entity fields, unlisted keys); the join lays out the final columns and reads a
+//! kept page body again only where that page's values were read as another kind.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -16,8 +16,10 @@ use arrow::compute::filter_record_batch;
 use bytes::Bytes;
 use serde_json::Value;
 
+use super::employee_plan::{extract, Columns, Plan};
+use super::employee_seen::Observed;
 use super::employee_wire::{parse_employees, EmployeeRecord};
-use super::names::{label_names, Names};
+use super::names::Names;
 use crate::arrow::build::{build_chunk, concat_chunks, join_chunks, raw_strings, Chunk};
 use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
@@ -53,99 +55,6 @@ pub struct EmployeeQuery {
     pub updated_since: Option<String>,
     /// Column naming.
     pub names: Names,
-}
-
-/// How a known standard attribute is laid out, whatever its declared type says.
-#[derive(Debug, Clone, PartialEq)]
-enum Shape {
-    Scalar(Kind),
-    /// `<key>` as float64 plus `<key>_currency`.
-    Money,
-    /// `{"type","attributes":{"id","name"}}` flattened to `<key>_id`, `<key>_name`.
-    Entity,
-    /// A wrapped Employee flattened to `supervisor_id`, `supervisor_name`.
-    Supervisor,
-}
-
-/// Where a column's value sits in an employee record.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Source {
-    Value,
-    Currency,
-    EntityId,
-    EntityName,
-    SupervisorId,
-    SupervisorName,
-}
-
-/// Where one column's value sits in an employee record.
-struct Locator {
-    key: String,
-    source: Source,
-    /// A custom decimal's currency column: kept only if a record carries a currency.
-    needs_currency_seen: bool,
-}
-
-fn standard_shape(key: &str) -> Option<Shape> {
-    let entity_list = |fields: &[(&str, Kind)]| {
-        Shape::Scalar(Kind::StructList(
-            fields
-                .iter()
-                .map(|(name, kind)| (name.to_string(), kind.clone()))
-                .collect(),
-        ))
-    };
-    Some(match key {
-        "id" => Shape::Scalar(Kind::Int64),
-        "first_name"
-        | "last_name"
-        | "preferred_name"
-        | "email"
-        | "gender"
-        | "status"
-        | "position"
-        | "employment_type"
-        | "termination_type"
-        | "termination_reason"
-        | "fix_salary_interval"
-        | "profile_picture" => Shape::Scalar(Kind::Utf8),
-        "weekly_working_hours" | "vacation_day_balance" => Shape::Scalar(Kind::Float64),
-        "hire_date"
-        | "contract_end_date"
-        | "termination_date"
-        | "probation_period_end"
-        | "last_working_day" => Shape::Scalar(Kind::Date32),
-        "created_at" | "last_modified_at" => Shape::Scalar(Kind::TimestampUtc),
-        "fix_salary" | "hourly_salary" => Shape::Money,
-        "department" | "office" | "team" | "subcompany" | "holiday_calendar" | "work_schedule" => {
-            Shape::Entity
-        }
-        "supervisor" => Shape::Supervisor,
-        "cost_centers" => entity_list(&[
-            ("id", Kind::Int64),
-            ("name", Kind::Utf8),
-            ("percentage", Kind::Float64),
-        ]),
-        "absence_entitlement" => entity_list(&[
-            ("id", Kind::Int64),
-            ("name", Kind::Utf8),
-            ("category", Kind::Utf8),
-            ("entitlement", Kind::Float64),
-        ]),
-        _ => return None,
-    })
-}
-
-fn declared_shape(declared_type: &str, has_currency: bool) -> Shape {
-    match declared_type {
-        "date" => Shape::Scalar(Kind::Date32),
-        "integer" => Shape::Scalar(Kind::Int64),
-        "decimal" if has_currency => Shape::Money,
-        "decimal" => Shape::Scalar(Kind::Float64),
-        "list" => Shape::Scalar(Kind::Dictionary),
-        "tags" => Shape::Scalar(Kind::StringList),
-        _ => Shape::Scalar(Kind::Utf8),
-    }
 }
 
 /// `GET /v1/company/employees/attributes`, parsed.
@@ -223,7 +132,11 @@ pub fn attributes_table(attributes: &[Attribute]) -> Result<Table> {
 pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Result<Table> {
     let readable = fetch_attributes(transport).await?;
     let selected = select(&readable, query.attributes.as_deref())?;
-    let plan = Arc::new(plan_columns(&selected, query.names));
+    let plan = Arc::new(Plan::new(
+        &selected,
+        query.attributes.as_deref(),
+        query.names,
+    ));
     let mut params: Vec<(String, String)> = Vec::new();
     if let Some(wanted) = &query.attributes {
         params.extend(
@@ -273,7 +186,7 @@ pub async fn fetch_employee(transport: &Transport, id: i64, names: Names) -> Res
         )));
     }
     let readable = fetch_attributes(transport).await?;
-    let plan = plan_columns(&readable, names);
+    let plan = Plan::new(&readable, None, names);
     let request = Request::get(format!("{EMPLOYEES_PATH}/{id}"), Vec::new());
     let response = transport.execute(&request, Some(Api::V1)).await?;
     let page = convert_page(&plan, response.body, &request, true)?;
@@ -282,13 +195,17 @@ pub async fn fetch_employee(transport: &Transport, id: i64, names: Names) -> Res
 
 /// A converted page and what is needed to finish the table.
 struct PageContent {
+    /// The planned columns.
     chunk: Chunk,
-    /// Kept for the rare column that falls back to raw strings in some page.
+    /// The columns that what this page carried adds to the plan.
+    extra: Columns,
+    extra_chunk: Chunk,
+    /// What the page's records carried.
+    observed: Observed,
+    /// Kept for the rare column converted again at the join or kept as raw strings.
     body: Bytes,
     /// Whether the body is a single-employee answer.
     single: bool,
-    /// Per planned column: whether a record of this page carried a `currency`.
-    currency_seen: Vec<bool>,
 }
 
 fn convert_page(
@@ -298,22 +215,10 @@ fn convert_page(
     single: bool,
 ) -> Result<OffsetPage<PageContent>> {
     let (records, total) = parse_employees(&body, request, single)?;
-    let chunk = build_chunk(&plan.defs, records.len(), |c, r| {
-        extract(&plan.locators[c], &records[r])
-    });
-    let currency_seen = plan
-        .locators
-        .iter()
-        .map(|locator| {
-            locator.source == Source::Currency
-                && records.iter().any(|record| {
-                    record
-                        .attributes
-                        .get(locator.key.as_str())
-                        .is_some_and(|a| a.currency.is_some())
-                })
-        })
-        .collect();
+    let chunk = plan.columns.convert(&records);
+    let observed = Observed::of(&records);
+    let extra = plan.unplanned(&observed);
+    let extra_chunk = extra.convert(&records);
     let ids = records.iter().map(EmployeeRecord::id).collect();
     drop(records);
     Ok(OffsetPage {
@@ -322,31 +227,42 @@ fn convert_page(
         ids,
         content: PageContent {
             chunk,
+            extra,
+            extra_chunk,
+            observed,
             body,
             single,
-            currency_seen,
         },
     })
 }
 
-/// Joins converted pages: raw strings where a column did not parse, first occurrence of
-/// each id, and money currency columns only for custom decimals that carry a currency.
+/// Joins converted pages into the columns laid out from what every page carried: raw
+/// strings where a column did not parse, first occurrence of each id, one warning
+/// naming the keys that no attribute lists.
 fn join_pages(plan: &Plan, pages: Vec<OffsetPage<PageContent>>) -> Result<Table> {
     let keep_rows = first_occurrences(&pages);
-    let mut currency_seen = vec![false; plan.locators.len()];
+    let mut observed = Observed::default();
+    for page in &pages {
+        observed.merge(&page.content.observed);
+    }
+    let layout = plan.layout(&observed);
+    let columns = &layout.columns;
     let mut bodies = Vec::with_capacity(pages.len());
     let mut chunks = Vec::with_capacity(pages.len());
-    for page in pages {
-        for (seen, page_seen) in currency_seen.iter_mut().zip(&page.content.currency_seen) {
-            *seen |= *page_seen;
-        }
+    for mut page in pages {
+        chunks.push(arrange(columns, &layout.planned, &mut page.content)?);
         bodies.push((page.content.body, page.content.single));
-        chunks.push(page.content.chunk);
     }
-    let table = join_chunks(&plan.defs, chunks, |index, fallen| {
+    let mut table = join_chunks(&columns.defs, chunks, |index, fallen| {
         let (body, single) = &bodies[index];
-        raw_columns(plan, body, *single, fallen)
+        raw_columns(&columns.subset(fallen), body, *single)
     })?;
+    if !layout.unlisted.is_empty() {
+        table.warnings.push(format!(
+            "keys that {ATTRIBUTES_PATH} does not list became columns typed by their values: {}",
+            layout.unlisted.join(", ")
+        ));
+    }
     let batches = table
         .batches
         .iter()
@@ -360,19 +276,10 @@ fn join_pages(plan: &Plan, pages: Vec<OffsetPage<PageContent>>) -> Result<Table>
         })
         .collect::<Result<Vec<_>, _>>()
         .map_err(internal)?;
-    let kept_columns: Vec<usize> = (0..plan.locators.len())
-        .filter(|c| !plan.locators[*c].needs_currency_seen || currency_seen[*c])
-        .collect();
-    let schema = Arc::new(table.schema.project(&kept_columns).map_err(internal)?);
-    let projected = batches
-        .iter()
-        .map(|batch| batch.project(&kept_columns))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(internal)?;
     // One batch: pyarrow, polars and pandas then see one chunk per column.
-    let joined = concat_chunks(&schema, &projected)?;
+    let joined = concat_chunks(&table.schema, &batches)?;
     Ok(Table {
-        schema,
+        schema: table.schema,
         batches: vec![joined],
         warnings: table.warnings,
     })
@@ -382,16 +289,56 @@ fn internal(error: arrow::error::ArrowError) -> Error {
     Error::Internal(format!("cannot assemble the table: {error}"))
 }
 
-/// The raw strings of the `fallen` columns of one page, read again from its body.
-fn raw_columns(plan: &Plan, body: &Bytes, single: bool, fallen: &[usize]) -> Result<Vec<ArrayRef>> {
-    let request = Request::get(EMPLOYEES_PATH, Vec::new());
-    let (records, _) = parse_employees(body, &request, single)?;
-    Ok(fallen
+/// One page's chunk in the final `columns` (`planned`: each one's index in the plan).
+/// A column comes as the page converted it on arrival, planned or found in the page,
+/// when the kind is the same; else it is converted now, from the kept body if the page
+/// carries its key at all.
+fn arrange(columns: &Columns, planned: &[Option<usize>], page: &mut PageContent) -> Result<Chunk> {
+    let found = columns.positions_in(&page.extra);
+    let mut arranged = Chunk::to_fill(page.chunk.rows, planned.len());
+    let mut later = Vec::new();
+    for (column, (planned, found)) in planned.iter().zip(found).enumerate() {
+        match (planned, found) {
+            (Some(p), _) => arranged.put(column, page.chunk.take(*p)),
+            (None, Some(f)) => arranged.put(column, page.extra_chunk.take(f)),
+            (None, None) => later.push(column),
+        }
+    }
+    if later.is_empty() {
+        return Ok(arranged);
+    }
+    let missing = columns.subset(&later);
+    let carried = missing
+        .locators
         .iter()
-        .map(|column| {
+        .any(|locator| page.observed.get(&locator.key).is_some());
+    let mut converted = if carried {
+        missing.convert(&records_of(&page.body, page.single)?)
+    } else {
+        build_chunk(&missing.defs, page.chunk.rows, |_, _| None)
+    };
+    for (at, column) in later.into_iter().enumerate() {
+        arranged.put(column, converted.take(at));
+    }
+    Ok(arranged)
+}
+
+/// The employee records of a kept page body.
+fn records_of(body: &[u8], single: bool) -> Result<Vec<EmployeeRecord<'_>>> {
+    let request = Request::get(EMPLOYEES_PATH, Vec::new());
+    Ok(parse_employees(body, &request, single)?.0)
+}
+
+/// The raw strings of some columns of one page, read again from its body.
+fn raw_columns(columns: &Columns, body: &Bytes, single: bool) -> Result<Vec<ArrayRef>> {
+    let records = records_of(body, single)?;
+    Ok(columns
+        .locators
+        .iter()
+        .map(|locator| {
             let cells: Vec<Cell<'_>> = records
                 .iter()
-                .map(|record| extract(&plan.locators[*column], record))
+                .map(|record| extract(locator, record))
                 .collect();
             raw_strings(&cells.iter().map(|c| c.as_deref()).collect::<Vec<_>>())
         })
@@ -424,12 +371,13 @@ fn select(readable: &[Attribute], wanted: Option<&[String]>) -> Result<Vec<Attri
 }
 
 fn unknown_attribute(key: &str, readable: &[Attribute]) -> Error {
-    // Users often pass a flattened column name (`department_name`) or a label.
+    // Users often pass a flattened column name (`department_name`,
+    // `work_schedule_monday`) or a label.
     let hint = readable
         .iter()
         .find(|a| {
             key.strip_prefix(a.key.as_str())
-                .is_some_and(|rest| matches!(rest, "_id" | "_name" | "_currency"))
+                .is_some_and(|rest| rest.starts_with('_'))
                 || a.label.eq_ignore_ascii_case(key)
         })
         .map(|a| format!(" Did you mean {:?}?", a.key))
@@ -442,162 +390,482 @@ fn unknown_attribute(key: &str, readable: &[Attribute]) -> Error {
     ))
 }
 
-/// The columns of an employee table and where each one's value sits.
-struct Plan {
-    defs: Vec<ColumnDef>,
-    locators: Vec<Locator>,
-}
+#[cfg(test)]
+mod tests {
+    //! Bodies written by hand from OBSERVED.md and the spec's examples, not by the fake.
 
-fn plan_columns(attributes: &[Attribute], names: Names) -> Plan {
-    let id = Attribute {
-        key: "id".into(),
-        label: "ID".into(),
-        declared_type: "integer".into(),
-        universal_id: Some("id".into()),
-        options: Vec::new(),
-    };
-    let mut defs = Vec::new();
-    let mut locators = Vec::new();
-    let mut labels = Vec::new();
-    for attribute in std::iter::once(&id).chain(attributes.iter().filter(|a| a.key != "id")) {
-        let standard = standard_shape(&attribute.key);
-        // Personio does not say which custom decimals are money: a currency column is
-        // planned for each and kept only if some record carries a currency.
-        let custom_money = standard.is_none() && attribute.declared_type == "decimal";
-        let shape =
-            standard.unwrap_or_else(|| declared_shape(&attribute.declared_type, custom_money));
-        let key = attribute.key.as_str();
-        let label = attribute.label.as_str();
-        let mut push =
-            |name: String, kind: Kind, source: Source, part: Option<&str>, label_name: String| {
-                let mut metadata = HashMap::from([
-                    ("personio.key".to_string(), key.to_string()),
-                    ("personio.label".to_string(), label.to_string()),
-                    ("personio.type".to_string(), attribute.declared_type.clone()),
-                ]);
-                if let Some(universal_id) = &attribute.universal_id {
-                    metadata.insert("personio.universal_id".into(), universal_id.clone());
-                }
-                if let Some(part) = part {
-                    metadata.insert("personio.part".into(), part.into());
-                }
-                labels.push((label_name, name.clone()));
-                defs.push(ColumnDef {
-                    name,
-                    kind,
-                    metadata,
-                });
-                locators.push(Locator {
-                    key: key.to_string(),
-                    source,
-                    needs_currency_seen: custom_money && source == Source::Currency,
-                });
-            };
-        match shape {
-            Shape::Scalar(kind) => push(key.into(), kind, Source::Value, None, label.into()),
-            Shape::Money => {
-                push(key.into(), Kind::Float64, Source::Value, None, label.into());
-                push(
-                    format!("{key}_currency"),
-                    Kind::Utf8,
-                    Source::Currency,
-                    Some("currency"),
-                    format!("{label} currency"),
-                );
-            }
-            Shape::Entity | Shape::Supervisor => {
-                let (id_source, name_source) = if shape == Shape::Supervisor {
-                    (Source::SupervisorId, Source::SupervisorName)
-                } else {
-                    (Source::EntityId, Source::EntityName)
-                };
-                push(
-                    format!("{key}_id"),
-                    Kind::Int64,
-                    id_source,
-                    Some("id"),
-                    format!("{label} ID"),
-                );
-                push(
-                    format!("{key}_name"),
-                    Kind::Utf8,
-                    name_source,
-                    Some("name"),
-                    label.into(),
-                );
-            }
+    use super::*;
+    use crate::resources::employee_plan::DISCOVERED_METADATA_KEY;
+    use arrow::array::AsArray;
+    use arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type};
+
+    /// `/attributes` as an account lists it: fewer keys than its records carry.
+    const ATTRIBUTES: &str = r#"{"success": true, "data": [
+        {"key": "first_name", "label": "First name", "type": "standard", "universal_id": "first_name"},
+        {"key": "hire_date", "label": "Hire date", "type": "date", "universal_id": "hire_date"},
+        {"key": "supervisor", "label": "Supervisor", "type": "standard", "universal_id": "supervisor"},
+        {"key": "department", "label": "Department", "type": "standard", "universal_id": "department"},
+        {"key": "holiday_calendar", "label": "Public holidays", "type": "standard", "universal_id": "holiday_calendar"},
+        {"key": "work_schedule", "label": "Work schedule", "type": "standard", "universal_id": "work_schedule"},
+        {"key": "dynamic_1835", "label": "Birthday", "type": "date", "universal_id": null}
+    ]}"#;
+
+    /// A full record, then an old account's record (`label` and `value` only).
+    const PAGE: &str = r#"{"success": true, "metadata": {"total_elements": 2}, "data": [
+      {"type": "Employee", "attributes": {
+        "id": {"label": "ID", "value": 1, "type": "integer", "universal_id": "id"},
+        "first_name": {"label": "First name", "value": "Alexander", "type": "standard", "universal_id": "first_name"},
+        "hire_date": {"label": "Hire date", "value": "2019-06-01T00:00:00+00:00", "type": "date", "universal_id": "hire_date"},
+        "supervisor": {"label": "Supervisor", "type": "standard", "universal_id": "supervisor", "value":
+          {"type": "Employee", "attributes": {
+            "id": {"label": "ID", "value": 2, "type": "integer", "universal_id": "id"},
+            "first_name": {"label": "First name", "value": "Beate", "type": "standard", "universal_id": "first_name"},
+            "last_name": {"label": "Last name", "value": "Berger", "type": "standard", "universal_id": "last_name"},
+            "email": {"label": "Email", "value": "beate.berger@demo.email", "type": "standard", "universal_id": "email"}}}},
+        "department": {"label": "Department", "type": "standard", "universal_id": "department", "value":
+          {"type": "Department", "attributes": {"id": 281521, "name": "Customer Support", "code": "CS"}}},
+        "holiday_calendar": {"label": "Public holidays", "type": "standard", "universal_id": "holiday_calendar", "value":
+          {"type": "HolidayCalendar", "attributes": {"id": 978, "name": "DE (Bayern) Feiertage", "country": "DE", "state": "Bayern"}}},
+        "work_schedule": {"label": "Work schedule", "type": "standard", "universal_id": "work_schedule", "value":
+          {"type": "WorkSchedule", "attributes": {"id": 1067807102794692000, "name": "Full time",
+            "valid_from": "2020-01-01T00:00:00+01:00", "monday": "08:00", "tuesday": "08:00",
+            "wednesday": "08:00", "thursday": "08:00", "friday": "07:30", "saturday": "00:00", "sunday": "00:00"}}},
+        "dynamic_1835": {"label": "Birthday", "value": "1835-12-10T00:00:00+00:53", "type": "date", "universal_id": null},
+        "dynamic_24407": {"label": "Titel", "value": "Dr", "type": "standard", "universal_id": null},
+        "office": {"label": "Office", "type": "standard", "universal_id": "office", "value":
+          {"type": "Office", "attributes": {"id": 131014, "name": "Munich"}}}
+      }},
+      {"type": "Employee", "attributes": {
+        "id": {"label": "ID", "value": 2},
+        "first_name": {"label": "First name", "value": "Beate"},
+        "hire_date": {"label": "Hire date", "value": "2014-11-09T00:00:00+01:00"},
+        "supervisor": {"label": "Supervisor", "value": null},
+        "department": {"label": "Department", "value": ""},
+        "holiday_calendar": {"label": "Public holidays", "value":
+          {"type": "HolidayCalendar", "attributes": {"id": 2, "name": "Deutschland (Bayern) Feiertage", "country": "DE", "state": "Bayern"}}},
+        "work_schedule": {"label": "Work schedule", "value":
+          {"type": "WorkSchedule", "attributes": {"id": 97188, "name": "Part time", "valid_from": null,
+            "monday": "04:00", "tuesday": "04:00", "wednesday": "04:00", "thursday": "04:00",
+            "friday": "00:00", "saturday": "00:00", "sunday": "00:00"}}},
+        "dynamic_1835": {"label": "Birthday", "value": "1990-04-15"},
+        "dynamic_24407": {"label": "Titel", "value": ""}
+      }}
+    ]}"#;
+
+    fn plan(attributes: &str, wanted: Option<&[String]>, names: Names) -> Plan {
+        let listed = parse_attributes(&serde_json::from_str(attributes).unwrap()).unwrap();
+        Plan::new(&listed, wanted, names)
+    }
+
+    fn read(plan: &Plan, bodies: &[&'static str]) -> Table {
+        let request = Request::get(EMPLOYEES_PATH, Vec::new());
+        let pages = bodies
+            .iter()
+            .map(|body| convert_page(plan, Bytes::from_static(body.as_bytes()), &request, false))
+            .collect::<Result<Vec<_>>>()
+            .unwrap();
+        join_pages(plan, pages).unwrap()
+    }
+
+    fn column<'t>(table: &'t Table, name: &str) -> &'t ArrayRef {
+        table.batches[0]
+            .column_by_name(name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    fn ints(table: &Table, name: &str) -> Vec<Option<i64>> {
+        column(table, name)
+            .as_primitive::<Int64Type>()
+            .iter()
+            .collect()
+    }
+
+    fn floats(table: &Table, name: &str) -> Vec<Option<f64>> {
+        column(table, name)
+            .as_primitive::<Float64Type>()
+            .iter()
+            .collect()
+    }
+
+    fn days(table: &Table, name: &str) -> Vec<Option<i32>> {
+        column(table, name)
+            .as_primitive::<Date32Type>()
+            .iter()
+            .collect()
+    }
+
+    fn texts<'t>(table: &'t Table, name: &str) -> Vec<Option<&'t str>> {
+        column(table, name).as_string::<i32>().iter().collect()
+    }
+
+    fn schema(table: &Table) -> Vec<(&str, &DataType)> {
+        table
+            .schema
+            .fields()
+            .iter()
+            .map(|f| (f.name().as_str(), f.data_type()))
+            .collect()
+    }
+
+    #[test]
+    fn nested_objects_and_unlisted_keys_keep_every_field() {
+        let table = read(&plan(ATTRIBUTES, None, Names::Key), &[PAGE]);
+        use DataType::{Date32, Float64, Int64, Utf8};
+        assert_eq!(
+            schema(&table),
+            [
+                ("id", &Int64),
+                ("first_name", &Utf8),
+                ("hire_date", &Date32),
+                ("supervisor_id", &Int64),
+                ("supervisor_name", &Utf8),
+                ("supervisor_first_name", &Utf8),
+                ("supervisor_last_name", &Utf8),
+                ("supervisor_email", &Utf8),
+                ("department_id", &Int64),
+                ("department_name", &Utf8),
+                ("department_code", &Utf8),
+                ("holiday_calendar_id", &Int64),
+                ("holiday_calendar_name", &Utf8),
+                ("holiday_calendar_country", &Utf8),
+                ("holiday_calendar_state", &Utf8),
+                ("work_schedule_id", &Int64),
+                ("work_schedule_name", &Utf8),
+                ("work_schedule_valid_from", &Date32),
+                ("work_schedule_monday", &Float64),
+                ("work_schedule_tuesday", &Float64),
+                ("work_schedule_wednesday", &Float64),
+                ("work_schedule_thursday", &Float64),
+                ("work_schedule_friday", &Float64),
+                ("work_schedule_saturday", &Float64),
+                ("work_schedule_sunday", &Float64),
+                ("dynamic_1835", &Date32),
+                ("dynamic_24407", &Utf8),
+                ("office_id", &Int64),
+                ("office_name", &Utf8),
+            ]
+        );
+        assert_eq!(ints(&table, "id"), [Some(1), Some(2)]);
+        // 2019-06-01 (written with +00:00) and 2014-11-09 (+01:00): the written days.
+        assert_eq!(days(&table, "hire_date"), [Some(18048), Some(16383)]);
+        assert_eq!(ints(&table, "supervisor_id"), [Some(2), None]);
+        assert_eq!(ints(&table, "department_id"), [Some(281521), None]);
+        assert_eq!(ints(&table, "holiday_calendar_id"), [Some(978), Some(2)]);
+        // Beyond 2^53: exact, never through a float.
+        assert_eq!(
+            ints(&table, "work_schedule_id"),
+            [Some(1_067_807_102_794_692_000), Some(97188)]
+        );
+        // 2020-01-01.
+        assert_eq!(
+            days(&table, "work_schedule_valid_from"),
+            [Some(18262), None]
+        );
+        let hours = [
+            ("monday", [8.0, 4.0]),
+            ("tuesday", [8.0, 4.0]),
+            ("wednesday", [8.0, 4.0]),
+            ("thursday", [8.0, 4.0]),
+            ("friday", [7.5, 0.0]),
+            ("saturday", [0.0, 0.0]),
+            ("sunday", [0.0, 0.0]),
+        ];
+        for (day, expected) in hours {
+            let column = format!("work_schedule_{day}");
+            assert_eq!(floats(&table, &column), expected.map(Some), "{column}");
+        }
+        // 1835-12-10 at +00:53 (local mean time) and 1990-04-15.
+        assert_eq!(days(&table, "dynamic_1835"), [Some(-48965), Some(7409)]);
+        assert_eq!(ints(&table, "office_id"), [Some(131014), None]);
+        let texts_expected: [(&str, [Option<&str>; 2]); 12] = [
+            ("supervisor_name", [Some("Beate Berger"), None]),
+            ("supervisor_email", [Some("beate.berger@demo.email"), None]),
+            ("supervisor_first_name", [Some("Beate"), None]),
+            ("supervisor_last_name", [Some("Berger"), None]),
+            ("department_name", [Some("Customer Support"), None]),
+            ("department_code", [Some("CS"), None]),
+            (
+                "holiday_calendar_name",
+                [
+                    Some("DE (Bayern) Feiertage"),
+                    Some("Deutschland (Bayern) Feiertage"),
+                ],
+            ),
+            ("holiday_calendar_country", [Some("DE"), Some("DE")]),
+            ("holiday_calendar_state", [Some("Bayern"), Some("Bayern")]),
+            ("work_schedule_name", [Some("Full time"), Some("Part time")]),
+            ("dynamic_24407", [Some("Dr"), None]),
+            ("office_name", [Some("Munich"), None]),
+        ];
+        for (column, expected) in texts_expected {
+            assert_eq!(texts(&table, column), expected, "{column}");
+        }
+        assert_eq!(table.warnings.len(), 1, "{:?}", table.warnings);
+        assert!(
+            table.warnings[0].contains("does not list")
+                && table.warnings[0].ends_with(": dynamic_24407, office"),
+            "{}",
+            table.warnings[0]
+        );
+        let field = table
+            .schema
+            .field_with_name("work_schedule_monday")
+            .unwrap();
+        assert_eq!(field.metadata()["personio.key"], "work_schedule");
+        assert_eq!(field.metadata()["personio.part"], "monday");
+        for planned in [
+            "work_schedule_monday",
+            "supervisor_first_name",
+            "dynamic_1835",
+        ] {
+            let field = table.schema.field_with_name(planned).unwrap();
+            assert!(!field.metadata().contains_key(DISCOVERED_METADATA_KEY));
+        }
+        for discovered in ["department_code", "office_id", "office_name"] {
+            let field = table.schema.field_with_name(discovered).unwrap();
+            assert_eq!(field.metadata()[DISCOVERED_METADATA_KEY], "true");
         }
     }
-    if names == Names::Label {
-        for (def, name) in defs.iter_mut().zip(label_names(&labels)) {
-            def.name = name;
-        }
-    }
-    Plan { defs, locators }
-}
 
-/// One column's value in one employee record.
-fn extract<'a>(planned: &Locator, record: &'a EmployeeRecord<'_>) -> Cell<'a> {
-    let attribute = record.attributes.get(planned.key.as_str())?;
-    let value = &attribute.value;
-    match planned.source {
-        Source::Value => Some(Cow::Borrowed(value)),
-        Source::Currency => attribute.currency.as_ref().map(Cow::Borrowed),
-        Source::EntityId | Source::EntityName | Source::SupervisorId => {
-            if is_empty_entity(value) {
-                return None;
-            }
-            let field = if planned.source == Source::EntityName {
-                "name"
-            } else {
-                "id"
-            };
-            match value.get("attributes").and_then(|a| a.get(field)) {
-                // A supervisor's fields are wrapped attributes themselves.
-                Some(Value::Object(wrapped)) => wrapped.get("value").map(Cow::Borrowed),
-                Some(found) => Some(Cow::Borrowed(found)),
-                // Not an entity: hand over the whole value, which then does not parse and
-                // keeps the column as raw strings rather than losing it.
-                None => Some(Cow::Borrowed(value)),
-            }
-        }
-        Source::SupervisorName => {
-            if is_empty_entity(value) {
-                return None;
-            }
-            if value.get("attributes").is_none() {
-                // Not a wrapped employee: the raw value, as supervisor_id gets it too.
-                return Some(Cow::Borrowed(value));
-            }
-            let part = |name: &str| {
-                value
-                    .get("attributes")
-                    .and_then(|a| a.get(name))
-                    .and_then(|a| a.get("value"))
-                    .and_then(Value::as_str)
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-            };
-            let full: Vec<&str> = [part("first_name"), part("last_name")]
-                .into_iter()
-                .flatten()
-                .collect();
-            if full.is_empty() {
-                part("preferred_name").map(|p| Cow::Owned(Value::from(p)))
-            } else {
-                Some(Cow::Owned(Value::from(full.join(" "))))
-            }
-        }
+    #[test]
+    fn old_records_read_like_full_ones() {
+        let full = r#"{"success": true, "data": [{"type": "Employee", "attributes": {
+            "id": {"label": "ID", "value": 7, "type": "integer", "universal_id": "id"},
+            "hire_date": {"label": "Hire date", "value": "2020-01-01T00:00:00+01:00", "type": "date", "universal_id": "hire_date"},
+            "supervisor": {"label": "Supervisor", "type": "standard", "universal_id": "supervisor", "value":
+              {"type": "Employee", "attributes": {
+                "id": {"label": "ID", "value": 3, "type": "integer", "universal_id": "id"},
+                "preferred_name": {"label": "Name (preferred)", "value": "Cem", "type": "standard", "universal_id": "preferred_name"},
+                "email": {"label": "Email", "value": "cem@demo.email", "type": "standard", "universal_id": "email"}}}},
+            "work_schedule": {"label": "Work schedule", "type": "standard", "universal_id": "work_schedule", "value":
+              {"type": "WorkSchedule", "attributes": {"id": 1067807102794692000, "name": "Full time",
+                "valid_from": "2020-01-01T00:00:00+01:00", "monday": "07:30", "sunday": "00:00"}}},
+            "dynamic_1835": {"label": "Birthday", "value": "1835-12-10T00:00:00+00:53", "type": "date", "universal_id": null}
+        }}]}"#;
+        let legacy = r#"{"success": true, "data": [{"type": "Employee", "attributes": {
+            "id": {"label": "ID", "value": 7},
+            "hire_date": {"label": "Hire date", "value": "2020-01-01T00:00:00+01:00"},
+            "supervisor": {"label": "Supervisor", "value":
+              {"type": "Employee", "attributes": {
+                "id": {"label": "ID", "value": 3},
+                "preferred_name": {"label": "Name (preferred)", "value": "Cem"},
+                "email": {"label": "Email", "value": "cem@demo.email"}}}},
+            "work_schedule": {"label": "Work schedule", "value":
+              {"type": "WorkSchedule", "attributes": {"id": 1067807102794692000, "name": "Full time",
+                "valid_from": "2020-01-01T00:00:00+01:00", "monday": "07:30", "sunday": "00:00"}}},
+            "dynamic_1835": {"label": "Birthday", "value": "1835-12-10T00:00:00+00:53"}
+        }}]}"#;
+        let plan = plan(ATTRIBUTES, None, Names::Key);
+        let (full, legacy) = (read(&plan, &[full]), read(&plan, &[legacy]));
+        assert_eq!(full.schema, legacy.schema);
+        assert_eq!(full.batches, legacy.batches);
+        assert_eq!(full.warnings, legacy.warnings);
+        assert!(legacy.warnings.is_empty(), "{:?}", legacy.warnings);
+        assert_eq!(ints(&legacy, "supervisor_id"), [Some(3)]);
+        assert_eq!(texts(&legacy, "supervisor_name"), [Some("Cem")]);
+        assert_eq!(texts(&legacy, "supervisor_email"), [Some("cem@demo.email")]);
+        assert_eq!(texts(&legacy, "supervisor_preferred_name"), [Some("Cem")]);
+        assert_eq!(
+            ints(&legacy, "work_schedule_id"),
+            [Some(1_067_807_102_794_692_000)]
+        );
+        assert_eq!(floats(&legacy, "work_schedule_monday"), [Some(7.5)]);
+        assert_eq!(floats(&legacy, "work_schedule_tuesday"), [None]);
+        assert_eq!(days(&legacy, "dynamic_1835"), [Some(-48965)]);
     }
-}
 
-/// Personio sends a missing entity as null, `""`, `[]` or `{}`.
-fn is_empty_entity(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        Value::Object(fields) => fields.is_empty(),
-        _ => false,
+    #[test]
+    fn an_empty_company_has_every_known_column() {
+        let table = read(
+            &plan(ATTRIBUTES, None, Names::Key),
+            &[r#"{"success": true, "metadata": {"total_elements": 0}, "data": []}"#],
+        );
+        assert_eq!(table.num_rows(), 0);
+        assert!(table.warnings.is_empty());
+        let names: Vec<&str> = schema(&table).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                "id",
+                "first_name",
+                "hire_date",
+                "supervisor_id",
+                "supervisor_name",
+                "supervisor_first_name",
+                "supervisor_last_name",
+                "supervisor_email",
+                "department_id",
+                "department_name",
+                "holiday_calendar_id",
+                "holiday_calendar_name",
+                "holiday_calendar_country",
+                "holiday_calendar_state",
+                "work_schedule_id",
+                "work_schedule_name",
+                "work_schedule_valid_from",
+                "work_schedule_monday",
+                "work_schedule_tuesday",
+                "work_schedule_wednesday",
+                "work_schedule_thursday",
+                "work_schedule_friday",
+                "work_schedule_saturday",
+                "work_schedule_sunday",
+                "dynamic_1835",
+            ]
+        );
+        let type_of = |name: &str| table.schema.field_with_name(name).unwrap().data_type();
+        assert_eq!(type_of("work_schedule_sunday"), &DataType::Float64);
+        assert_eq!(type_of("work_schedule_valid_from"), &DataType::Date32);
+    }
+
+    #[test]
+    fn what_does_not_parse_stays_as_raw_strings_across_pages() {
+        let attributes = r#"{"data": [
+            {"key": "department", "label": "Department", "type": "standard"},
+            {"key": "work_schedule", "label": "Work schedule", "type": "standard"}]}"#;
+        let first = r#"{"success": true, "metadata": {"total_elements": 3}, "data": [
+            {"type": "Employee", "attributes": {
+              "id": {"label": "ID", "value": 1},
+              "department": {"label": "Department", "value": "Customer Support"},
+              "work_schedule": {"label": "Work schedule", "value":
+                {"type": "WorkSchedule", "attributes": {"id": 5, "monday": "08:00"}}},
+              "dynamic_9": {"label": "Extra", "value": "x"}}},
+            {"type": "Employee", "attributes": {"id": {"label": "ID", "value": 2}}}]}"#;
+        let second = r#"{"success": true, "metadata": {"total_elements": 3}, "data": [
+            {"type": "Employee", "attributes": {
+              "id": {"label": "ID", "value": 3},
+              "department": {"label": "Department", "value": {"type": "Department", "attributes": {"id": 4, "name": "Sales"}}},
+              "work_schedule": {"label": "Work schedule", "value":
+                {"type": "WorkSchedule", "attributes": {"id": 6, "monday": "flexible", "core_hours": "10-16"}}},
+              "dynamic_9": {"label": "Extra", "value": {"a": 1}}}}]}"#;
+        let table = read(&plan(attributes, None, Names::Key), &[first, second]);
+        assert_eq!(table.num_rows(), 3);
+        // Not an entity: the whole value is kept in `<key>_id`, which holds raw strings.
+        assert_eq!(
+            texts(&table, "department_id"),
+            [Some("Customer Support"), None, Some("4")]
+        );
+        assert_eq!(
+            texts(&table, "department_name"),
+            [None, None, Some("Sales")]
+        );
+        assert_eq!(
+            texts(&table, "work_schedule_monday"),
+            [Some("08:00"), None, Some("flexible")]
+        );
+        assert_eq!(ints(&table, "work_schedule_id"), [Some(5), None, Some(6)]);
+        // A field only the second page carries: null on the first.
+        assert_eq!(
+            texts(&table, "work_schedule_core_hours"),
+            [None, None, Some("10-16")]
+        );
+        // Mixed shapes: raw JSON.
+        assert_eq!(
+            texts(&table, "dynamic_9"),
+            [Some("x"), None, Some(r#"{"a":1}"#)]
+        );
+        let mut warned: Vec<&str> = table
+            .warnings
+            .iter()
+            .map(|w| w.split('"').nth(1).unwrap_or(w))
+            .collect();
+        warned.sort_unstable();
+        assert_eq!(
+            warned,
+            [
+                "department_id",
+                "dynamic_9",
+                "keys that /v1/company/employees/attributes does not list became columns typed by their values: dynamic_9",
+                "work_schedule_monday",
+            ]
+        );
+        let field = table
+            .schema
+            .field_with_name("work_schedule_monday")
+            .unwrap();
+        assert_eq!(
+            field
+                .metadata()
+                .get(crate::arrow::build::FALLBACK_METADATA_KEY),
+            Some(&"true".to_string())
+        );
+    }
+
+    #[test]
+    fn pages_that_saw_other_shapes_agree_on_one_kind() {
+        let attributes =
+            r#"{"data": [{"key": "first_name", "label": "First name", "type": "standard"}]}"#;
+        let pages = [
+            r#"{"success": true, "metadata": {"total_elements": 3}, "data": [{"type": "Employee", "attributes": {
+                "id": {"label": "ID", "value": 1}, "dynamic_7": {"label": "Level", "value": 5},
+                "team": {"label": "Team", "value": {"type": "Team", "attributes": {"id": 1, "name": "A", "size": 4}}}}}]}"#,
+            r#"{"success": true, "metadata": {"total_elements": 3}, "data": [{"type": "Employee", "attributes": {
+                "id": {"label": "ID", "value": 2}}}]}"#,
+            r#"{"success": true, "metadata": {"total_elements": 3}, "data": [{"type": "Employee", "attributes": {
+                "id": {"label": "ID", "value": 3}, "dynamic_7": {"label": "Level", "value": 2.5},
+                "team": {"label": "Team", "value": {"type": "Team", "attributes": {"id": 2, "name": "B", "size": 4.5}}}}}]}"#,
+        ];
+        let table = read(&plan(attributes, None, Names::Key), &pages);
+        assert_eq!(ints(&table, "id"), [Some(1), Some(2), Some(3)]);
+        assert_eq!(floats(&table, "dynamic_7"), [Some(5.0), None, Some(2.5)]);
+        assert_eq!(ints(&table, "team_id"), [Some(1), None, Some(2)]);
+        assert_eq!(floats(&table, "team_size"), [Some(4.0), None, Some(4.5)]);
+        assert_eq!(table.warnings.len(), 1, "{:?}", table.warnings);
+        assert!(table.warnings[0].ends_with(": dynamic_7, team"));
+    }
+
+    #[test]
+    fn a_listed_attribute_holding_entities_is_flattened() {
+        let attributes =
+            r#"{"data": [{"key": "dynamic_500", "label": "Mentor team", "type": "standard"}]}"#;
+        let page = r#"{"success": true, "data": [
+            {"type": "Employee", "attributes": {"id": {"label": "ID", "value": 1},
+              "dynamic_500": {"label": "Mentor team", "value": {"type": "Team", "attributes": {"id": 59026, "name": "T_X", "lead": "Ana"}}}}},
+            {"type": "Employee", "attributes": {"id": {"label": "ID", "value": 2},
+              "dynamic_500": {"label": "Mentor team", "value": []}}}]}"#;
+        let table = read(&plan(attributes, None, Names::Key), &[page]);
+        assert!(table.warnings.is_empty(), "{:?}", table.warnings);
+        assert!(table.schema.field_with_name("dynamic_500").is_err());
+        assert_eq!(ints(&table, "dynamic_500_id"), [Some(59026), None]);
+        assert_eq!(texts(&table, "dynamic_500_name"), [Some("T_X"), None]);
+        assert_eq!(texts(&table, "dynamic_500_lead"), [Some("Ana"), None]);
+    }
+
+    #[test]
+    fn only_asked_keys_become_columns() {
+        let wanted = ["first_name".to_string()];
+        let table = read(&plan(ATTRIBUTES, Some(&wanted), Names::Key), &[PAGE]);
+        let names: Vec<&str> = schema(&table).into_iter().map(|(n, _)| n).collect();
+        assert!(names.contains(&"first_name") && !names.contains(&"office_id"));
+        assert!(table.warnings.is_empty(), "{:?}", table.warnings);
+    }
+
+    #[test]
+    fn a_column_name_passed_as_a_key_gets_a_hint() {
+        let listed = parse_attributes(&serde_json::from_str(ATTRIBUTES).unwrap()).unwrap();
+        let wanted = ["work_schedule_monday".to_string()];
+        let error = select(&listed, Some(&wanted)).unwrap_err().to_string();
+        assert!(
+            error.contains(r#"Did you mean "work_schedule"?"#),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn labels_name_the_nested_fields() {
+        let table = read(&plan(ATTRIBUTES, None, Names::Label), &[PAGE]);
+        for name in [
+            "Supervisor ID",
+            "Supervisor",
+            "Supervisor email",
+            "Supervisor first name",
+            "Public holidays country",
+            "Work schedule valid from",
+            "Work schedule monday",
+            "Department code",
+            "office ID",
+        ] {
+            assert!(table.schema.field_with_name(name).is_ok(), "{name}");
+        }
     }
 }

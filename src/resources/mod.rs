@@ -1,5 +1,7 @@
 //! One module per Personio resource; each turns API responses into typed tables.
 
+pub mod employee_plan;
+pub mod employee_seen;
 pub mod employee_wire;
 pub mod employees;
 pub mod names;

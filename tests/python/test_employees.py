@@ -39,12 +39,15 @@ def test_empty_company_has_the_full_schema(fake_factory, employees: pio.Table) -
     empty = fake_factory(employees=0, seed=7).client().employees()
     assert empty.num_rows == 0
     full = pa.schema(employees)
-    # Custom money currency columns appear only when a record carries a currency.
-    currency_only_from_data = {
+    # Custom money currency columns appear only when a record carries a currency, and
+    # columns marked discovered (entity fields and keys beyond /attributes) only when a
+    # record has them.
+    only_from_data = {
         f.name for f in full
-        if f.metadata.get(b"personio.part") == b"currency" and f.name.startswith("dynamic_")
+        if (f.metadata.get(b"personio.part") == b"currency" and f.name.startswith("dynamic_"))
+        or f.metadata.get(b"personio.discovered") == b"true"
     }
-    expected = [f for f in full if f.name not in currency_only_from_data]
+    expected = [f for f in full if f.name not in only_from_data]
     assert [(f.name, f.type) for f in pa.schema(empty)] == [(f.name, f.type) for f in expected]
 
 
