@@ -42,7 +42,9 @@ class Client:
 
     Missing arguments come from PERSONIO_CLIENT_ID, PERSONIO_CLIENT_SECRET and
     PERSONIO_BASE_URL; the base URL defaults to https://api.personio.de. Plain http is
-    refused for hosts other than loopback unless allow_http=True.
+    refused for hosts other than loopback unless allow_http=True. `timeout` bounds each
+    request, `deadline` a whole call (every page, retry and rate-limit wait), and
+    `max_response_bytes` the size of any one response.
     """
 
     def __new__(
@@ -56,6 +58,8 @@ class Client:
         timeout: float = 30.0,
         max_retries: int = 5,
         concurrency: int = 4,
+        deadline: float = 600.0,
+        max_response_bytes: int = 67108864,
         allow_http: bool = False,
     ) -> Self: ...
     @property

@@ -33,6 +33,8 @@ impl PyClient {
         timeout = 30.0,
         max_retries = 5,
         concurrency = 4,
+        deadline = 600.0,
+        max_response_bytes = 67_108_864,
         allow_http = false,
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -45,6 +47,8 @@ impl PyClient {
         timeout: f64,
         max_retries: u32,
         concurrency: usize,
+        deadline: f64,
+        max_response_bytes: usize,
         allow_http: bool,
     ) -> PyResult<PyClient> {
         let options = Options {
@@ -56,6 +60,8 @@ impl PyClient {
             timeout: Some(timeout),
             max_retries: Some(max_retries),
             concurrency: Some(concurrency),
+            deadline: Some(deadline),
+            max_response_bytes: Some(max_response_bytes),
             allow_http,
         };
         Ok(PyClient {
