@@ -34,7 +34,17 @@ class FakePersonio:
       values sent instead of the generated ones.
     - ``report_updating_reads`` (2): reads before the updating report is up to date;
       ``report_page_cap`` (200): the v1 report page size cap;
-      ``wide_report_columns`` (0): adds a "Wide export" report this wide.
+      ``wide_report_columns`` (0): adds a "Wide export" report this wide;
+      ``report_v2_page_cap`` (None): the largest v2 report page, in rows.
+    - ``faults``: seeded faults, each a dict ``{"kind": ..., "routes": [...],
+      "after": 1, "count": 1, "probability": None, ...}``; kinds
+      ``server_error_burst`` (``statuses``), ``rate_limit_burst``
+      (``retry_after_seconds``), ``token_expiry``, ``token_revocation``,
+      ``connection_reset``, ``truncated_body``, ``malformed_body``, ``slow_body``
+      (``stall_ms``), ``redirect`` (``location``), ``lying_total`` (``lie``: huge,
+      zero, short), ``empty_page``, ``records_move`` (``mode``: delete, insert,
+      move); routes ``employees``, ``reports_v1``, ``reports_v2`` (default) and
+      ``auth``. See the README.
     - ``port`` (0: any free port). The server only ever listens on 127.0.0.1.
     """
 
@@ -91,7 +101,7 @@ class FakePersonio:
     def stats(self) -> dict[str, Any]:
         """What the server has seen: ``requests``, ``auth_v1``, ``auth_v2``,
         ``by_route``, ``by_status``, ``max_in_flight``, ``rate_limited``,
-        ``injected_errors``."""
+        ``injected_errors``, ``by_fault``."""
         stats: dict[str, Any] = json.loads(self._running.stats_json())
         return stats
 

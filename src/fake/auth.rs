@@ -7,10 +7,12 @@
 //! (observed: a success may lack it). v2 (`POST /v2/auth/token`) is OAuth client
 //! credentials, form-encoded only. Tokens of both work on the v1 routes; they expire
 //! after `token_ttl_seconds` and can all be revoked at once by `revoke_tokens_after`.
+//! The `token_expiry` and `token_revocation` faults (see `faults`) expire one token, or
+//! revoke every token and refuse all credentials from then on.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -103,6 +105,8 @@ pub(crate) struct Auth {
     authenticated: AtomicU64,
     /// `POST /v1/auth` leaves `expires_in` out (the token still expires after `ttl`).
     omit_expires_in: bool,
+    /// The `token_revocation` fault happened: no credential gets a token any more.
+    revoked: AtomicBool,
 }
 
 impl Auth {
@@ -120,10 +124,25 @@ impl Auth {
             revoke_after: revoke_after.map(u64::from),
             authenticated: AtomicU64::new(0),
             omit_expires_in,
+            revoked: AtomicBool::new(false),
         }
     }
 
+    /// The `token_expiry` fault: `token` stops being valid now.
+    pub(crate) fn expire(&self, token: &str) {
+        self.tokens.lock().expect("token lock").remove(token);
+    }
+
+    /// The `token_revocation` fault: every token dies, and no credential gets a new one.
+    pub(crate) fn revoke_all(&self) {
+        self.revoked.store(true, Ordering::SeqCst);
+        self.tokens.lock().expect("token lock").clear();
+    }
+
     fn check(&self, client_id: &str, client_secret: &str) -> Option<&Arc<Credential>> {
+        if self.revoked.load(Ordering::SeqCst) {
+            return None;
+        }
         self.credentials
             .iter()
             .find(|c| c.client_id == client_id && c.client_secret == client_secret)

@@ -391,6 +391,19 @@ impl Company {
         mask: &[bool],
         readable: &[bool],
     ) {
+        self.write_employee_with(out, idx, mask, readable, false);
+    }
+
+    /// [`write_employee`](Self::write_employee), with `id` sent as a JSON string when
+    /// `string_id` (the `records_move` fault: `"100"` where it was `100`).
+    pub(crate) fn write_employee_with(
+        &self,
+        out: &mut String,
+        idx: usize,
+        mask: &[bool],
+        readable: &[bool],
+        string_id: bool,
+    ) {
         let e = &self.employees[idx];
         let legacy = self.legacy(idx);
         out.push_str(r#"{"type":"Employee","attributes":{"#);
@@ -406,6 +419,7 @@ impl Company {
             out.push_str(&def.head);
             match (i, e.supervisor) {
                 (SUPERVISOR, Some(s)) => self.write_supervisor(out, s as usize, readable, legacy),
+                (ID, _) if string_id => json::push_str(out, e.value(i)),
                 _ => out.push_str(e.value(i)),
             }
             out.push_str(def.tail(legacy));

@@ -11,6 +11,8 @@ use axum::Extension;
 use super::auth::Grant;
 use super::company::{parse_instant, Company, ID};
 use super::errors::{self, V1Error};
+use super::faults::Content;
+use super::options::Lie;
 use super::{json, AppState};
 
 const SCOPE: &str = "employees:read";
@@ -75,11 +77,16 @@ fn parse_query(query: Option<&str>) -> Result<ListQuery, V1Error> {
 /// `total_elements`), which loops a client that trusts `total_pages`. `attributes[]`
 /// only projects there too (the fake keeps one modification time per employee, not per
 /// attribute, so it does not narrow the selection).
+///
+/// The faults `lying_total`, `empty_page` and `records_move` change what a page holds
+/// or claims (see `faults`).
 pub(crate) async fn list(
     State(state): State<Arc<AppState>>,
     Extension(grant): Extension<Grant>,
+    content: Option<Extension<Content>>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, V1Error> {
+    let content = content.map(|Extension(c)| c).unwrap_or_default();
     grant.require(SCOPE)?;
     let q = parse_query(query.as_deref())?;
     let company = &state.company;
@@ -92,15 +99,27 @@ pub(crate) async fn list(
         mask[ID] = true;
     }
 
-    let page = select(company, &q);
+    let page = select(company, &q, &content);
     let Page {
-        rows,
-        total_elements,
+        mut rows,
+        mut total_elements,
         current_page,
-        total_pages,
+        mut total_pages,
         offset,
         limit,
     } = page;
+    if content.empty_page {
+        rows.clear();
+    }
+    if let Some(lie) = content.lie {
+        let claimed = match lie {
+            Lie::Huge => 1_000_000_000,
+            Lie::Zero => 0,
+            Lie::Short => total_elements / 2,
+        };
+        total_elements = claimed;
+        total_pages = claimed.div_ceil(limit.max(1));
+    }
     let mut out = String::with_capacity(256 + rows.len() * 2048);
     out.push_str(&format!(
         r#"{{"success":true,"metadata":{{"total_elements":{total_elements},"current_page":{current_page},"total_pages":{total_pages}}},"offset":{offset},"limit":{limit},"data":["#
@@ -109,7 +128,8 @@ pub(crate) async fn list(
         if n > 0 {
             out.push(',');
         }
-        company.write_employee(&mut out, i, &mask, readable);
+        let string_id = n == 0 && content.string_first_id();
+        company.write_employee_with(&mut out, i, &mask, readable, string_id);
     }
     out.push_str("]}");
     Ok(json::response(StatusCode::OK, out))
@@ -126,10 +146,13 @@ struct Page {
     limit: usize,
 }
 
-fn select(company: &Company, q: &ListQuery) -> Page {
+/// `content` orders the company (the `records_move` fault); the rest is the query.
+fn select(company: &Company, q: &ListQuery, content: &Content) -> Page {
     let employees = &company.employees;
+    let order = content.order(employees.len());
     if let Some(since) = q.updated_since {
-        let rows: Vec<usize> = (0..employees.len())
+        let rows: Vec<usize> = order
+            .into_iter()
             .filter(|&i| employees[i].last_modified > since)
             .collect();
         let n = rows.len();
@@ -143,7 +166,8 @@ fn select(company: &Company, q: &ListQuery) -> Page {
             limit: 1,
         };
     }
-    let matching: Vec<usize> = (0..employees.len())
+    let matching: Vec<usize> = order
+        .into_iter()
         .filter(|&i| q.email.as_ref().is_none_or(|e| &employees[i].email == e))
         .collect();
     let n = matching.len();

@@ -24,16 +24,27 @@
 //! # Ok(()) }
 //! ```
 //!
+//! Faults, reproducible from the seed, come through `FakeOptions::faults` (a list of
+//! [`FaultSpec`]): `server_error_burst`, `rate_limit_burst`, `token_expiry`,
+//! `token_revocation`, `connection_reset`, `truncated_body`, `malformed_body`,
+//! `slow_body`, `redirect`, `lying_total`, `empty_page` and `records_move`, on the
+//! employee listing, v1 and v2 report pages and (some of them) the token endpoints.
+//! What each one sends is described in `faults`; [`FakeStats::by_fault`] counts hits.
+//! `report_v2_page_cap` splits v2 reports into several cursor pages so that faults can
+//! land mid-listing there too.
+//!
 //! Layout: `options` (knobs), `company` (the synthetic company), `auth` (credentials,
 //! tokens, token endpoints), `employees` (the employee routes), `reports` (custom
 //! report types and read counting), `report_catalogue` (the reports of the company),
 //! `report_values` and `report_history` (report cells), `reports_v1` and `reports_v2`
 //! (the two report wire formats; the v1 -> v2 mapping is documented in `reports_v2`),
 //! `cursor` (v2 cursors), `errors` (error bodies), `faults` (rate limit, injected
-//! errors), `stats` (counters, latency), `json` (writing).
+//! faults), `conn` (the listener whose connections a fault can reset), `stats`
+//! (counters, latency), `json` (writing).
 
 mod auth;
 mod company;
+mod conn;
 mod cursor;
 mod employees;
 mod errors;
@@ -53,6 +64,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::State;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
@@ -61,11 +73,15 @@ use rand::rngs::SmallRng;
 use rand::SeedableRng;
 use tokio::sync::watch;
 
-pub use options::{all_scopes, CredentialSpec, FakeOptions, RateLimitSpec, ValueOverride};
+pub use options::{
+    all_scopes, CredentialSpec, FakeOptions, FaultKind, FaultRoute, FaultSpec, Lie, MoveMode,
+    RateLimitSpec, ValueOverride,
+};
 pub use stats::FakeStats;
 
 use auth::{Auth, Credential};
 use company::Company;
+use conn::{ConnHandle, FaultListener};
 use faults::Faults;
 use reports::Catalogue;
 use stats::Stats;
@@ -99,6 +115,8 @@ pub(crate) struct AppState {
     faults: Faults,
     stats: Stats,
     latency: Duration,
+    /// `report_v2_page_cap`, `usize::MAX` when none.
+    report_v2_page_cap: usize,
 }
 
 /// A running fake Personio server. Stops on [`shutdown`](Self::shutdown) or drop.
@@ -175,6 +193,7 @@ impl FakeServer {
             faults: Faults::new(&options),
             stats: Stats::default(),
             latency: Duration::from_millis(options.latency_ms),
+            report_v2_page_cap: options.report_v2_page_cap.unwrap_or(usize::MAX),
             company,
         });
 
@@ -186,13 +205,13 @@ impl FakeServer {
             .local_addr()
             .map_err(|source| FakeError::Bind { port, source })?;
         let (stop, mut stopped) = watch::channel(false);
-        let app = router(state.clone());
+        let app = router(state.clone()).into_make_service_with_connect_info::<ConnHandle>();
         tokio::spawn(async move {
             let signal = async move {
                 let _ = stopped.wait_for(|s| *s).await;
             };
             // An accept error ends the task; there is nobody to report it to.
-            let _ = axum::serve(listener, app)
+            let _ = axum::serve(FaultListener(listener), app)
                 .with_graceful_shutdown(signal)
                 .await;
         });
@@ -261,7 +280,19 @@ impl Drop for FakeServer {
     }
 }
 
-/// The routes. Data routes sit behind the fault and token middleware; every route is
+/// Which routes a [`FaultSpec`] can name.
+fn fault_route(path: &str) -> Option<FaultRoute> {
+    match path {
+        "/v1/company/employees" => Some(FaultRoute::Employees),
+        "/v1/company/custom-reports/reports/{id}" => Some(FaultRoute::ReportsV1),
+        "/v2/reports/{id}" => Some(FaultRoute::ReportsV2),
+        "/v1/auth" | "/v2/auth/token" => Some(FaultRoute::Auth),
+        _ => None,
+    }
+}
+
+/// The routes. Data routes sit behind the fault and token middleware, the routes a
+/// [`FaultSpec`] can name behind `faults::route_faults` before that; every route is
 /// labelled for the stats; unknown paths get a v1 404, wrong methods a v1 405; the
 /// stats/latency middleware wraps it all.
 fn router(state: Arc<AppState>) -> Router {
@@ -303,6 +334,15 @@ fn router(state: Arc<AppState>) -> Router {
     routes
         .into_iter()
         .fold(Router::new(), |app, (path, route)| {
+            let route = match fault_route(path) {
+                Some(class) => route.route_layer(from_fn_with_state(
+                    state.clone(),
+                    move |State(s): State<Arc<AppState>>, req, next| {
+                        faults::route_faults(class, s, req, next)
+                    },
+                )),
+                None => route,
+            };
             let route = route
                 .fallback(errors::method_not_allowed)
                 .layer(from_fn(move |req, next| stats::tag_route(path, req, next)));

@@ -66,6 +66,12 @@ pub struct FakeOptions {
     /// columns: the Headcount columns over and over, each copy under its own id. For
     /// benchmarks of wide reports.
     pub wide_report_columns: usize,
+    /// Largest v2 report page, in rows; larger `limit`s (and "all") are clamped. `None`
+    /// (default) = no cap, as far as anyone has seen. A cap makes a small report span
+    /// several cursor pages, so that faults can hit a v2 read mid-listing.
+    pub report_v2_page_cap: Option<usize>,
+    /// Injected faults, each reproducible from `seed` (see [`FaultSpec`]).
+    pub faults: Vec<FaultSpec>,
 }
 
 /// One attribute value of one employee, replaced on the wire.
@@ -102,6 +108,8 @@ impl Default for FakeOptions {
             report_updating_reads: 2,
             report_page_cap: 200,
             wide_report_columns: 0,
+            report_v2_page_cap: None,
+            faults: Vec::new(),
         }
     }
 }
@@ -147,6 +155,277 @@ pub struct RateLimitSpec {
     pub retry_after: bool,
 }
 
+/// One injected fault of [`FakeOptions::faults`].
+///
+/// A fault counts the requests to its `routes` (from 0, in arrival order, each fault on
+/// its own) and hits request number `after`, then the next ones, `count` in all; with
+/// `probability`, each request from `after` on is hit with that probability instead
+/// (drawn from a hash of the server's `seed`, the fault's position in the list and the
+/// request's number, so the same request sequence meets the same faults), until
+/// `count` hits. Where two faults hit the same request, the first listed answers it.
+/// With concurrent pages, which page a request number lands on follows the arrival
+/// order; the number of hits does not. Kind-specific fields are refused on other kinds.
+///
+/// As a Python caller passes it: `FakePersonio(faults=[{"kind": "server_error_burst",
+/// "count": 3}, {"kind": "slow_body", "stall_ms": 3000, "routes": ["reports_v2"]}])`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSpec {
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// Routes it hits and counts. Default: the three listings, `["employees",
+    /// "reports_v1", "reports_v2"]`; `"auth"` (both token endpoints) only for
+    /// server_error_burst, rate_limit_burst, connection_reset, truncated_body,
+    /// malformed_body, slow_body and redirect.
+    #[serde(default = "FaultRoute::listings")]
+    pub routes: Vec<FaultRoute>,
+    /// Requests let through before the first hit. Default 1 (the second request: mid
+    /// listing); 0 for lying_total. For records_move, the responses served before the
+    /// listing changes; for token_revocation, the requests before every token dies.
+    #[serde(default)]
+    pub after: Option<u32>,
+    /// Requests hit, at least 1. Default 1, but every request from `after` on for
+    /// lying_total; ignored by token_revocation and records_move (they last).
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Hit each request from `after` on with this probability (0 < p <= 1) instead of
+    /// a run of consecutive ones.
+    #[serde(default)]
+    pub probability: Option<f64>,
+    /// server_error_burst: the statuses, cycled (500..=599; default `[500, 502, 503]`).
+    #[serde(default)]
+    pub statuses: Option<Vec<u16>>,
+    /// rate_limit_burst: seconds in v1's `Retry-After` and `X-RateLimit-Reset`
+    /// (default 1).
+    #[serde(default)]
+    pub retry_after_seconds: Option<u64>,
+    /// slow_body: how long to stall after the headers and half the body (default 5000).
+    #[serde(default)]
+    pub stall_ms: Option<u64>,
+    /// redirect: the origin `Location` points to, keeping path and query (default
+    /// `https://personio.example.invalid`).
+    #[serde(default)]
+    pub location: Option<String>,
+    /// lying_total: what the totals claim (default `"huge"`).
+    #[serde(default)]
+    pub lie: Option<Lie>,
+    /// records_move: how the listing changes (default `"move"`).
+    #[serde(default)]
+    pub mode: Option<MoveMode>,
+}
+
+/// The kinds of [`FaultSpec`]; on the wire in snake_case (`"server_error_burst"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// 5xx answers (`statuses`, cycled) in the route's error shape.
+    ServerErrorBurst,
+    /// 429 answers: v1 with `Retry-After`, `X-RateLimit-Limit`, `-Remaining: 0`,
+    /// `-Reset`; v2 with `x-ratelimit-remaining: 0`, `-replenish-rate`,
+    /// `-burst-capacity`, `-requested-tokens` and no `Retry-After`.
+    RateLimitBurst,
+    /// The token of the hit request expires: 401, and that token stays invalid (a new
+    /// one works).
+    TokenExpiry,
+    /// Every token is revoked at request `after` (it answers 401) and the credential
+    /// with it: token requests are refused from then on (v1 403 "Wrong credentials",
+    /// v2 401 `invalid_client`), data requests answer 401.
+    TokenRevocation,
+    /// The TCP connection is closed (RST) without an answer.
+    ConnectionReset,
+    /// Status, headers and the full `Content-Length`, then half the body, then the
+    /// connection is closed.
+    TruncatedBody,
+    /// A complete 200 whose body is the first half of the JSON: invalid JSON.
+    MalformedBody,
+    /// Status, headers, `Content-Length` and half the body, then a stall of
+    /// `stall_ms`, then the rest.
+    SlowBody,
+    /// 307 to another origin (`location` + the request's path and query).
+    Redirect,
+    /// Totals that lie (see [`Lie`]).
+    LyingTotal,
+    /// A page with no records in the middle of a listing while the totals say there
+    /// is more: v1 `data: []` / `items: []` with the true totals; v2 `_data: []` with a
+    /// `next` link to where the hit page started.
+    EmptyPage,
+    /// The listing changes after the first `after` responses (see [`MoveMode`]); from
+    /// then on the first record of every page sends its id as a JSON string (`"100"`
+    /// where it was `100`): v1 employees `id`, v1 report items `employee_id`.
+    RecordsMove,
+}
+
+impl FaultKind {
+    /// The snake_case name, as in the options and in [`FakeStats`](super::FakeStats).
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::ServerErrorBurst => "server_error_burst",
+            FaultKind::RateLimitBurst => "rate_limit_burst",
+            FaultKind::TokenExpiry => "token_expiry",
+            FaultKind::TokenRevocation => "token_revocation",
+            FaultKind::ConnectionReset => "connection_reset",
+            FaultKind::TruncatedBody => "truncated_body",
+            FaultKind::MalformedBody => "malformed_body",
+            FaultKind::SlowBody => "slow_body",
+            FaultKind::Redirect => "redirect",
+            FaultKind::LyingTotal => "lying_total",
+            FaultKind::EmptyPage => "empty_page",
+            FaultKind::RecordsMove => "records_move",
+        }
+    }
+}
+
+/// Routes a fault hits, in the options as `"employees"` (`GET /v1/company/employees`),
+/// `"reports_v1"` (`GET /v1/company/custom-reports/reports/{id}`), `"reports_v2"`
+/// (`GET /v2/reports/{id}`), `"auth"` (`POST /v1/auth` and `POST /v2/auth/token`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultRoute {
+    /// The v1 employee listing.
+    Employees,
+    /// v1 custom report pages.
+    ReportsV1,
+    /// v2 report pages.
+    ReportsV2,
+    /// The v1 and v2 token endpoints.
+    Auth,
+}
+
+impl FaultRoute {
+    fn listings() -> Vec<FaultRoute> {
+        vec![
+            FaultRoute::Employees,
+            FaultRoute::ReportsV1,
+            FaultRoute::ReportsV2,
+        ]
+    }
+}
+
+/// What lying totals claim, per route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lie {
+    /// v1 employees and reports: `total_elements` and `total_pages` 10^9 (employees'
+    /// `total_pages` = 10^9 / limit).
+    Huge,
+    /// v1: `total_elements` and `total_pages` 0.
+    Zero,
+    /// v1 employees: half the real count (and its pages); v1 reports: `total_pages` 1
+    /// and `total_elements` one page's worth.
+    Short,
+}
+
+/// How records move between the pages of a listing (employees, report rows alike);
+/// `mid` is the record at position len/2 of the listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MoveMode {
+    /// The first record is deleted: offset paging skips the one that slides onto the
+    /// first page.
+    Delete,
+    /// `mid` is missing at first, then inserted first: offset paging repeats the last
+    /// record of the first page.
+    Insert,
+    /// `mid` moves to the front: one record repeated, `mid` skipped, the set unchanged.
+    Move,
+}
+
+impl FaultSpec {
+    /// Requests let through before the first hit.
+    pub(crate) fn after(&self) -> u32 {
+        self.after.unwrap_or(match self.kind {
+            FaultKind::LyingTotal => 0,
+            _ => 1,
+        })
+    }
+
+    /// Requests hit (`u32::MAX` = no end).
+    pub(crate) fn count(&self) -> u32 {
+        match self.kind {
+            FaultKind::TokenRevocation | FaultKind::RecordsMove => u32::MAX,
+            FaultKind::LyingTotal => self.count.unwrap_or(u32::MAX),
+            _ => self.count.unwrap_or(1),
+        }
+    }
+
+    pub(crate) fn statuses(&self) -> Vec<u16> {
+        self.statuses.clone().unwrap_or_else(|| vec![500, 502, 503])
+    }
+
+    pub(crate) fn location(&self) -> &str {
+        self.location
+            .as_deref()
+            .unwrap_or("https://personio.example.invalid")
+    }
+
+    /// Refuses what cannot work, and fields of another kind.
+    fn validate(&self) -> Result<(), String> {
+        use FaultKind as K;
+        let only = |given: bool, field: &str, kind: K| {
+            if given && self.kind != kind {
+                Err(format!("{field} belongs to {}", kind.name()))
+            } else {
+                Ok(())
+            }
+        };
+        only(self.statuses.is_some(), "statuses", K::ServerErrorBurst)?;
+        only(
+            self.retry_after_seconds.is_some(),
+            "retry_after_seconds",
+            K::RateLimitBurst,
+        )?;
+        only(self.stall_ms.is_some(), "stall_ms", K::SlowBody)?;
+        only(self.location.is_some(), "location", K::Redirect)?;
+        only(self.lie.is_some(), "lie", K::LyingTotal)?;
+        only(self.mode.is_some(), "mode", K::RecordsMove)?;
+        if self.routes.is_empty() {
+            return Err("routes may not be empty".into());
+        }
+        let auth_ok = matches!(
+            self.kind,
+            K::ServerErrorBurst
+                | K::RateLimitBurst
+                | K::ConnectionReset
+                | K::TruncatedBody
+                | K::MalformedBody
+                | K::SlowBody
+                | K::Redirect
+        );
+        if !auth_ok && self.routes.contains(&FaultRoute::Auth) {
+            return Err("this fault does not apply to the auth routes".into());
+        }
+        if self.count == Some(0) {
+            return Err("count must be at least 1".into());
+        }
+        if let Some(p) = self.probability {
+            if matches!(self.kind, K::TokenRevocation | K::RecordsMove) {
+                return Err("probability does not apply: this fault happens once".into());
+            }
+            if !(p > 0.0 && p <= 1.0) {
+                return Err(format!("probability must be in (0, 1], got {p}"));
+            }
+        }
+        if let Some(statuses) = &self.statuses {
+            if statuses.is_empty() || statuses.iter().any(|s| !(500..=599).contains(s)) {
+                return Err("statuses must be a non-empty list of 5xx codes".into());
+            }
+        }
+        if self.stall_ms == Some(0) {
+            return Err("stall_ms must be at least 1".into());
+        }
+        if let Some(location) = &self.location {
+            let ok = url::Url::parse(location)
+                .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+            if !ok {
+                return Err(format!(
+                    "location must be an http(s) origin, got {location:?}"
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Every scope the fake knows; the default credential has them all.
 pub fn all_scopes() -> Vec<String> {
     [
@@ -179,6 +458,14 @@ impl FakeOptions {
         if self.report_page_cap == 0 {
             return invalid("report_page_cap must be at least 1".into());
         }
+        if self.report_v2_page_cap == Some(0) {
+            return invalid("report_v2_page_cap must be at least 1".into());
+        }
+        for (n, f) in self.faults.iter().enumerate() {
+            f.validate().map_err(|e| {
+                FakeError::InvalidOptions(format!("faults[{n}] ({}): {e}", f.kind.name()))
+            })?;
+        }
         if self.revoke_tokens_after == Some(0) {
             return invalid("revoke_tokens_after must be at least 1".into());
         }
@@ -210,5 +497,39 @@ mod tests {
         assert!(serde_json::from_str::<FakeOptions>(r#"{"employes": 5}"#).is_err());
         let rl: RateLimitSpec = serde_json::from_str(r#"{"burst": 2, "per_second": 1}"#).unwrap();
         assert!(rl.retry_after);
+    }
+
+    #[test]
+    fn faults_take_defaults_and_refuse_fields_of_other_kinds() {
+        let o: FakeOptions = serde_json::from_str(
+            r#"{"faults": [{"kind": "server_error_burst", "count": 3},
+                           {"kind": "lying_total", "lie": "short"},
+                           {"kind": "redirect", "routes": ["auth"], "after": 0}]}"#,
+        )
+        .unwrap();
+        assert!(o.validate("x").is_ok());
+        let f = &o.faults[0];
+        assert_eq!(
+            (f.after(), f.count(), f.statuses()),
+            (1, 3, vec![500, 502, 503])
+        );
+        assert_eq!(f.routes, FaultRoute::listings());
+        assert_eq!((o.faults[1].after(), o.faults[1].count()), (0, u32::MAX));
+        for bad in [
+            r#"{"faults": [{"kind": "slow_body", "lie": "huge"}]}"#,
+            r#"{"faults": [{"kind": "token_expiry", "routes": ["auth"]}]}"#,
+            r#"{"faults": [{"kind": "empty_page", "count": 0}]}"#,
+            r#"{"faults": [{"kind": "connection_reset", "probability": 1.5}]}"#,
+            r#"{"faults": [{"kind": "server_error_burst", "statuses": [404]}]}"#,
+            r#"{"faults": [{"kind": "redirect", "location": "ftp://x"}]}"#,
+        ] {
+            let o: FakeOptions = serde_json::from_str(bad).unwrap();
+            assert!(o.validate("x").is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<FakeOptions>(r#"{"faults": [{"kind": "nope"}]}"#).is_err());
+        assert!(serde_json::from_str::<FakeOptions>(
+            r#"{"faults": [{"kind": "redirect", "cnt": 1}]}"#
+        )
+        .is_err());
     }
 }

@@ -36,6 +36,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::auth::Grant;
 use super::errors::ReportError;
+use super::faults::Content;
+use super::options::Lie;
 use super::report_values::{iso, Cell, Source, Value};
 use super::reports::{Catalogue, Column, DataType, Kind, Locale, Report, Seen, SCOPE};
 use super::{json, AppState};
@@ -218,13 +220,16 @@ fn positive(q: &[(String, String)], key: &'static str) -> Result<Option<usize>, 
     }
 }
 
-/// `GET /v1/company/custom-reports/reports/{id}`.
+/// `GET /v1/company/custom-reports/reports/{id}`. The faults `lying_total`,
+/// `empty_page` and `records_move` change what a page holds or claims (see `faults`).
 pub(crate) async fn one(
     State(state): State<Arc<AppState>>,
     Extension(grant): Extension<Grant>,
+    content: Option<Extension<Content>>,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ReportError> {
+    let content = content.map(|Extension(c)| c).unwrap_or_default();
     require(&grant)?;
     let catalogue: &Catalogue = &state.reports;
     let report = catalogue.get(&id).ok_or_else(ReportError::not_found)?;
@@ -236,13 +241,27 @@ pub(crate) async fn one(
     let locale = Locale::parse(param(&q, "locale"));
     let seen = catalogue.seen(report, true);
 
-    let total = report.rows.len();
+    let listing: Vec<u32> = content
+        .order(report.rows.len())
+        .into_iter()
+        .map(|p| report.rows[p])
+        .collect();
+    let total = listing.len();
     let start = (page - 1).saturating_mul(limit).min(total);
-    let rows = &report.rows[start..(start + limit).min(total)];
+    let rows = if content.empty_page {
+        &[][..]
+    } else {
+        &listing[start..(start + limit).min(total)]
+    };
+    let (total_elements, total_pages) = match content.lie {
+        None => (total, total.div_ceil(limit)),
+        Some(Lie::Huge) => (1_000_000_000, 1_000_000_000),
+        Some(Lie::Zero) => (0, 0),
+        Some(Lie::Short) => (limit.min(total), 1),
+    };
     let mut out = String::with_capacity(512 + rows.len() * 1024);
     out.push_str(&format!(
-        r#"{{"success":true,"metadata":{{"total_elements":{total},"current_page":{page},"total_pages":{},"offset":0,"limit":0}},"limit":{limit},"data":[{{"type":"Report","attributes":"#,
-        total.div_ceil(limit)
+        r#"{{"success":true,"metadata":{{"total_elements":{total_elements},"current_page":{page},"total_pages":{total_pages},"offset":0,"limit":0}},"limit":{limit},"data":[{{"type":"Report","attributes":"#,
     ));
     let mut o = Obj::new(&mut out);
     push_metadata(&mut o, report, &seen);
@@ -255,7 +274,11 @@ pub(crate) async fn one(
         }
         let idx = idx as usize;
         let employee_id = state.company.employees[idx].id;
-        items.push_str(&format!(r#"{{"employee_id":{employee_id},"#));
+        if n == 0 && content.string_first_id() {
+            items.push_str(&format!(r#"{{"employee_id":"{employee_id}","#));
+        } else {
+            items.push_str(&format!(r#"{{"employee_id":{employee_id},"#));
+        }
         let mut first = true;
         let mut attr = |items: &mut String, c: usize, cell: &Cell, date: Option<NaiveDate>| {
             if *cell == Cell::Absent {

@@ -16,7 +16,8 @@
 //!   (observed); `locale` (`en` default, `de`), `limit` in rows (absent or `<= 0` =
 //!   all), `cursor`. The cursor (base64url) carries the report, position, limit and
 //!   locale: parameters next to it are ignored (assumed). `links` is `null` on the last
-//!   page (observed).
+//!   page (observed). The knob `report_v2_page_cap` clamps `limit` (none by default:
+//!   no cap was seen), so that a small report spans several pages in tests.
 //!
 //! Errors of `GET /v2/reports/{id}`, all HTTP 400 with `application/json` (observed):
 //! - an unknown id or a report not enabled for API access: `{"errors":[{"status":"400",
@@ -82,6 +83,7 @@ use chrono::NaiveDate;
 
 use super::auth::Grant;
 use super::errors::{ReportApiError, V2Error};
+use super::faults::Content;
 use super::report_values::{iso, Cell, Value};
 use super::reports::{Column, DataType, Kind, Locale, Report, SCOPE};
 use super::{cursor, json, AppState};
@@ -234,12 +236,13 @@ type Row = (Position, Option<NaiveDate>, Vec<Cell>);
 fn rows_from<'a>(
     state: &'a AppState,
     report: &'a Report,
+    listing: &'a [u32],
     locale: Locale,
     from: Position,
 ) -> impl Iterator<Item = Row> + 'a {
     let ctx = report.ctx(&state.company, locale);
-    let start = from.0.min(report.rows.len());
-    report.rows[start..]
+    let start = from.0.min(listing.len());
+    listing[start..]
         .iter()
         .enumerate()
         .flat_map(move |(k, &idx)| {
@@ -270,14 +273,18 @@ fn rows_from<'a>(
         })
 }
 
-/// `GET /v2/reports/{id}`.
+/// `GET /v2/reports/{id}`. Pages hold at most `report_v2_page_cap` rows; the faults
+/// `lying_total` (a `next` link that never ends), `empty_page` and `records_move`
+/// change what a page holds (see `faults`).
 pub(crate) async fn one(
     State(state): State<Arc<AppState>>,
     Extension(grant): Extension<Grant>,
+    content: Option<Extension<Content>>,
     headers: HeaderMap,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ReportApiError> {
+    let content = content.map(|Extension(c)| c).unwrap_or_default();
     require(&grant)?;
     let report = state
         .reports
@@ -309,9 +316,27 @@ pub(crate) async fn one(
         ),
     };
 
-    let mut rows = rows_from(&state, report, locale, from);
-    let page: Vec<Row> = rows.by_ref().take(page_limit).collect();
-    let next = rows.next().map(|r| r.0);
+    let page_limit = page_limit.min(state.report_v2_page_cap);
+    let listing: Vec<u32> = content
+        .order(report.rows.len())
+        .into_iter()
+        .map(|p| report.rows[p])
+        .collect();
+    let (page, next, nonce) = if content.empty_page {
+        // Nothing here, but the data goes on where this page should have started.
+        (Vec::new(), Some(from), Some(state.faults.nonce()))
+    } else {
+        let mut rows = rows_from(&state, report, &listing, locale, from);
+        let page: Vec<Row> = rows.by_ref().take(page_limit).collect();
+        match rows.next().map(|r| r.0) {
+            Some(next) => (page, Some(next), None),
+            // A lying listing never ends: empty pages, each behind a new link.
+            None if content.lie.is_some() => {
+                (page, Some((listing.len(), 0)), Some(state.faults.nonce()))
+            }
+            None => (page, None, None),
+        }
+    };
 
     let mut out = String::with_capacity(1024 + page.len() * 512);
     out.push_str(r#"{"report_config":{"name":"#);
@@ -334,11 +359,15 @@ pub(crate) async fn one(
     out.push_str(r#"],"links":"#);
     match next {
         Some((e, s)) => {
-            let c = cursor::encode(&format!(
+            let mut text = format!(
                 "r={};e={e};s={s};l={page_limit};loc={}",
                 report.id,
                 locale.code()
-            ));
+            );
+            if let Some(z) = nonce {
+                text.push_str(&format!(";z={z}"));
+            }
+            let c = cursor::encode(&text);
             out.push_str(r#"{"next":{"href":"#);
             let href = format!("{}/v2/reports/{}?cursor={c}", origin(&headers), report.id);
             json::push_str(&mut out, &href);

@@ -31,8 +31,12 @@ pub struct FakeStats {
     pub max_in_flight: u64,
     /// Requests refused with 429 by the rate limit.
     pub rate_limited: u64,
-    /// Injected faults: 503 answers and truncated bodies.
+    /// Injected faults: the 503s and truncated bodies of `server_errors` and
+    /// `malformed_responses`, and every hit of `faults` except records_move.
     pub injected_errors: u64,
+    /// Hits per kind of `faults` (e.g. `"connection_reset"`); records_move counts every
+    /// response served after the listing changed, token_revocation the revocation.
+    pub by_fault: BTreeMap<String, u64>,
 }
 
 /// Live counters behind [`FakeStats`].
@@ -47,6 +51,7 @@ pub(crate) struct Stats {
     injected_errors: AtomicU64,
     by_route: Mutex<BTreeMap<String, u64>>,
     by_status: Mutex<BTreeMap<u16, u64>>,
+    by_fault: Mutex<BTreeMap<String, u64>>,
 }
 
 impl Stats {
@@ -61,6 +66,7 @@ impl Stats {
             max_in_flight: get(&self.max_in_flight),
             rate_limited: get(&self.rate_limited),
             injected_errors: get(&self.injected_errors),
+            by_fault: self.by_fault.lock().expect("stats lock").clone(),
         }
     }
 
@@ -74,6 +80,15 @@ impl Stats {
 
     pub(crate) fn count_rate_limited(&self) {
         self.rate_limited.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn count_fault(&self, kind: &str) {
+        *self
+            .by_fault
+            .lock()
+            .expect("stats lock")
+            .entry(kind.to_owned())
+            .or_default() += 1;
     }
 
     pub(crate) fn count_injected(&self) {
