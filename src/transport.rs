@@ -257,10 +257,12 @@ impl Transport {
                         continue;
                     }
                 }
-                StatusCode::BAD_GATEWAY
-                | StatusCode::SERVICE_UNAVAILABLE
-                | StatusCode::GATEWAY_TIMEOUT
-                    if attempt < self.config.max_retries =>
+                // A server error on a read or token request is asked again; a request
+                // that must not run twice only on 503 (Personio did not take it).
+                status
+                    if status.is_server_error()
+                        && (request.retry_safe || status == StatusCode::SERVICE_UNAVAILABLE)
+                        && attempt < self.config.max_retries =>
                 {
                     tokio::time::sleep(backoff(RETRY_BASE, attempt)).await;
                     attempt += 1;
