@@ -62,6 +62,9 @@ pub enum Error {
     /// A custom report is still updating (after the wait, if any) or its update failed.
     #[error("report not ready: {0}")]
     ReportNotReady(ApiFailure),
+    /// Records kept moving between pages while a listing was read, pass after pass.
+    #[error("listing changed: {0}")]
+    ListingChanged(ApiFailure),
     /// A bad argument, found before any request was sent.
     #[error("{0}")]
     InvalidArgument(String),
@@ -86,7 +89,8 @@ macro_rules! failure_of {
             | Error::BadRequest(f)
             | Error::InvalidResponse(f)
             | Error::Network(f)
-            | Error::ReportNotReady(f) => Some(f),
+            | Error::ReportNotReady(f)
+            | Error::ListingChanged(f) => Some(f),
             Error::InvalidArgument(_) | Error::Io(_) | Error::Internal(_) => None,
         }
     };

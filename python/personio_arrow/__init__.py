@@ -10,6 +10,7 @@ from personio_arrow.exceptions import (
     AuthenticationError,
     BadRequestError,
     InvalidResponseError,
+    ListingChangedError,
     NetworkError,
     NotFoundError,
     PermissionDeniedError,
@@ -34,5 +35,6 @@ __all__ = [
     "InvalidResponseError",
     "NetworkError",
     "ReportNotReadyError",
+    "ListingChangedError",
     "TypeFallbackWarning",
 ]

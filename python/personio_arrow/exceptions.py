@@ -18,6 +18,7 @@ __all__ = [
     "InvalidResponseError",
     "NetworkError",
     "ReportNotReadyError",
+    "ListingChangedError",
     "TypeFallbackWarning",
 ]
 
@@ -80,6 +81,14 @@ class NetworkError(PersonioError):
 
 class ReportNotReadyError(PersonioError):
     """A custom report is still updating (after waiting, if asked to) or its update failed."""
+
+
+class ListingChangedError(PersonioError):
+    """Records kept moving between pages while a listing was read, pass after pass.
+
+    No part of such a listing is returned: every row exactly once, or this error.
+    Reading again later usually succeeds.
+    """
 
 
 class TypeFallbackWarning(UserWarning):

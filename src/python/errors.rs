@@ -30,6 +30,7 @@ fn personio_exception(py: Python<'_>, error: &Error) -> PyResult<PyErr> {
         Error::InvalidResponse(_) => "InvalidResponseError",
         Error::Network(_) => "NetworkError",
         Error::ReportNotReady(_) => "ReportNotReadyError",
+        Error::ListingChanged(_) => "ListingChangedError",
         Error::InvalidArgument(_) | Error::Io(_) | Error::Internal(_) => "PersonioError",
     };
     let class = py.import(EXCEPTIONS_MODULE)?.getattr(class_name)?;

@@ -11,8 +11,7 @@ use std::collections::{HashMap, HashSet};
 
 use std::sync::Arc;
 
-use arrow::array::{ArrayRef, BooleanArray};
-use arrow::compute::filter_record_batch;
+use arrow::array::ArrayRef;
 use bytes::Bytes;
 use serde_json::Value;
 
@@ -23,7 +22,7 @@ use super::names::Names;
 use crate::arrow::build::{build_chunk, concat_chunks, join_chunks, raw_strings, Chunk};
 use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
-use crate::paginate::{first_occurrences, offset_paged, OffsetPage};
+use crate::paginate::{id_text, read_listing, Addressing, Claim, Page};
 use crate::transport::{Api, Request, Transport};
 
 const EMPLOYEES_PATH: &str = "/v1/company/employees";
@@ -130,6 +129,12 @@ pub fn attributes_table(attributes: &[Attribute]) -> Result<Table> {
 /// Each page is converted to typed Arrow as soon as it arrives (in the concurrent page
 /// task), so the whole company never sits in memory as a JSON tree.
 pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Result<Table> {
+    // Refused before any request is sent.
+    if query.attributes.as_ref().is_some_and(Vec::is_empty) {
+        return Err(Error::invalid_argument(
+            "attributes is empty: pass None for every readable attribute, or a list of keys",
+        ));
+    }
     let readable = fetch_attributes(transport).await?;
     let selected = select(&readable, query.attributes.as_deref())?;
     let plan = Arc::new(Plan::new(
@@ -174,7 +179,13 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
                 .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
         }
     };
-    let pages = offset_paged(concurrency * 2, fetch).await?;
+    let pages = read_listing(
+        Addressing::RecordOffset,
+        concurrency * 2,
+        &format!("GET {EMPLOYEES_PATH}"),
+        fetch,
+    )
+    .await?;
     join_pages(&plan, pages)
 }
 
@@ -213,17 +224,28 @@ fn convert_page(
     body: Bytes,
     request: &Request,
     single: bool,
-) -> Result<OffsetPage<PageContent>> {
+) -> Result<Page<PageContent>> {
     let (records, total) = parse_employees(&body, request, single)?;
     let chunk = plan.columns.convert(&records);
     let observed = Observed::of(&records);
     let extra = plan.unplanned(&observed);
     let extra_chunk = extra.convert(&records);
-    let ids = records.iter().map(EmployeeRecord::id).collect();
+    let ids = records
+        .iter()
+        .map(|record| {
+            record
+                .attributes
+                .get("id")
+                .and_then(|id| id_text(&id.value))
+        })
+        .collect();
     drop(records);
-    Ok(OffsetPage {
+    Ok(Page {
         len: chunk.rows,
-        total,
+        claim: Claim {
+            records: total,
+            pages: None,
+        },
         ids,
         content: PageContent {
             chunk,
@@ -236,11 +258,10 @@ fn convert_page(
     })
 }
 
-/// Joins converted pages into the columns laid out from what every page carried: raw
-/// strings where a column did not parse, first occurrence of each id, one warning
-/// naming the keys that no attribute lists.
-fn join_pages(plan: &Plan, pages: Vec<OffsetPage<PageContent>>) -> Result<Table> {
-    let keep_rows = first_occurrences(&pages);
+/// Joins converted pages (each record once: see `read_listing`) into the columns laid
+/// out from what every page carried: raw strings where a column did not parse, one
+/// warning naming the keys that no attribute lists.
+fn join_pages(plan: &Plan, pages: Vec<Page<PageContent>>) -> Result<Table> {
     let mut observed = Observed::default();
     for page in &pages {
         observed.merge(&page.content.observed);
@@ -263,30 +284,13 @@ fn join_pages(plan: &Plan, pages: Vec<OffsetPage<PageContent>>) -> Result<Table>
             layout.unlisted.join(", ")
         ));
     }
-    let batches = table
-        .batches
-        .iter()
-        .zip(keep_rows)
-        .map(|(batch, keep)| {
-            if keep.iter().all(|k| *k) {
-                Ok(batch.clone())
-            } else {
-                filter_record_batch(batch, &BooleanArray::from(keep))
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(internal)?;
     // One batch: pyarrow, polars and pandas then see one chunk per column.
-    let joined = concat_chunks(&table.schema, &batches)?;
+    let joined = concat_chunks(&table.schema, &table.batches)?;
     Ok(Table {
         schema: table.schema,
         batches: vec![joined],
         warnings: table.warnings,
     })
-}
-
-fn internal(error: arrow::error::ArrowError) -> Error {
-    Error::Internal(format!("cannot assemble the table: {error}"))
 }
 
 /// One page's chunk in the final `columns` (`planned`: each one's index in the plan).
@@ -350,11 +354,6 @@ fn select(readable: &[Attribute], wanted: Option<&[String]>) -> Result<Vec<Attri
     let Some(wanted) = wanted else {
         return Ok(readable.to_vec());
     };
-    if wanted.is_empty() {
-        return Err(Error::invalid_argument(
-            "attributes is empty: pass None for every readable attribute, or a list of keys",
-        ));
-    }
     let by_key: HashMap<&str, &Attribute> = readable.iter().map(|a| (a.key.as_str(), a)).collect();
     let mut seen = HashSet::new();
     let mut selected = Vec::new();

@@ -16,16 +16,13 @@ use super::report_v2_cells::{v2_report_table, EFFECTIVE_DATE_COLUMN};
 use super::reports_v2::{fetch_report_v2, not_on_v2};
 use crate::arrow::{build_table, ColumnDef, Kind, Table};
 use crate::error::{ApiFailure, Error, Result};
-use crate::paginate::{page_numbered, NumberedPage};
+use crate::paginate::{id_text, read_listing, Addressing, Claim, Page};
 use crate::transport::{Api, Request, Transport};
 
 const REPORTS_PATH: &str = "/v1/company/custom-reports/reports";
 const COLUMNS_PATH: &str = "/v1/company/custom-reports/columns";
 /// Employees per report page.
 const REPORT_PAGE_SIZE: u64 = 100;
-/// More pages than any company has employees per page: a guard against a server that
-/// never sends an empty page.
-const MAX_REPORT_PAGES: u64 = 100_000;
 /// First pause between two looks at an updating report; it grows to `MAX_POLL`.
 const FIRST_POLL: Duration = Duration::from_millis(500);
 const MAX_POLL: Duration = Duration::from_secs(10);
@@ -221,20 +218,11 @@ fn report_table(
     rows: &[ReportRow],
     names: Names,
 ) -> Result<Table> {
-    // A row can come twice when records move between pages: keep the first of each
-    // employee (and period).
-    let mut seen = std::collections::HashSet::new();
-    let kept: Vec<&ReportRow> = rows
-        .iter()
-        .filter(|row| {
-            row.employee_id.is_null()
-                || seen.insert((row.employee_id.to_string(), row.valid_from.clone()))
-        })
-        .collect();
     let planned = plan_report_columns(columns, historical, names);
     let defs: Vec<ColumnDef> = planned.iter().map(|p| p.def.clone()).collect();
-    build_table(&defs, kept.len(), |c, r| extract(&planned[c], kept[r]))
+    build_table(&defs, rows.len(), |c, r| extract(&planned[c], &rows[r]))
 }
+
 /// One report through v1 Custom Reports: columns, then pages fetched concurrently.
 async fn v1_table(
     transport: &Transport,
@@ -265,7 +253,14 @@ async fn v1_table(
             })
         }
     };
-    let pages = page_numbered(transport.config().concurrency, MAX_REPORT_PAGES, fetch).await?;
+    let endpoint = format!("GET {REPORTS_PATH}/{{id}}");
+    let pages = read_listing(
+        Addressing::PageNumber,
+        transport.config().concurrency,
+        &endpoint,
+        fetch,
+    )
+    .await?;
     let rows: Vec<ReportRow> = pages.into_iter().flat_map(|p| p.content).collect();
     report_table(&columns, historical, &rows, query.names)
 }
@@ -388,11 +383,13 @@ async fn fetch_columns(
     Ok(ordered)
 }
 
-/// The rows of one v1 report page (`data[0].attributes.items`).
-fn report_page(mut json: Value, historical: bool) -> Option<NumberedPage<Vec<ReportRow>>> {
-    let total_pages = json
-        .pointer("/metadata/total_pages")
-        .and_then(crate::arrow::parse::count);
+/// The rows of one v1 report page (`data[0].attributes.items`), one id per item.
+fn report_page(mut json: Value, historical: bool) -> Option<Page<Vec<ReportRow>>> {
+    let count = |path: &str| json.pointer(path).and_then(crate::arrow::parse::count);
+    let claim = Claim {
+        records: count("/metadata/total_elements"),
+        pages: count("/metadata/total_pages"),
+    };
     let page_is_empty = json
         .get("data")
         .and_then(Value::as_array)
@@ -414,8 +411,10 @@ fn report_page(mut json: Value, historical: bool) -> Option<NumberedPage<Vec<Rep
         "attributes"
     };
     let mut rows = Vec::new();
+    let mut ids = Vec::with_capacity(len);
     for mut item in items {
         let employee_id = item.get_mut("employee_id").map_or(Value::Null, Value::take);
+        ids.push(id_text(&employee_id));
         let cells: Vec<Map<String, Value>> = match item.get_mut(key).map(Value::take) {
             Some(Value::Array(cells)) => cells
                 .into_iter()
@@ -432,9 +431,10 @@ fn report_page(mut json: Value, historical: bool) -> Option<NumberedPage<Vec<Rep
             rows.push(snapshot_row(employee_id, cells));
         }
     }
-    Some(NumberedPage {
+    Some(Page {
         len,
-        total_pages,
+        claim,
+        ids,
         content: rows,
     })
 }

@@ -1,17 +1,24 @@
 //! One custom report through the v2 Report API (`GET /v2/reports/{id}`): every page,
 //! by following `_meta.links.next.href`. The rows become a table in
 //! [`super::report_v2_cells`].
+//!
+//! The report is asked for whole (no `limit`: Personio then sends every row at once),
+//! so that no row can move between pages. Where Personio pages anyway, the cursor tells
+//! no total and rows carry no id, so the report is read again until two passes agree
+//! row for row (see [`crate::paginate`]); a run of empty pages that keeps linking on is
+//! refused.
 
 use serde_json::Value;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::paginate::{listing_changed, MAX_PASSES};
 use crate::transport::{Api, Request, Transport};
 
-/// Rows per v2 page.
-const V2_PAGE_ROWS: u32 = 1000;
 /// Guard against a `next` link that never ends.
 const MAX_V2_PAGES: usize = 100_000;
+/// Empty pages in a row that may still link on (a cursor can land between rows).
+const MAX_EMPTY_PAGES_IN_A_ROW: usize = 3;
 
 /// One column of `_meta.columns`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,21 +39,41 @@ pub struct V2Report {
     pub rows: Vec<Vec<Value>>,
 }
 
-/// Reads every page of report `id`.
+/// Reads every page of report `id`, each row exactly once, or fails.
 pub async fn fetch_report_v2(
     transport: &Transport,
     id: &str,
     locale: Option<&str>,
 ) -> Result<V2Report> {
-    let mut query = vec![("limit".to_string(), V2_PAGE_ROWS.to_string())];
-    if let Some(locale) = locale {
-        query.push(("locale".into(), locale.into()));
+    let mut previous: Option<V2Report> = None;
+    for _ in 0..MAX_PASSES {
+        let (report, pages) = read_pass(transport, id, locale).await?;
+        let agrees = previous
+            .as_ref()
+            .is_some_and(|p| p.columns == report.columns && p.rows == report.rows);
+        if pages == 1 || agrees {
+            return Ok(report);
+        }
+        previous = Some(report);
     }
+    Err(listing_changed(&format!("GET /v2/reports/{id}")))
+}
+
+/// One pass over the report's pages: the report, and how many pages it took.
+async fn read_pass(
+    transport: &Transport,
+    id: &str,
+    locale: Option<&str>,
+) -> Result<(V2Report, usize)> {
+    let query = locale
+        .map(|locale| vec![("locale".to_string(), locale.to_string())])
+        .unwrap_or_default();
     let mut request = Request::get(format!("/v2/reports/{id}"), query);
     let mut columns: Option<Vec<V2Column>> = None;
     let mut rows: Vec<Vec<Value>> = Vec::new();
     let mut seen_links = std::collections::HashSet::new();
-    for _ in 0..MAX_V2_PAGES {
+    let mut empty_in_a_row = 0;
+    for pages in 1..=MAX_V2_PAGES {
         let mut json = transport
             .execute(&request, Some(Api::V2))
             .await?
@@ -76,6 +103,11 @@ pub async fn fetch_report_v2(
         let Some(Value::Array(data)) = json.get_mut("_data").map(Value::take) else {
             return Err(request.invalid_response("expected \"_data\": [[cell, ...], ...]"));
         };
+        empty_in_a_row = if data.is_empty() {
+            empty_in_a_row + 1
+        } else {
+            0
+        };
         for (index, row) in data.into_iter().enumerate() {
             match row {
                 // Moved, not copied: a page can hold tens of megabytes of cells.
@@ -88,6 +120,12 @@ pub async fn fetch_report_v2(
             }
         }
         match next {
+            Some(_) if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
+                return Err(request.invalid_response(format!(
+                    "{empty_in_a_row} pages in a row held no rows yet linked to more: the \
+                     report would never end"
+                )))
+            }
             Some(next) if seen_links.insert(next.clone()) => {
                 request = follow(transport, &next, &request)?
             }
@@ -97,10 +135,8 @@ pub async fn fetch_report_v2(
                 )))
             }
             None => {
-                return Ok(V2Report {
-                    columns: columns.unwrap_or_default(),
-                    rows,
-                })
+                let columns = columns.unwrap_or_default();
+                return Ok((V2Report { columns, rows }, pages));
             }
         }
     }

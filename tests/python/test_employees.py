@@ -65,10 +65,11 @@ def test_a_single_attribute_string_is_one_key(company) -> None:
 
 def test_unknown_attribute_is_a_value_error_before_listing(fake_factory) -> None:
     fake = fake_factory(employees=10)
-    with pytest.raises(ValueError, match="department_name.*Did you mean \"department\""):
-        fake.client().employees(attributes=["department_name"])
     with pytest.raises(ValueError, match="empty"):
         fake.client().employees(attributes=[])
+    assert fake.stats()["requests"] == 0  # refused before any request
+    with pytest.raises(ValueError, match="department_name.*Did you mean \"department\""):
+        fake.client().employees(attributes=["department_name"])
     assert "GET /v1/company/employees" not in fake.stats()["by_route"]
 
 

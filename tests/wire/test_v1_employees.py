@@ -26,9 +26,23 @@ def spec(name: str) -> Any:
     return json.loads((BODIES / name).read_text())
 
 
-def test_spec_example_loses_nothing(replay, client) -> None:
-    # /attributes lists 5 attributes; the record carries 36 keys (OBSERVED.md).
+def test_spec_example_metadata_claims_more_than_arrives(replay, client) -> None:
+    # The example claims 2 records in 3 pages and holds one; every offset answers the
+    # same record. The client stops there (nothing new) and will not call it complete.
     serve(replay, spec("spec_attributes.json"), spec("spec_employees.json"))
+    with pytest.raises(pio.InvalidResponseError, match="refusing to return part of it"):
+        client.employees()
+    assert [q["offset"] for _, p, q in replay.requests if p == "/v1/company/employees"] == [
+        "0", "1", "0", "1"  # two passes that agree, each stopping at the repeat
+    ]
+
+
+def test_spec_example_loses_nothing(replay, client) -> None:
+    # /attributes lists 5 attributes; the record carries 36 keys (OBSERVED.md). The
+    # example's metadata made consistent with its one record.
+    employees = spec("spec_employees.json")
+    employees["metadata"] = {"total_elements": 1, "current_page": 0, "total_pages": 1}
+    serve(replay, spec("spec_attributes.json"), employees)
     with pytest.warns(pio.TypeFallbackWarning, match="does not list") as caught:
         table = client.employees().to_pyarrow()
     assert len(caught) == 1
