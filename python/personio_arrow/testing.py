@@ -98,6 +98,11 @@ class FakePersonio:
         kwargs.setdefault("base_url", self.url)
         return Client(**kwargs)
 
+    def issued_tokens(self) -> list[str]:
+        """Every token the server issued (the last 4096): for tests that check that no
+        token appears in a message, a repr, a warning or a log."""
+        return self._running.issued_tokens()
+
     def stats(self) -> dict[str, Any]:
         """What the server has seen: ``requests``, ``auth_v1``, ``auth_v2``,
         ``by_route``, ``by_status``, ``max_in_flight``, ``rate_limited``,

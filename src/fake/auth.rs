@@ -107,7 +107,13 @@ pub(crate) struct Auth {
     omit_expires_in: bool,
     /// The `token_revocation` fault happened: no credential gets a token any more.
     revoked: AtomicBool,
+    /// Every token issued, in order (the last [`REMEMBERED_TOKENS`]), so that tests can
+    /// look for them where they must never appear.
+    issued: Mutex<Vec<String>>,
 }
+
+/// How many issued tokens the fake remembers for [`Auth::issued`].
+const REMEMBERED_TOKENS: usize = 4096;
 
 impl Auth {
     pub(crate) fn new(
@@ -125,7 +131,13 @@ impl Auth {
             authenticated: AtomicU64::new(0),
             omit_expires_in,
             revoked: AtomicBool::new(false),
+            issued: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The tokens issued so far (at most the last [`REMEMBERED_TOKENS`]).
+    pub(crate) fn issued(&self) -> Vec<String> {
+        self.issued.lock().expect("issued lock").clone()
     }
 
     /// The `token_expiry` fault: `token` stops being valid now.
@@ -166,6 +178,11 @@ impl Auth {
             tokens.retain(|_, t| t.expires_at > now);
         }
         tokens.insert(token.clone(), Token { grant, expires_at });
+        let mut issued = self.issued.lock().expect("issued lock");
+        if issued.len() == REMEMBERED_TOKENS {
+            issued.remove(0);
+        }
+        issued.push(token.clone());
         token
     }
 

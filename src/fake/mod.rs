@@ -267,6 +267,12 @@ impl FakeServer {
         self.state.stats.snapshot()
     }
 
+    /// Every token this server issued (the last 4096), for tests that check that no
+    /// token shows up in a message, a repr or a log.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.state.auth.issued()
+    }
+
     /// Stops accepting connections and ends the server once in-flight requests are done.
     /// Idempotent; also done on drop.
     pub fn shutdown(&self) {

@@ -51,6 +51,11 @@ impl PyFakeServer {
             .map_err(|e| PyRuntimeError::new_err(e.to_string()))
     }
 
+    /// Every token this server issued (the last 4096).
+    fn issued_tokens(&self) -> Vec<String> {
+        self.server.issued_tokens()
+    }
+
     /// Stops the server; further requests are refused.
     fn shutdown(&self) {
         self.server.shutdown();
