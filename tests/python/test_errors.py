@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 import personio_arrow as pio
@@ -106,7 +108,11 @@ def test_unreachable_server_is_a_network_error() -> None:
     [
         ({"base_url": "ftp://example.org"}, "http"),
         ({"timeout": 0}, "timeout"),
+        ({"deadline": -1}, "deadline"),
+        ({"max_response_bytes": 10}, "max_response_bytes"),
         ({"concurrency": 0}, "concurrency"),
+        ({"app_id": "café-app"}, "ASCII"),
+        ({"partner_id": "p\u00e4rtner"}, "ASCII"),
     ],
 )
 def test_bad_client_arguments(kwargs, message) -> None:
@@ -130,3 +136,32 @@ def test_credentials_come_from_the_environment(company, monkeypatch) -> None:
     client = pio.Client()
     assert client.client_id == company.client_id
     assert client.employees(attributes=["email"]).num_rows > 0
+
+
+def test_a_response_over_the_cap_is_refused(company) -> None:
+    with pytest.raises(pio.InvalidResponseError, match="max_response_bytes"):
+        company.client(max_response_bytes=4096).employees()
+
+
+def test_a_client_used_before_fork_works_in_the_child(company) -> None:
+    import os
+
+    client = company.client(timeout=20)
+    assert client.employees(attributes=["first_name"]).num_rows > 0  # pooled connections
+    child = os.fork()
+    if child == 0:  # the child: the same client must read at once, not stall on the
+        code = 1    # parent's sockets for a timeout per connection
+        try:
+            code = 0 if client.employees(attributes=["first_name"]).num_rows > 0 else 2
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + 15  # well under the 20 s a stalled socket would take
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(child, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.05)
+    os.kill(child, 9)
+    os.waitpid(child, 0)
+    pytest.fail("the forked child stalled on the parent's connections")
