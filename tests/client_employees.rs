@@ -195,8 +195,11 @@ async fn malformed_body_names_the_endpoint() {
 async fn rate_limited_requests_wait_and_succeed() {
     let server = fake(FakeOptions {
         employees: 600,
-        rate_limit: Some(
-            serde_json::from_value(serde_json::json!({"burst": 3, "per_second": 4.0})).unwrap(),
+        rate_limits: Some(
+            serde_json::from_value(
+                serde_json::json!({"employees": {"burst": 3, "per_second": 4.0}}),
+            )
+            .unwrap(),
         ),
         ..FakeOptions::default()
     })

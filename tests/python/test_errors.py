@@ -64,14 +64,14 @@ def test_missing_scope_is_permission_denied(fake_factory) -> None:
 
 
 def test_rate_limits_are_waited_out(fake_factory) -> None:
-    fake = fake_factory(employees=500, rate_limit={"burst": 2, "per_second": 5.0})
+    fake = fake_factory(employees=500, rate_limits={"employees": {"burst": 2, "per_second": 5.0}})
     assert fake.client(max_retries=10).employees().num_rows == 500
     assert fake.stats()["rate_limited"] >= 1
 
 
 def test_rate_limit_error_when_the_wait_outlasts_the_deadline(fake_factory) -> None:
     # The bucket refills in 100 s; a call that may take 5 s gives up at once.
-    fake = fake_factory(employees=500, rate_limit={"burst": 1, "per_second": 0.01})
+    fake = fake_factory(employees=500, rate_limits={"employees": {"burst": 1, "per_second": 0.01}})
     with pytest.raises(pio.RateLimitError) as caught:  # not the deadline's NetworkError
         fake.client(deadline=5).employees()
     assert caught.value.status == 429
