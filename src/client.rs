@@ -1,5 +1,5 @@
-//! The client: one configuration, one transport (token cache, rate limiter), one
-//! method per read.
+//! The client: one configuration, one transport (token cache; the rate budget is the
+//! company's, shared with every client of the credential), one method per read.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -15,7 +15,8 @@ use crate::resources::names::Names;
 use crate::resources::reports::{self, ReportQuery};
 use crate::transport::Transport;
 
-/// A Personio API client. Cheap to clone; clones share the token and the rate limiter.
+/// A Personio API client. Cheap to clone; clones share the token. Every client of one
+/// credential in the process shares one rate budget ([`crate::ratelimit`]).
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Arc<Transport>,

@@ -44,7 +44,8 @@ pub enum Error {
     /// The thing asked for does not exist.
     #[error("not found: {0}")]
     NotFound(ApiFailure),
-    /// Still rate limited after every retry.
+    /// Still rate limited after every retry, or the rate budget's wait would pass the
+    /// call's deadline (then without a status: nothing was sent).
     #[error("rate limited: {0}")]
     RateLimit(ApiFailure),
     /// Personio failed (5xx) after every retry.

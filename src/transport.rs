@@ -12,7 +12,7 @@ use crate::auth::TokenCache;
 use crate::config::Config;
 use crate::deadline;
 use crate::error::{ApiFailure, Error, Result};
-use crate::ratelimit::{backoff, RateLimiter};
+use crate::ratelimit::{backoff, OverDeadline, RateBudget};
 use crate::redact::redact;
 
 /// Sent with every request, so Personio can tell this client apart.
@@ -113,7 +113,8 @@ impl Response {
     }
 }
 
-/// HTTP client, configuration, token cache and rate limiter of one [`crate::Client`].
+/// HTTP client, configuration and token cache of one [`crate::Client`]; its rate budget
+/// is the company's, shared with every other client of the credential ([`RateBudget`]).
 #[derive(Debug)]
 pub struct Transport {
     /// The HTTP client and the process that built it: a forked child must not reuse the
@@ -122,7 +123,6 @@ pub struct Transport {
     headers: HeaderMap,
     config: Config,
     tokens: TokenCache,
-    limiter: RateLimiter,
 }
 
 impl Transport {
@@ -153,7 +153,6 @@ impl Transport {
             headers,
             config,
             tokens: TokenCache::default(),
-            limiter: RateLimiter::default(),
         })
     }
 
@@ -185,17 +184,25 @@ impl Transport {
 
     /// Sends `request`, authenticated for `auth` when given, and returns a 2xx response.
     ///
-    /// Retries 429 (after the wait the headers ask for), 502/503/504 and network
-    /// failures up to `max_retries` times; refreshes the token once on 401.
+    /// Every try first takes a token from the company's budget for the request's
+    /// endpoint group, and every answer feeds its rate-limit headers back. A 429 pauses
+    /// the whole group and is retried for as long as the call's deadline allows (outside
+    /// a call, `max_retries` times); server errors and lost replies are retried up to
+    /// `max_retries` times where the request may be sent twice; the token is refreshed
+    /// once on 401.
     pub async fn execute(&self, request: &Request, auth: Option<Api>) -> Result<Response> {
+        let budget = RateBudget::shared(&self.config.base_url, &self.config.client_id);
         let mut attempt = 0u32;
         let mut refreshed = false;
         loop {
-            self.limiter.ready().await;
             let token = match auth {
                 Some(api) => Some(self.tokens.token(self, api).await?),
                 None => None,
             };
+            let permit = budget
+                .acquire(&request.path)
+                .await
+                .map_err(|over| over_deadline(request, &over))?;
             let mut builder = self
                 .http()?
                 .request(request.method.clone(), self.config.url(&request.path))
@@ -212,6 +219,20 @@ impl Transport {
                 Ok(response) => {
                     let status = response.status();
                     let headers = response.headers().clone();
+                    // Within a call, a rate limit is waited out for as long as the
+                    // deadline allows; outside one, `max_retries` bounds it. The wait
+                    // itself happens in the next `acquire`, with everyone else's.
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        let pause = permit.too_many_requests(&headers);
+                        let may_wait =
+                            deadline::allows(pause).unwrap_or(attempt < self.config.max_retries);
+                        if may_wait {
+                            attempt += 1;
+                            continue;
+                        }
+                    } else {
+                        permit.observe(&headers);
+                    }
                     read_body(response, self.config.max_response_bytes, request)
                         .await
                         .map(|body| (status, headers, body))
@@ -231,7 +252,6 @@ impl Transport {
                 Err(BodyFault::Refused(error)) => return Err(error),
             };
             if status.is_success() {
-                self.limiter.observe(&headers);
                 if let (Some(api), Some(rotated)) = (auth, rotated_token(&headers)) {
                     self.tokens.accept_rotated(api, rotated).await;
                 }
@@ -242,18 +262,6 @@ impl Transport {
                     if let (Some(api), Some(token)) = (auth, &token) {
                         refreshed = true;
                         self.tokens.invalidate(api, token.generation).await;
-                        continue;
-                    }
-                }
-                // Within a call, a rate limit is waited out for as long as the deadline
-                // allows; outside one, `max_retries` bounds it.
-                StatusCode::TOO_MANY_REQUESTS => {
-                    let wait = self.limiter.on_too_many_requests(&headers, attempt);
-                    let may_wait =
-                        deadline::allows(wait).unwrap_or(attempt < self.config.max_retries);
-                    if may_wait {
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
                         continue;
                     }
                 }
@@ -278,6 +286,21 @@ impl Transport {
             return Err(status_error(request, status, &headers, &body, &secrets));
         }
     }
+}
+
+/// A wait for the rate budget that the call's deadline does not leave time for.
+fn over_deadline(request: &Request, over: &OverDeadline) -> Error {
+    Error::RateLimit(ApiFailure {
+        status: None,
+        trace_id: None,
+        message: format!(
+            "the rate limit of {} lets the next request go in {:.1} s, after the call's \
+             deadline",
+            over.group,
+            over.wait.as_secs_f64()
+        ),
+        endpoint: request.endpoint(),
+    })
 }
 
 /// Whether a failure may go away on a second try: a connection never made, always; a

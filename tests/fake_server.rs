@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
-use personio_arrow::fake::{CredentialSpec, FakeOptions, FakeServer, RateLimitSpec};
+use personio_arrow::fake::{CredentialSpec, FakeOptions, FakeServer};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -1229,63 +1229,121 @@ async fn tokens_are_revoked_every_n_requests() {
     assert_eq!(server.stats().auth_v1, 2);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn rate_limit_answers_429_with_headers() {
-    let (server, http) = start(FakeOptions {
+fn limits(json: Value) -> FakeOptions {
+    FakeOptions {
         employees: 2,
-        rate_limit: Some(RateLimitSpec {
-            burst: 3,
-            per_second: 0.5,
-            retry_after: true,
-        }),
+        rate_limits: Some(serde_json::from_value(json).unwrap()),
         ..FakeOptions::default()
-    })
+    }
+}
+
+fn number(headers: &reqwest::header::HeaderMap, name: &str) -> f64 {
+    headers[name].to_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v1_rate_limits_answer_429_with_v1_headers() {
+    let (server, http) = start(limits(
+        serde_json::json!({"employees": {"burst": 3, "per_second": 0.5}}),
+    ))
     .await;
-    let token = default_token(&server, &http).await; // auth is not limited
-    for remaining in ["2", "1", "0"] {
+    let token = default_token(&server, &http).await; // auth is not limited here
+    for (remaining, full_in) in [("2", 2.0), ("1", 4.0), ("0", 6.0)] {
         let (status, headers, _) = get(&server, &http, &token, EMPLOYEES).await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(headers["x-ratelimit-limit"], "3");
         assert_eq!(headers["x-ratelimit-remaining"], remaining);
+        assert_eq!(number(&headers, "x-ratelimit-reset"), full_in);
+        assert!(headers.get("retry-after").is_none());
+        assert!(headers.get("x-ratelimit-replenish-rate").is_none());
     }
-    let (status, headers, body) = get(&server, &http, &token, EMPLOYEES).await;
+    // The attributes route is the same group.
+    let (status, headers, body) = get(&server, &http, &token, ATTRIBUTES).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(body, v1_error(429, "Too many requests"));
     assert_eq!(headers["x-ratelimit-remaining"], "0");
-    let retry: u64 = headers["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!((1..=2).contains(&retry));
-    let reset: u64 = headers["x-ratelimit-reset"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(reset >= 1);
+    let retry = number(&headers, "retry-after");
+    assert_eq!(retry, 2.0, "one token at 0.5 a second");
+    assert_eq!(number(&headers, "x-ratelimit-reset"), 6.0);
     assert_eq!(server.stats().rate_limited, 1);
 
+    // Another credential has a bucket of its own.
+    let (server2, http2) = start(FakeOptions {
+        credentials: vec![CredentialSpec {
+            client_id: "other".into(),
+            client_secret: "other-secret".into(),
+            whitelist: None,
+            scopes: personio_arrow::fake::all_scopes(),
+        }],
+        ..limits(serde_json::json!({"employees": {"burst": 1, "per_second": 0.1}}))
+    })
+    .await;
+    let first = default_token(&server2, &http2).await;
+    let second = token_for(&server2, &http2, "other", "other-secret").await;
+    assert_eq!(
+        get(&server2, &http2, &first, EMPLOYEES).await.0,
+        StatusCode::OK
+    );
+    let limited = get(&server2, &http2, &first, EMPLOYEES).await.0;
+    assert_eq!(limited, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        get(&server2, &http2, &second, EMPLOYEES).await.0,
+        StatusCode::OK
+    );
+
     // Waiting as told lets the next request through.
-    tokio::time::sleep(Duration::from_secs(retry)).await;
+    tokio::time::sleep(Duration::from_secs_f64(retry)).await;
+    assert_eq!(
+        get(&server, &http, &token, EMPLOYEES).await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn v2_rate_limits_answer_429_with_v2_headers_and_no_retry_after() {
+    let (server, http) = start(limits(serde_json::json!({
+        "v2": {"burst": 2, "per_second": 0.1},
+        "v2_auth": {"burst": 1, "per_second": 0.1},
+    })))
+    .await;
+    let token = default_token(&server, &http).await; // v1 auth is not limited here
+    for remaining in ["1", "0"] {
+        let (status, headers, _) = get(&server, &http, &token, "/v2/reports").await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(headers["x-ratelimit-remaining"], remaining);
+        assert_eq!(headers["x-ratelimit-burst-capacity"], "2");
+        assert_eq!(headers["x-ratelimit-replenish-rate"], "0.1");
+        assert_eq!(headers["x-ratelimit-requested-tokens"], "1");
+        assert!(headers.get("x-ratelimit-limit").is_none());
+        assert!(headers.get("x-ratelimit-reset").is_none());
+    }
+    // `/v2/reports/{id}` is the same endpoint.
+    let id = &server.reports()[0].1;
+    let (status, headers, body) = get(&server, &http, &token, &format!("/v2/reports/{id}")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(headers.get("retry-after").is_none());
+    assert_eq!(headers["x-ratelimit-remaining"], "0");
+    assert_eq!(headers["content-type"], "application/problem+json");
+    assert!(body["errors"][0]["title"].is_string(), "{body}");
+    // v1 routes are not limited by v2's buckets.
     assert_eq!(
         get(&server, &http, &token, EMPLOYEES).await.0,
         StatusCode::OK
     );
 
-    // Without retry_after, no Retry-After header.
-    let (server, http) = start(FakeOptions {
-        employees: 2,
-        rate_limit: Some(RateLimitSpec {
-            burst: 1,
-            per_second: 0.1,
-            retry_after: false,
-        }),
-        ..FakeOptions::default()
-    })
-    .await;
-    let token = default_token(&server, &http).await;
-    get(&server, &http, &token, EMPLOYEES).await;
-    let (status, headers, _) = get(&server, &http, &token, EMPLOYEES).await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(headers.get("retry-after").is_none());
-    assert_eq!(headers["x-ratelimit-reset"], "10");
+    // The token endpoint has its own bucket, per caller.
+    let url = format!("{}/v2/auth/token", server.url());
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", server.client_id()),
+        ("client_secret", server.client_secret()),
+    ];
+    let first = http.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+    let second = http.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(second.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(second.headers().get("retry-after").is_none());
+    assert_eq!(server.stats().rate_limited, 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1297,14 +1355,9 @@ async fn binding_a_taken_port_fails_and_shutdown_stops_serving() {
         .unwrap_err();
     assert!(err.to_string().contains(&port.to_string()), "{err}");
 
-    let bad = FakeServer::start(FakeOptions {
-        rate_limit: Some(RateLimitSpec {
-            burst: 0,
-            per_second: 1.0,
-            retry_after: true,
-        }),
-        ..opts(1)
-    })
+    let bad = FakeServer::start(limits(
+        serde_json::json!({"v1": {"burst": 0, "per_second": 1.0}}),
+    ))
     .await;
     assert!(bad.is_err());
 

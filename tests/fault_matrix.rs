@@ -283,6 +283,18 @@ fn options(seed: u64, faults: Vec<FaultSpec>) -> FakeOptions {
         employees: EMPLOYEES,
         report_v2_page_cap: Some(V2_PAGE_CAP),
         faults,
+        // Room announced far above what these reads use: the budget follows the
+        // headers, so pacing does not stretch the run (the budget has its own tests).
+        rate_limits: Some(
+            serde_json::from_value(json!({
+                "employees": {"burst": 1000, "per_second": 1000},
+                "v1": {"burst": 1000, "per_second": 1000},
+                "v2": {"burst": 1000, "per_second": 1000},
+                "v1_auth": {"burst": 1000, "per_second": 1000},
+                "v2_auth": {"burst": 1000, "per_second": 1000}
+            }))
+            .expect("rate limits"),
+        ),
         ..FakeOptions::default()
     }
 }

@@ -60,7 +60,11 @@ class NotFoundError(PersonioError):
 
 
 class RateLimitError(PersonioError):
-    """Still rate limited (HTTP 429) after every retry."""
+    """Still rate limited (HTTP 429) when the call's deadline leaves no time to wait.
+
+    ``status`` is None when the rate budget knew, without asking, that the next request
+    could only go after the deadline.
+    """
 
 
 class ServerError(PersonioError):

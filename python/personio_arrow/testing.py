@@ -29,7 +29,10 @@ class FakePersonio:
       revocation after N data requests.
     - ``server_errors``, ``malformed_responses``: the next N data requests fail with 503,
       or answer a truncated body.
-    - ``rate_limit``: ``{"burst": int, "per_second": float, "retry_after": bool}``.
+    - ``rate_limits``: ``"personio"`` (Personio's documented limits) or a token bucket
+      per group, ``{"employees": {"burst": int, "per_second": float}, ...}`` with
+      groups ``employees``, ``v1``, ``v1_auth``, ``v2`` (each endpoint) and
+      ``v2_auth``; enforced per credential with Personio's headers (``None``: off).
     - ``overrides``: ``[{"employee": index, "key": attribute, "value": json}]``, wire
       values sent instead of the generated ones.
     - ``report_updating_reads`` (2): reads before the updating report is up to date;

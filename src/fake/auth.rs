@@ -151,6 +151,12 @@ impl Auth {
         self.tokens.lock().expect("token lock").clear();
     }
 
+    /// The client ID a token was issued to (expired or not), for the rate limits.
+    pub(crate) fn client_of(&self, token: &str) -> Option<String> {
+        let tokens = self.tokens.lock().expect("token lock");
+        Some(tokens.get(token)?.grant.credential.client_id.clone())
+    }
+
     fn check(&self, client_id: &str, client_secret: &str) -> Option<&Arc<Credential>> {
         if self.revoked.load(Ordering::SeqCst) {
             return None;

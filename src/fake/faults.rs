@@ -1,5 +1,5 @@
-//! Faults: the rate-limit token bucket and the older counters (`server_errors`,
-//! `malformed_responses`) on every data route, and the seeded fault list
+//! Faults: the older counters (`server_errors`, `malformed_responses`) on every data
+//! route, and the seeded fault list
 //! (`FakeOptions::faults`, see [`FaultSpec`]) on the listings and token endpoints.
 //!
 //! Two middlewares. [`route_faults`] runs first, on the routes a [`FaultSpec`] can name
@@ -8,9 +8,9 @@
 //! itself, kills the connection (see `conn`), or lets the request through and then
 //! truncates, corrupts or stalls the body; faults of the data itself (lying totals,
 //! empty pages, moving records) travel to the handlers as a [`Content`] extension.
-//! Then [`data_faults`] applies the older knobs in the order a real gateway would: the
-//! limit first (a refused request costs nothing else), then the injected outage, then
-//! the route; a truncated body replaces a successful one on the way out.
+//! Then (after the rate limits of `limits`) [`data_faults`] applies the older knobs: the
+//! injected outage, then the route; a truncated body replaces a successful one on the
+//! way out.
 //!
 //! What each fault sends:
 //! - `server_error_burst`: `statuses` (default 500, 502, 503, cycled) in the route's
@@ -50,8 +50,8 @@
 //!   `employee_id`).
 
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::connect_info::ConnectInfo;
@@ -61,14 +61,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::conn::ConnHandle;
-use super::options::{FakeOptions, FaultKind, FaultRoute, FaultSpec, Lie, MoveMode, RateLimitSpec};
+use super::options::{FakeOptions, FaultKind, FaultRoute, FaultSpec, Lie, MoveMode};
 use super::{errors, AppState};
 
-/// Counters and the bucket of the fault knobs.
+/// Counters of the fault knobs.
 pub(crate) struct Faults {
     server_errors: AtomicU32,
     malformed: AtomicU32,
-    bucket: Option<Mutex<Bucket>>,
     seed: u64,
     listed: Vec<Active>,
     /// Makes every endless v2 `next` link new.
@@ -80,10 +79,6 @@ impl Faults {
         Faults {
             server_errors: AtomicU32::new(options.server_errors),
             malformed: AtomicU32::new(options.malformed_responses),
-            bucket: options
-                .rate_limit
-                .as_ref()
-                .map(|spec| Mutex::new(Bucket::new(spec))),
             seed: options.seed,
             listed: options
                 .faults
@@ -445,55 +440,13 @@ fn take(counter: &AtomicU32) -> bool {
         .is_ok()
 }
 
-/// A token bucket: `burst` tokens, refilled continuously at `per_second`.
-struct Bucket {
-    spec: RateLimitSpec,
-    tokens: f64,
-    last: Instant,
-}
-
-enum Admission {
-    /// Admitted; whole tokens left.
-    Admitted { remaining: u32 },
-    /// Refused; whole seconds (>= 1) until a token is back.
-    Limited { reset_secs: u64 },
-}
-
-impl Bucket {
-    fn new(spec: &RateLimitSpec) -> Bucket {
-        Bucket {
-            spec: spec.clone(),
-            tokens: f64::from(spec.burst),
-            last: Instant::now(),
-        }
-    }
-
-    fn admit(&mut self) -> Admission {
-        let now = Instant::now();
-        let refill = now.duration_since(self.last).as_secs_f64() * self.spec.per_second;
-        self.tokens = (self.tokens + refill).min(f64::from(self.spec.burst));
-        self.last = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            Admission::Admitted {
-                remaining: self.tokens as u32,
-            }
-        } else {
-            let wait = (1.0 - self.tokens) / self.spec.per_second;
-            Admission::Limited {
-                reset_secs: (wait.ceil() as u64).max(1),
-            }
-        }
-    }
-}
-
 fn set(headers: &mut HeaderMap, name: &'static str, value: impl ToString) {
     if let Ok(v) = HeaderValue::from_str(&value.to_string()) {
         headers.insert(name, v);
     }
 }
 
-/// Middleware of the data routes: rate limit, injected 503, truncated 200 bodies.
+/// Middleware of the data routes: injected 503, truncated 200 bodies.
 pub(crate) async fn data_faults(
     State(state): State<Arc<AppState>>,
     req: Request,
@@ -502,30 +455,6 @@ pub(crate) async fn data_faults(
     let faults = &state.faults;
     // Errors take the shape of the route's API version.
     let path = req.uri().path().to_owned();
-    let mut remaining = None;
-    if let Some(bucket) = &faults.bucket {
-        let mut bucket = bucket.lock().expect("bucket lock");
-        let limit = bucket.spec.burst;
-        match bucket.admit() {
-            Admission::Admitted { remaining: r } => remaining = Some((limit, r)),
-            Admission::Limited { reset_secs } => {
-                let retry_after = bucket.spec.retry_after;
-                drop(bucket);
-                state.stats.count_rate_limited();
-                let mut resp =
-                    errors::gateway(&path, StatusCode::TOO_MANY_REQUESTS, "Too many requests");
-                let h = resp.headers_mut();
-                set(h, "x-ratelimit-limit", limit);
-                set(h, "x-ratelimit-remaining", 0);
-                set(h, "x-ratelimit-reset", reset_secs);
-                if retry_after {
-                    set(h, "retry-after", reset_secs);
-                }
-                return resp;
-            }
-        }
-    }
-
     let mut resp = if take(&faults.server_errors) {
         state.stats.count_injected();
         errors::gateway(
@@ -541,10 +470,6 @@ pub(crate) async fn data_faults(
         state.stats.count_injected();
         resp = truncate(resp).await;
     }
-    if let Some((limit, r)) = remaining {
-        set(resp.headers_mut(), "x-ratelimit-limit", limit);
-        set(resp.headers_mut(), "x-ratelimit-remaining", r);
-    }
     resp
 }
 
@@ -557,25 +482,4 @@ async fn truncate(resp: Response) -> Response {
     let half = bytes.slice(..bytes.len() / 2);
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(half))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bucket_admits_the_burst_then_refuses() {
-        let spec = RateLimitSpec {
-            burst: 2,
-            per_second: 0.5,
-            retry_after: true,
-        };
-        let mut b = Bucket::new(&spec);
-        assert!(matches!(b.admit(), Admission::Admitted { remaining: 1 }));
-        assert!(matches!(b.admit(), Admission::Admitted { remaining: 0 }));
-        match b.admit() {
-            Admission::Limited { reset_secs } => assert_eq!(reset_secs, 2),
-            Admission::Admitted { .. } => panic!("bucket should be empty"),
-        }
-    }
 }

@@ -38,7 +38,8 @@
 //! report types and read counting), `report_catalogue` (the reports of the company),
 //! `report_values` and `report_history` (report cells), `reports_v1` and `reports_v2`
 //! (the two report wire formats; the v1 -> v2 mapping is documented in `reports_v2`),
-//! `cursor` (v2 cursors), `errors` (error bodies), `faults` (rate limit, injected
+//! `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
+//! credential and endpoint group, with Personio's headers), `faults` (injected
 //! faults), `conn` (the listener whose connections a fault can reset), `stats`
 //! (counters, latency), `json` (writing).
 
@@ -50,6 +51,7 @@ mod employees;
 mod errors;
 mod faults;
 mod json;
+mod limits;
 mod options;
 mod report_catalogue;
 mod report_history;
@@ -75,7 +77,7 @@ use tokio::sync::watch;
 
 pub use options::{
     all_scopes, CredentialSpec, FakeOptions, FaultKind, FaultRoute, FaultSpec, Lie, MoveMode,
-    RateLimitSpec, ValueOverride,
+    RateLimitGroups, RateLimitPreset, RateLimitSpec, RateLimits, ValueOverride,
 };
 pub use stats::FakeStats;
 
@@ -83,6 +85,7 @@ use auth::{Auth, Credential};
 use company::Company;
 use conn::{ConnHandle, FaultListener};
 use faults::Faults;
+use limits::Limits;
 use reports::Catalogue;
 use stats::Stats;
 
@@ -113,6 +116,8 @@ pub(crate) struct AppState {
     reports: Catalogue,
     auth: Auth,
     faults: Faults,
+    /// `rate_limits`, when given.
+    limits: Option<Limits>,
     stats: Stats,
     latency: Duration,
     /// `report_v2_page_cap`, `usize::MAX` when none.
@@ -191,6 +196,7 @@ impl FakeServer {
                 options.v1_auth_without_expires_in,
             ),
             faults: Faults::new(&options),
+            limits: Limits::new(&options),
             stats: Stats::default(),
             latency: Duration::from_millis(options.latency_ms),
             report_v2_page_cap: options.report_v2_page_cap.unwrap_or(usize::MAX),
@@ -297,13 +303,14 @@ fn fault_route(path: &str) -> Option<FaultRoute> {
     }
 }
 
-/// The routes. Data routes sit behind the fault and token middleware, the routes a
+/// The routes. Data routes sit behind the fault and token middleware, every route
+/// behind the rate limits (`limits::enforce`) before that, and the routes a
 /// [`FaultSpec`] can name behind `faults::route_faults` before that; every route is
 /// labelled for the stats; unknown paths get a v1 404, wrong methods a v1 405; the
 /// stats/latency middleware wraps it all.
 fn router(state: Arc<AppState>) -> Router {
-    // Order matters: the last layer added runs first, so faults (429/503) come before
-    // the token check, as at a real gateway.
+    // Order matters: the last layer added runs first, so the rate limit and faults
+    // (429/503) come before the token check, as at a real gateway.
     let data = |path: &'static str, route: MethodRouter<Arc<AppState>>| {
         let route = route
             .route_layer(from_fn_with_state(state.clone(), auth::require_token))
@@ -340,6 +347,12 @@ fn router(state: Arc<AppState>) -> Router {
     routes
         .into_iter()
         .fold(Router::new(), |app, (path, route)| {
+            let route = route.route_layer(from_fn_with_state(
+                state.clone(),
+                move |State(s): State<Arc<AppState>>, req, next| {
+                    limits::enforce(path, s, req, next)
+                },
+            ));
             let route = match fault_route(path) {
                 Some(class) => route.route_layer(from_fn_with_state(
                     state.clone(),

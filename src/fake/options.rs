@@ -44,8 +44,9 @@ pub struct FakeOptions {
     /// After every N authenticated data requests all issued tokens become invalid (401),
     /// forcing the client to authenticate again.
     pub revoke_tokens_after: Option<u32>,
-    /// Token bucket over non-auth requests; over it the answer is 429.
-    pub rate_limit: Option<RateLimitSpec>,
+    /// Personio-like rate limits, enforced per credential and endpoint group with
+    /// Personio's headers (see [`RateLimits`]); `None` (default) = no limits, no headers.
+    pub rate_limits: Option<RateLimits>,
     /// The company's "now" (ISO datetime, naive = UTC, or `YYYY-MM-DD`):
     /// `last_modified_at` values fall in the three years before it, hire dates around
     /// it. Default `2026-01-01T00:00:00Z`; fixed, so the company does not depend on the
@@ -101,7 +102,7 @@ impl Default for FakeOptions {
             server_errors: 0,
             malformed_responses: 0,
             revoke_tokens_after: None,
-            rate_limit: None,
+            rate_limits: None,
             updated_at_base: None,
             overrides: Vec::new(),
             legacy_attribute_objects: super::company::DEFAULT_LEGACY_EVERY,
@@ -142,17 +143,79 @@ impl fmt::Debug for CredentialSpec {
     }
 }
 
-/// A token bucket: `burst` requests at once, refilled at `per_second`.
+/// The rate limits of [`FakeOptions::rate_limits`]: `"personio"` for Personio's
+/// documented limits, or a token bucket per group, e.g. `{"v1": {"burst": 5,
+/// "per_second": 2}}` (groups left out are not limited).
+///
+/// Every data route is limited per credential (the token's), the token endpoints per
+/// caller (Personio limits them per IP; here everyone is 127.0.0.1). Answers carry the
+/// bucket as Personio announces it: v1 routes `X-RateLimit-Limit` (the burst),
+/// `X-RateLimit-Remaining` and `X-RateLimit-Reset` (whole seconds until the bucket is
+/// full again), plus `Retry-After` (whole seconds until a token is back) on a 429; v2
+/// routes `x-ratelimit-burst-capacity`, `x-ratelimit-replenish-rate`,
+/// `x-ratelimit-remaining` and `x-ratelimit-requested-tokens`, and no `Retry-After`
+/// (V2_NOTES 8). Over the limit the answer is 429 in the route's error shape.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum RateLimits {
+    /// Named limits.
+    Preset(RateLimitPreset),
+    /// A bucket per group.
+    Groups(RateLimitGroups),
+}
+
+/// Named rate limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateLimitPreset {
+    /// What Personio documents: v1 employees 300 a minute with bursts of 15, the rest of
+    /// v1 2000 a minute (bursts of 30), `/v1/auth` 60 a minute (bursts of 5); each v2
+    /// endpoint 10 a second (bursts of 10), `/v2/auth/*` 150 a minute (bursts of 5).
+    Personio,
+}
+
+/// A token bucket per endpoint group; a group left out is not limited.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimitGroups {
+    /// `/v1/company/employees` and every path below it.
+    pub employees: Option<RateLimitSpec>,
+    /// Every other v1 data route (custom reports), one bucket for all of them.
+    pub v1: Option<RateLimitSpec>,
+    /// `POST /v1/auth`.
+    pub v1_auth: Option<RateLimitSpec>,
+    /// Each v2 data endpoint (path without its ids: `/v2/reports/{id}` and
+    /// `/v2/reports` are one), a bucket of this size each.
+    pub v2: Option<RateLimitSpec>,
+    /// `POST /v2/auth/token` and `/v2/auth/revoke`.
+    pub v2_auth: Option<RateLimitSpec>,
+}
+
+/// A token bucket: `burst` requests at once, refilled at `per_second`.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitSpec {
-    /// Bucket size (and `X-RateLimit-Limit`).
+    /// Bucket size (v1 `X-RateLimit-Limit`, v2 `x-ratelimit-burst-capacity`).
     pub burst: u32,
-    /// Refill rate in requests per second.
+    /// Refill rate in requests per second (v2 `x-ratelimit-replenish-rate`).
     pub per_second: f64,
-    /// Whether a 429 carries `Retry-After` (v1 does; v2 does not).
-    #[serde(default = "yes")]
-    pub retry_after: bool,
+}
+
+impl RateLimits {
+    /// The bucket of each group.
+    pub fn groups(&self) -> RateLimitGroups {
+        let spec = |burst, per_second| Some(RateLimitSpec { burst, per_second });
+        match self {
+            RateLimits::Preset(RateLimitPreset::Personio) => RateLimitGroups {
+                employees: spec(15, 5.0),
+                v1: spec(30, 2000.0 / 60.0),
+                v1_auth: spec(5, 1.0),
+                v2: spec(10, 10.0),
+                v2_auth: spec(5, 2.5),
+            },
+            RateLimits::Groups(groups) => groups.clone(),
+        }
+    }
 }
 
 /// One injected fault of [`FakeOptions::faults`].
@@ -442,17 +505,26 @@ pub fn all_scopes() -> Vec<String> {
     .collect()
 }
 
-fn yes() -> bool {
-    true
-}
-
 impl FakeOptions {
     /// Refuses settings that cannot work, before anything is bound.
     pub(crate) fn validate(&self, default_client_id: &str) -> Result<(), FakeError> {
         let invalid = |msg: String| Err(FakeError::InvalidOptions(msg));
-        if let Some(rl) = &self.rate_limit {
-            if rl.burst == 0 || !(rl.per_second.is_finite() && rl.per_second > 0.0) {
-                return invalid("rate_limit needs burst >= 1 and per_second > 0".into());
+        if let Some(limits) = &self.rate_limits {
+            let g = limits.groups();
+            for (name, spec) in [
+                ("employees", g.employees),
+                ("v1", g.v1),
+                ("v1_auth", g.v1_auth),
+                ("v2", g.v2),
+                ("v2_auth", g.v2_auth),
+            ] {
+                if spec.is_some_and(|s| {
+                    s.burst == 0 || !(s.per_second.is_finite() && s.per_second > 0.0)
+                }) {
+                    return invalid(format!(
+                        "rate_limits.{name} needs burst >= 1 and per_second > 0"
+                    ));
+                }
             }
         }
         if self.report_page_cap == 0 {
@@ -495,8 +567,37 @@ mod tests {
         assert_eq!(o.credentials[0].scopes, all_scopes());
         assert!(!format!("{o:?}").contains("\"s\""));
         assert!(serde_json::from_str::<FakeOptions>(r#"{"employes": 5}"#).is_err());
-        let rl: RateLimitSpec = serde_json::from_str(r#"{"burst": 2, "per_second": 1}"#).unwrap();
-        assert!(rl.retry_after);
+    }
+
+    #[test]
+    fn rate_limits_are_a_preset_or_groups() {
+        let o: FakeOptions = serde_json::from_str(r#"{"rate_limits": "personio"}"#).unwrap();
+        let g = o.rate_limits.unwrap().groups();
+        assert_eq!(
+            g.employees,
+            Some(RateLimitSpec {
+                burst: 15,
+                per_second: 5.0
+            })
+        );
+        assert!(g.v2.is_some() && g.v2_auth.is_some());
+        let o: FakeOptions =
+            serde_json::from_str(r#"{"rate_limits": {"v1": {"burst": 5, "per_second": 2}}}"#)
+                .unwrap();
+        assert!(o.validate("x").is_ok());
+        let g = o.rate_limits.unwrap().groups();
+        assert_eq!((g.v1.unwrap().burst, g.employees), (5, None));
+        for bad in [
+            r#"{"rate_limits": "pesonio"}"#,
+            r#"{"rate_limits": {"v3": {"burst": 5, "per_second": 2}}}"#,
+            r#"{"rate_limits": {"v1": {"burst": 5, "per_second": 2, "retry_after": true}}}"#,
+        ] {
+            assert!(serde_json::from_str::<FakeOptions>(bad).is_err(), "{bad}");
+        }
+        let zero: FakeOptions =
+            serde_json::from_str(r#"{"rate_limits": {"v2": {"burst": 0, "per_second": 2}}}"#)
+                .unwrap();
+        assert!(zero.validate("x").is_err());
     }
 
     #[test]
