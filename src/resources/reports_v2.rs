@@ -6,7 +6,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::transport::{Api, Request, Transport};
+use crate::transport::{Api, Request, Response, Transport};
 
 /// Rows per v2 page.
 const V2_PAGE_ROWS: u32 = 1000;
@@ -55,14 +55,7 @@ pub async fn fetch_report_v2(
             .pointer("/_meta/links/next/href")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let page_columns = json
-            .pointer("/_meta/columns")
-            .and_then(parse_columns)
-            .ok_or_else(|| {
-                request.invalid_response(
-                    "expected {\"_meta\": {\"columns\": [{\"name\", \"display\", \"type\"}]}}",
-                )
-            })?;
+        let (page_columns, page_rows) = page_content(&mut json, &request)?;
         match &columns {
             None => columns = Some(page_columns),
             Some(first) if *first != page_columns => {
@@ -72,21 +65,7 @@ pub async fn fetch_report_v2(
             }
             Some(_) => {}
         }
-        let width = columns.as_ref().map_or(0, Vec::len);
-        let Some(Value::Array(data)) = json.get_mut("_data").map(Value::take) else {
-            return Err(request.invalid_response("expected \"_data\": [[cell, ...], ...]"));
-        };
-        for (index, row) in data.into_iter().enumerate() {
-            match row {
-                // Moved, not copied: a page can hold tens of megabytes of cells.
-                Value::Array(cells) if cells.len() <= width => rows.push(cells),
-                _ => {
-                    return Err(request.invalid_response(format!(
-                        "row {index} of the page is not an array of at most {width} cells, one per column"
-                    )))
-                }
-            }
-        }
+        rows.extend(page_rows);
         match next {
             Some(next) if seen_links.insert(next.clone()) => {
                 request = follow(transport, &next, &request)?
@@ -107,6 +86,45 @@ pub async fn fetch_report_v2(
     Err(request.invalid_response(format!(
         "more than {MAX_V2_PAGES} pages: refusing to return part of the report"
     )))
+}
+
+/// A report from one v2 page body, as [`fetch_report_v2`] reads each page (its `next`
+/// link is not followed). For tests that feed bodies without a server.
+#[doc(hidden)]
+pub fn report_from_page(body: &[u8]) -> Result<V2Report> {
+    let request = Request::get("/v2/reports/0", Vec::new());
+    let mut json = Response::of(bytes::Bytes::copy_from_slice(body)).json(&request)?;
+    let (columns, rows) = page_content(&mut json, &request)?;
+    Ok(V2Report { columns, rows })
+}
+
+/// The columns and rows of one page; the rows are moved out of `json`.
+fn page_content(json: &mut Value, request: &Request) -> Result<(Vec<V2Column>, Vec<Vec<Value>>)> {
+    let columns = json
+        .pointer("/_meta/columns")
+        .and_then(parse_columns)
+        .ok_or_else(|| {
+            request.invalid_response(
+                "expected {\"_meta\": {\"columns\": [{\"name\", \"display\", \"type\"}]}}",
+            )
+        })?;
+    let width = columns.len();
+    let Some(Value::Array(data)) = json.get_mut("_data").map(Value::take) else {
+        return Err(request.invalid_response("expected \"_data\": [[cell, ...], ...]"));
+    };
+    let mut rows = Vec::with_capacity(data.len());
+    for (index, row) in data.into_iter().enumerate() {
+        match row {
+            // Moved, not copied: a page can hold tens of megabytes of cells.
+            Value::Array(cells) if cells.len() <= width => rows.push(cells),
+            _ => {
+                return Err(request.invalid_response(format!(
+                "row {index} of the page is not an array of at most {width} cells, one per column"
+            )))
+            }
+        }
+    }
+    Ok((columns, rows))
 }
 
 /// `_meta.columns`; `None` when it is not a list of named columns.
