@@ -46,6 +46,15 @@ pub struct Claim {
     pub pages: Option<u64>,
 }
 
+impl Claim {
+    /// Whether `other` says something else; a page that claims nothing contradicts
+    /// nothing.
+    fn contradicts(&self, other: &Claim) -> bool {
+        let differ = |a: Option<u64>, b: Option<u64>| a.zip(b).is_some_and(|(a, b)| a != b);
+        differ(self.records, other.records) || differ(self.pages, other.pages)
+    }
+}
+
 /// One page of a listing, already converted by the caller.
 #[derive(Debug)]
 pub struct Page<T> {
@@ -215,7 +224,7 @@ impl<T> Pass<T> {
             return Some("only records read before".to_string());
         }
         let mut surprise = None;
-        if page.claim != self.claim {
+        if self.claim.contradicts(&page.claim) {
             self.claims_agree = false;
             surprise = Some(format!("another claim ({:?})", page.claim));
         }

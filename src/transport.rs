@@ -106,6 +106,14 @@ pub struct Response {
 }
 
 impl Response {
+    /// A response of `body` without headers (for feeding recorded bodies to parsers).
+    pub fn of(body: Bytes) -> Response {
+        Response {
+            headers: HeaderMap::new(),
+            body,
+        }
+    }
+
     /// The body as JSON, or [`Error::InvalidResponse`] naming the endpoint.
     pub fn json(&self, request: &Request) -> Result<Value> {
         serde_json::from_slice(&self.body)

@@ -23,7 +23,7 @@ use crate::arrow::build::{build_chunk, concat_chunks, join_chunks, raw_strings, 
 use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
 use crate::paginate::{id_text, read_listing, Addressing, Claim, Page};
-use crate::transport::{Api, Request, Transport};
+use crate::transport::{Api, Request, Response, Transport};
 
 const EMPLOYEES_PATH: &str = "/v1/company/employees";
 const ATTRIBUTES_PATH: &str = "/v1/company/employees/attributes";
@@ -61,7 +61,12 @@ pub async fn fetch_attributes(transport: &Transport) -> Result<Vec<Attribute>> {
     let json = transport
         .get_json(Api::V1, ATTRIBUTES_PATH, Vec::new())
         .await?;
-    parse_attributes(&json).ok_or_else(|| {
+    attributes_of(&json)
+}
+
+/// The attributes of an `/attributes` answer, or [`Error::InvalidResponse`].
+fn attributes_of(json: &Value) -> Result<Vec<Attribute>> {
+    parse_attributes(json).ok_or_else(|| {
         Error::invalid_response(
             &format!("GET {ATTRIBUTES_PATH}"),
             "expected {\"data\": [{\"key\", \"label\", \"type\", ...}]}",
@@ -202,6 +207,24 @@ pub async fn fetch_employee(transport: &Transport, id: i64, names: Names) -> Res
     let response = transport.execute(&request, Some(Api::V1)).await?;
     let page = convert_page(&plan, response.body, &request, true)?;
     join_pages(&plan, vec![page])
+}
+
+/// Every employee of some `/v1/company/employees` list pages, in order, as
+/// [`fetch_employees`] converts them (every attribute `attributes_body` lists, columns
+/// named by key): the same conversion, without a server. For tests that feed bodies.
+#[doc(hidden)]
+pub fn table_from_pages(attributes_body: &[u8], page_bodies: &[Bytes]) -> Result<Table> {
+    let request = Request::get(ATTRIBUTES_PATH, Vec::new());
+    let json = Response::of(Bytes::copy_from_slice(attributes_body)).json(&request)?;
+    let readable = attributes_of(&json)?;
+    let plan = Plan::new(&readable, None, Names::Key);
+    let request = Request::get(EMPLOYEES_PATH, Vec::new());
+    // As the paging hands them over (it has already made each record come once).
+    let pages = page_bodies
+        .iter()
+        .map(|body| convert_page(&plan, body.clone(), &request, false))
+        .collect::<Result<Vec<_>>>()?;
+    join_pages(&plan, pages)
 }
 
 /// A converted page and what is needed to finish the table.

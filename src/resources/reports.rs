@@ -17,7 +17,7 @@ use super::reports_v2::{fetch_report_v2, not_on_v2};
 use crate::arrow::{build_table, ColumnDef, Kind, Table};
 use crate::error::{ApiFailure, Error, Result};
 use crate::paginate::{id_text, read_listing, Addressing, Claim, Page};
-use crate::transport::{Api, Request, Transport};
+use crate::transport::{Api, Request, Response, Transport};
 
 const REPORTS_PATH: &str = "/v1/company/custom-reports/reports";
 const COLUMNS_PATH: &str = "/v1/company/custom-reports/columns";
@@ -247,10 +247,7 @@ async fn v1_table(
                 .execute(&request, Some(Api::V1))
                 .await?
                 .json(&request)?;
-            report_page(json, historical).ok_or_else(|| {
-                request
-                    .invalid_response("expected {\"data\": [{\"attributes\": {\"items\": [...]}}]}")
-            })
+            rows_of_page(json, historical, &request)
         }
     };
     let endpoint = format!("GET {REPORTS_PATH}/{{id}}");
@@ -342,6 +339,15 @@ async fn fetch_columns(
     }
     let request = Request::get(COLUMNS_PATH, params.clone());
     let json = transport.get_json(Api::V1, COLUMNS_PATH, params).await?;
+    columns_of(&json, &request, info)
+}
+
+/// The columns of a `/custom-reports/columns` answer, in the order `info` names.
+fn columns_of(
+    json: &Value,
+    request: &Request,
+    info: &Map<String, Value>,
+) -> Result<Vec<ReportColumn>> {
     let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let described: Vec<ReportColumn> = json
         .pointer("/data/attributes")
@@ -381,6 +387,37 @@ async fn fetch_columns(
             .cloned(),
     );
     Ok(ordered)
+}
+
+/// A v1 report through the same conversion as [`fetch_report`] reading it from v1
+/// (columns named by key), from its list entry `info`, its `/custom-reports/columns`
+/// body and its pages in order, without a server. For tests that feed bodies.
+#[doc(hidden)]
+pub fn report_table_from_pages(
+    info: &Map<String, Value>,
+    columns_body: &[u8],
+    page_bodies: &[bytes::Bytes],
+) -> Result<Table> {
+    let request = Request::get(COLUMNS_PATH, Vec::new());
+    let json = Response::of(bytes::Bytes::copy_from_slice(columns_body)).json(&request)?;
+    let columns = columns_of(&json, &request, info)?;
+    let historical = is_historical(info);
+    let id = info.get("id").and_then(Value::as_str).unwrap_or("0");
+    let request = Request::get(format!("{REPORTS_PATH}/{id}"), Vec::new());
+    // As the paging hands them over (it has already made each record come once).
+    let mut rows = Vec::new();
+    for body in page_bodies {
+        let json = Response::of(body.clone()).json(&request)?;
+        rows.extend(rows_of_page(json, historical, &request)?.content);
+    }
+    report_table(&columns, historical, &rows, Names::Key)
+}
+
+/// [`report_page`], or [`Error::InvalidResponse`] naming `request`'s endpoint.
+fn rows_of_page(json: Value, historical: bool, request: &Request) -> Result<Page<Vec<ReportRow>>> {
+    report_page(json, historical).ok_or_else(|| {
+        request.invalid_response("expected {\"data\": [{\"attributes\": {\"items\": [...]}}]}")
+    })
 }
 
 /// The rows of one v1 report page (`data[0].attributes.items`), one id per item.

@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::paginate::{listing_changed, MAX_PASSES};
-use crate::transport::{Api, Request, Transport};
+use crate::transport::{Api, Request, Response, Transport};
 
 /// Guard against a `next` link that never ends.
 const MAX_V2_PAGES: usize = 100_000;
@@ -82,14 +82,7 @@ async fn read_pass(
             .pointer("/_meta/links/next/href")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let page_columns = json
-            .pointer("/_meta/columns")
-            .and_then(parse_columns)
-            .ok_or_else(|| {
-                request.invalid_response(
-                    "expected {\"_meta\": {\"columns\": [{\"name\", \"display\", \"type\"}]}}",
-                )
-            })?;
+        let (page_columns, page_rows) = page_content(&mut json, &request)?;
         match &columns {
             None => columns = Some(page_columns),
             Some(first) if *first != page_columns => {
@@ -99,26 +92,12 @@ async fn read_pass(
             }
             Some(_) => {}
         }
-        let width = columns.as_ref().map_or(0, Vec::len);
-        let Some(Value::Array(data)) = json.get_mut("_data").map(Value::take) else {
-            return Err(request.invalid_response("expected \"_data\": [[cell, ...], ...]"));
-        };
-        empty_in_a_row = if data.is_empty() {
+        empty_in_a_row = if page_rows.is_empty() {
             empty_in_a_row + 1
         } else {
             0
         };
-        for (index, row) in data.into_iter().enumerate() {
-            match row {
-                // Moved, not copied: a page can hold tens of megabytes of cells.
-                Value::Array(cells) if cells.len() <= width => rows.push(cells),
-                _ => {
-                    return Err(request.invalid_response(format!(
-                        "row {index} of the page is not an array of at most {width} cells, one per column"
-                    )))
-                }
-            }
-        }
+        rows.extend(page_rows);
         match next {
             Some(_) if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
                 return Err(request.invalid_response(format!(
@@ -143,6 +122,45 @@ async fn read_pass(
     Err(request.invalid_response(format!(
         "more than {MAX_V2_PAGES} pages: refusing to return part of the report"
     )))
+}
+
+/// A report from one v2 page body, as [`fetch_report_v2`] reads each page (its `next`
+/// link is not followed). For tests that feed bodies without a server.
+#[doc(hidden)]
+pub fn report_from_page(body: &[u8]) -> Result<V2Report> {
+    let request = Request::get("/v2/reports/0", Vec::new());
+    let mut json = Response::of(bytes::Bytes::copy_from_slice(body)).json(&request)?;
+    let (columns, rows) = page_content(&mut json, &request)?;
+    Ok(V2Report { columns, rows })
+}
+
+/// The columns and rows of one page; the rows are moved out of `json`.
+fn page_content(json: &mut Value, request: &Request) -> Result<(Vec<V2Column>, Vec<Vec<Value>>)> {
+    let columns = json
+        .pointer("/_meta/columns")
+        .and_then(parse_columns)
+        .ok_or_else(|| {
+            request.invalid_response(
+                "expected {\"_meta\": {\"columns\": [{\"name\", \"display\", \"type\"}]}}",
+            )
+        })?;
+    let width = columns.len();
+    let Some(Value::Array(data)) = json.get_mut("_data").map(Value::take) else {
+        return Err(request.invalid_response("expected \"_data\": [[cell, ...], ...]"));
+    };
+    let mut rows = Vec::with_capacity(data.len());
+    for (index, row) in data.into_iter().enumerate() {
+        match row {
+            // Moved, not copied: a page can hold tens of megabytes of cells.
+            Value::Array(cells) if cells.len() <= width => rows.push(cells),
+            _ => {
+                return Err(request.invalid_response(format!(
+                "row {index} of the page is not an array of at most {width} cells, one per column"
+            )))
+            }
+        }
+    }
+    Ok((columns, rows))
 }
 
 /// `_meta.columns`; `None` when it is not a list of named columns.
