@@ -138,10 +138,9 @@ struct Pass<T> {
     claims_agree: bool,
     /// The first record that came twice, and where.
     repeated: Option<(String, u64)>,
-    /// Why the concurrent phase stopped early, if it did.
+    /// Why the pass stopped early (a page that contradicted the claim, or brought only
+    /// records read before), if it did.
     anomaly: Option<String>,
-    /// The page that brought only records read before, where the listing then ended.
-    ended_on_repeat: Option<u64>,
 }
 
 async fn read_pass<T, F, Fut>(
@@ -167,7 +166,6 @@ where
         claims_agree: true,
         repeated: None,
         anomaly: None,
-        ended_on_repeat: None,
     };
     let mut seen = HashSet::new();
     pass.add(first, 0, &mut seen);
@@ -220,7 +218,6 @@ impl<T> Pass<T> {
     fn add(&mut self, page: Page<T>, index: u64, seen: &mut HashSet<String>) -> Option<String> {
         let ids = || page.ids.iter().flatten();
         if page.len > 0 && ids().next().is_some() && ids().all(|id| seen.contains(id)) {
-            self.ended_on_repeat = Some(index);
             return Some("only records read before".to_string());
         }
         let mut surprise = None;
