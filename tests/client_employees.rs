@@ -225,3 +225,68 @@ async fn unknown_employee_is_not_found() {
         "{err}"
     );
 }
+
+/// Page bodies are dropped once converted; a column that falls back to raw strings
+/// fetches them again, and they must hold the same records.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_are_fetched_again_only_for_raw_strings() {
+    let plain = fake(FakeOptions {
+        employees: 250,
+        ..FakeOptions::default()
+    })
+    .await;
+    client_for(&plain, |_| {})
+        .employees(&EmployeeQuery::default())
+        .await
+        .unwrap();
+    // Pages at offsets 0, 100 and 200 (short: the end), nothing asked twice.
+    assert_eq!(plain.stats().by_route["GET /v1/company/employees"], 3);
+
+    let odd: personio_arrow::fake::ValueOverride = serde_json::from_value(serde_json::json!(
+        {"employee": 120, "key": "hire_date", "value": "31.12.2020"}
+    ))
+    .unwrap();
+    let server = fake(FakeOptions {
+        employees: 250,
+        overrides: vec![odd],
+        ..FakeOptions::default()
+    })
+    .await;
+    let table = client_for(&server, |_| {})
+        .employees(&EmployeeQuery::default())
+        .await
+        .unwrap();
+    let hire = table.schema.index_of("hire_date").unwrap();
+    assert_eq!(table.schema.field(hire).data_type(), &DataType::Utf8);
+    let raw = table.batches[0].column(hire).as_string::<i32>();
+    assert_eq!(raw.value(120), "31.12.2020");
+    assert_eq!(ids(&table).len(), 250);
+    // Three pages read, then the same three again for their raw values.
+    assert_eq!(server.stats().by_route["GET /v1/company/employees"], 6);
+}
+
+/// Records that move after the listing was read, before its bodies are fetched again
+/// for raw strings, are not mixed into the table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bodies_fetched_again_must_hold_the_same_records() {
+    let odd: personio_arrow::fake::ValueOverride = serde_json::from_value(serde_json::json!(
+        {"employee": 120, "key": "hire_date", "value": "31.12.2020"}
+    ))
+    .unwrap();
+    let moved: personio_arrow::fake::FaultSpec = serde_json::from_value(serde_json::json!(
+        {"kind": "records_move", "mode": "delete", "routes": ["employees"], "after": 3}
+    ))
+    .unwrap();
+    let server = fake(FakeOptions {
+        employees: 250,
+        overrides: vec![odd],
+        faults: vec![moved],
+        ..FakeOptions::default()
+    })
+    .await;
+    let error = client_for(&server, |_| {})
+        .employees(&EmployeeQuery::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::ListingChanged(_)), "{error}");
+}

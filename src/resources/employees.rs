@@ -9,6 +9,7 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use std::future::Future;
 use std::sync::Arc;
 
 use arrow::array::ArrayRef;
@@ -22,7 +23,7 @@ use super::names::Names;
 use crate::arrow::build::{build_chunk, concat_chunks, join_chunks, raw_strings, Chunk};
 use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
-use crate::paginate::{id_text, read_listing, Addressing, Claim, Page};
+use crate::paginate::{id_text, listing_changed, read_listing, Addressing, Claim, Page};
 use crate::transport::{Api, Request, Response, Transport};
 
 const EMPLOYEES_PATH: &str = "/v1/company/employees";
@@ -179,9 +180,14 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
             };
             // Converting a page is CPU work: off the async threads, so that pages
             // convert in parallel while the next ones download.
-            tokio::task::spawn_blocking(move || convert_page(&plan, response.body, &request, false))
-                .await
-                .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
+            tokio::task::spawn_blocking(move || {
+                let mut page = convert_page(&plan, response.body, &request, false)?;
+                // The body goes now: the join fetches it again in the rare case it needs it.
+                page.content.drop_body(offset);
+                Ok(page)
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
         }
     };
     let pages = read_listing(
@@ -191,7 +197,16 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
         fetch,
     )
     .await?;
-    join_pages(&plan, pages)
+    let refetch = |offset: u64| {
+        let mut page_params = params.clone();
+        page_params.push(("limit".into(), PAGE_SIZE.to_string()));
+        page_params.push(("offset".into(), offset.to_string()));
+        async move {
+            let request = Request::get(EMPLOYEES_PATH, page_params);
+            Ok(transport.execute(&request, Some(Api::V1)).await?.body)
+        }
+    };
+    join_pages(&plan, pages, refetch).await
 }
 
 /// One employee by id, as a one-row table.
@@ -206,7 +221,7 @@ pub async fn fetch_employee(transport: &Transport, id: i64, names: Names) -> Res
     let request = Request::get(format!("{EMPLOYEES_PATH}/{id}"), Vec::new());
     let response = transport.execute(&request, Some(Api::V1)).await?;
     let page = convert_page(&plan, response.body, &request, true)?;
-    join_pages(&plan, vec![page])
+    join_pages(&plan, vec![page], kept_bodies_only).await
 }
 
 /// Every employee of some `/v1/company/employees` list pages, in order, as
@@ -224,7 +239,14 @@ pub fn table_from_pages(attributes_body: &[u8], page_bodies: &[Bytes]) -> Result
         .iter()
         .map(|body| convert_page(&plan, body.clone(), &request, false))
         .collect::<Result<Vec<_>>>()?;
-    join_pages(&plan, pages)
+    crate::runtime::block_on(join_pages(&plan, pages, kept_bodies_only))
+}
+
+/// For pages that keep their bodies: nothing is ever fetched again.
+async fn kept_bodies_only(_offset: u64) -> Result<Bytes> {
+    Err(Error::Internal(
+        "a page kept its body, yet it was asked for again".into(),
+    ))
 }
 
 /// A converted page and what is needed to finish the table.
@@ -236,10 +258,21 @@ struct PageContent {
     extra_chunk: Chunk,
     /// What the page's records carried.
     observed: Observed,
-    /// Kept for the rare column converted again at the join or kept as raw strings.
-    body: Bytes,
+    /// For the rare column converted again at the join or kept as raw strings; dropped
+    /// from listing pages once converted (see [`PageContent::drop_body`]).
+    body: Option<Bytes>,
     /// Whether the body is a single-employee answer.
     single: bool,
+    /// Where the page starts in the listing, to fetch its body again.
+    offset: u64,
+}
+
+impl PageContent {
+    /// Drops the body, which can be fetched again from `offset`.
+    fn drop_body(&mut self, offset: u64) {
+        self.body = None;
+        self.offset = offset;
+    }
 }
 
 fn convert_page(
@@ -275,28 +308,51 @@ fn convert_page(
             extra,
             extra_chunk,
             observed,
-            body,
+            body: Some(body),
             single,
+            offset: 0,
         },
     })
 }
 
 /// Joins converted pages (each record once: see `read_listing`) into the columns laid
 /// out from what every page carried: raw strings where a column did not parse, one
-/// warning naming the keys that no attribute lists.
-fn join_pages(plan: &Plan, pages: Vec<Page<PageContent>>) -> Result<Table> {
+/// warning naming the keys that no attribute lists. A page body that is needed (a
+/// column to convert again, or raw strings) and was not kept is fetched again with
+/// `refetch(offset)`, and must hold the same records.
+async fn join_pages<R, Fut>(
+    plan: &Plan,
+    mut pages: Vec<Page<PageContent>>,
+    refetch: R,
+) -> Result<Table>
+where
+    R: Fn(u64) -> Fut,
+    Fut: Future<Output = Result<Bytes>>,
+{
     let mut observed = Observed::default();
     for page in &pages {
         observed.merge(&page.content.observed);
     }
     let layout = plan.layout(&observed);
     let columns = &layout.columns;
-    let mut bodies = Vec::with_capacity(pages.len());
-    let mut chunks = Vec::with_capacity(pages.len());
-    for mut page in pages {
-        chunks.push(arrange(columns, &layout.planned, &mut page.content)?);
-        bodies.push((page.content.body, page.content.single));
+    for page in &mut pages {
+        if later_columns(columns, &layout.planned, &page.content).1 {
+            restore_body(page, &refetch).await?;
+        }
     }
+    let mut chunks = Vec::with_capacity(pages.len());
+    for page in &mut pages {
+        chunks.push(arrange(columns, &layout.planned, &mut page.content)?);
+    }
+    if chunks.iter().any(|chunk| !chunk.failures.is_empty()) {
+        for page in &mut pages {
+            restore_body(page, &refetch).await?;
+        }
+    }
+    let bodies: Vec<(Bytes, bool)> = pages
+        .into_iter()
+        .map(|page| (page.content.body.unwrap_or_default(), page.content.single))
+        .collect();
     let mut table = join_chunks(&columns.defs, chunks, |index, fallen| {
         let (body, single) = &bodies[index];
         raw_columns(&columns.subset(fallen), body, *single)
@@ -316,33 +372,81 @@ fn join_pages(plan: &Plan, pages: Vec<Page<PageContent>>) -> Result<Table> {
     })
 }
 
+/// Fetches a page's body again unless it was kept; the records must be the same ones,
+/// else the listing changed since it was read.
+async fn restore_body<R, Fut>(page: &mut Page<PageContent>, refetch: &R) -> Result<()>
+where
+    R: Fn(u64) -> Fut,
+    Fut: Future<Output = Result<Bytes>>,
+{
+    if page.content.body.is_some() {
+        return Ok(());
+    }
+    let body = refetch(page.content.offset).await?;
+    let request = Request::get(EMPLOYEES_PATH, Vec::new());
+    let (records, _) = parse_employees(&body, &request, page.content.single)?;
+    let ids: Vec<Option<String>> = records
+        .iter()
+        .map(|r| r.attributes.get("id").and_then(|id| id_text(&id.value)))
+        .collect();
+    if ids != page.ids {
+        return Err(listing_changed(&request.endpoint()));
+    }
+    drop(records);
+    page.content.body = Some(body);
+    Ok(())
+}
+
+/// The columns of the final layout that a page did not convert on arrival, and whether
+/// the page carries any of their keys (then they must be converted from its body).
+fn later_columns(
+    columns: &Columns,
+    planned: &[Option<usize>],
+    page: &PageContent,
+) -> (Vec<usize>, bool) {
+    let found = columns.positions_in(&page.extra);
+    let later: Vec<usize> = planned
+        .iter()
+        .zip(found)
+        .enumerate()
+        .filter(|(_, (planned, found))| planned.is_none() && found.is_none())
+        .map(|(column, _)| column)
+        .collect();
+    let carried = columns
+        .subset(&later)
+        .locators
+        .iter()
+        .any(|locator| page.observed.get(&locator.key).is_some());
+    (later, carried)
+}
+
 /// One page's chunk in the final `columns` (`planned`: each one's index in the plan).
 /// A column comes as the page converted it on arrival, planned or found in the page,
 /// when the kind is the same; else it is converted now, from the kept body if the page
 /// carries its key at all.
 fn arrange(columns: &Columns, planned: &[Option<usize>], page: &mut PageContent) -> Result<Chunk> {
+    let (later, carried) = later_columns(columns, planned, page);
     let found = columns.positions_in(&page.extra);
     let mut arranged = Chunk::to_fill(page.chunk.rows, planned.len());
-    let mut later = Vec::new();
     for (column, (planned, found)) in planned.iter().zip(found).enumerate() {
         match (planned, found) {
             (Some(p), _) => arranged.put(column, page.chunk.take(*p)),
             (None, Some(f)) => arranged.put(column, page.extra_chunk.take(f)),
-            (None, None) => later.push(column),
+            (None, None) => {}
         }
     }
     if later.is_empty() {
         return Ok(arranged);
     }
     let missing = columns.subset(&later);
-    let carried = missing
-        .locators
-        .iter()
-        .any(|locator| page.observed.get(&locator.key).is_some());
-    let mut converted = if carried {
-        missing.convert(&records_of(&page.body, page.single)?)
-    } else {
-        build_chunk(&missing.defs, page.chunk.rows, |_, _| None)
+    let mut converted = match (&page.body, carried) {
+        (Some(body), true) => missing.convert(&records_of(body, page.single)?),
+        (None, true) => {
+            return Err(Error::Internal(
+                "a page body needed at the join was not fetched again".into(),
+            ))
+        }
+        (_, false) => build_chunk(&missing.defs, page.chunk.rows, |_, _| None),
     };
     for (at, column) in later.into_iter().enumerate() {
         arranged.put(column, converted.take(at));
@@ -486,7 +590,7 @@ mod tests {
             .map(|body| convert_page(plan, Bytes::from_static(body.as_bytes()), &request, false))
             .collect::<Result<Vec<_>>>()
             .unwrap();
-        join_pages(plan, pages).unwrap()
+        crate::runtime::block_on(join_pages(plan, pages, kept_bodies_only)).unwrap()
     }
 
     fn column<'t>(table: &'t Table, name: &str) -> &'t ArrayRef {
