@@ -89,9 +89,12 @@ def test_rate_limit_error_when_the_wait_outlasts_the_deadline(fake_factory) -> N
 
 
 def test_revoked_token_is_refreshed_once(fake_factory) -> None:
-    fake = fake_factory(employees=400, revoke_tokens_after=2)
+    # The token dies at the third data request: one 401, one new token, one retry.
+    fake = fake_factory(employees=400, faults=[{"kind": "token_expiry", "routes": ["employees"], "after": 2}])
     assert fake.client(concurrency=1).employees().num_rows == 400
-    assert fake.stats()["auth_v1"] >= 2
+    stats = fake.stats()
+    assert stats["by_fault"] == {"token_expiry": 1}
+    assert stats["auth_v1"] == 2
 
 
 def test_expired_token_is_renewed(fake_factory) -> None:

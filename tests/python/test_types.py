@@ -193,11 +193,23 @@ def test_cost_centers_stay_a_list_of_structs(table, wire) -> None:
     assert table.column("cost_centers").to_pylist() == expected
 
 
-def test_empty_strings_in_typed_columns_are_null(table, wire) -> None:
-    raw = values(wire, "weekly_working_hours") + values(wire, "hire_date")
-    got = table.column("weekly_working_hours").to_pylist() + table.column("hire_date").to_pylist()
-    empties = [i for i, v in enumerate(raw) if v == ""]
-    assert all(got[i] is None for i in empties)
+def test_empty_strings_in_typed_columns_are_null(fake_factory) -> None:
+    fake = fake_factory(employees=20, overrides=[
+        {"employee": 3, "key": "weekly_working_hours", "value": ""},
+        {"employee": 5, "key": "hire_date", "value": ""},
+        {"employee": 7, "key": "weekly_working_hours", "value": "  "},
+    ])
+    wire = raw_employees(fake)
+    assert [values(wire, "weekly_working_hours")[i] for i in (3, 7)] == ["", "  "]
+    assert values(wire, "hire_date")[5] == ""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", pio.TypeFallbackWarning)  # "" is no value, not a misfit
+        table = pa.table(fake.client().employees(attributes=["weekly_working_hours", "hire_date"]))
+    hours = table.column("weekly_working_hours").to_pylist()
+    assert table.schema.field("weekly_working_hours").type == pa.float64()
+    assert table.schema.field("hire_date").type == pa.date32()
+    assert hours[3] is None and hours[7] is None and hours[4] is not None
+    assert table.column("hire_date").to_pylist()[5] is None
 
 
 def test_label_names_are_readable_and_unique(company) -> None:
