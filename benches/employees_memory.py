@@ -19,9 +19,6 @@ import time
 
 import personio_arrow as pio
 
-AMPLE = {"burst": 100000, "per_second": 100000}
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -33,7 +30,7 @@ def main() -> None:
     parser.add_argument("--employees", type=int, default=50_000)
     args = parser.parse_args()
     port = free_port()
-    options = {"rate_limits": {g: AMPLE for g in ("employees", "v1", "v2", "v1_auth", "v2_auth")}}
+    options = {"rate_limits": "ample"}
     server = subprocess.Popen(
         [sys.executable, "-u", "-m", "personio_arrow", "fake-server", "--port", str(port),
          "--employees", str(args.employees), "--options", json.dumps(options)],

@@ -71,7 +71,7 @@ def main() -> None:
         employees=args.employees,
         custom_attributes=args.custom_attributes,
         latency_ms=args.latency_ms,
-        rate_limits={"employees": {"burst": 1000, "per_second": 1000}},
+        rate_limits="ample",
     ) as fake:
         credentials = (fake.url, fake.client_id, fake.client_secret)
         baseline_s, baseline_df = measure(lambda: with_requests(*credentials), args.repeat)

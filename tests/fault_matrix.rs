@@ -37,7 +37,7 @@ use arrow::util::display::{ArrayFormatter, FormatOptions};
 use futures::StreamExt;
 use personio_arrow::arrow::Table;
 use personio_arrow::config::{Options, Secret};
-use personio_arrow::fake::{FakeOptions, FakeServer, FaultSpec};
+use personio_arrow::fake::{FakeOptions, FakeServer, FaultSpec, RateLimitPreset, RateLimits};
 use personio_arrow::resources::employees::EmployeeQuery;
 use personio_arrow::resources::reports::{ReportApi, ReportQuery};
 use personio_arrow::Client;
@@ -285,16 +285,7 @@ fn options(seed: u64, faults: Vec<FaultSpec>) -> FakeOptions {
         faults,
         // Room announced far above what these reads use: the budget follows the
         // headers, so pacing does not stretch the run (the budget has its own tests).
-        rate_limits: Some(
-            serde_json::from_value(json!({
-                "employees": {"burst": 1000, "per_second": 1000},
-                "v1": {"burst": 1000, "per_second": 1000},
-                "v2": {"burst": 1000, "per_second": 1000},
-                "v1_auth": {"burst": 1000, "per_second": 1000},
-                "v2_auth": {"burst": 1000, "per_second": 1000}
-            }))
-            .expect("rate limits"),
-        ),
+        rate_limits: Some(RateLimits::Preset(RateLimitPreset::Ample)),
         ..FakeOptions::default()
     }
 }

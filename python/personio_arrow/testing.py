@@ -29,7 +29,8 @@ class FakePersonio:
       revocation after N data requests.
     - ``server_errors``, ``malformed_responses``: the next N data requests fail with 503,
       or answer a truncated body.
-    - ``rate_limits``: ``"personio"`` (Personio's documented limits) or a token bucket
+    - ``rate_limits``: ``"personio"`` (Personio's documented limits), ``"ample"`` (far
+      more room than a test uses, announced, so that clients do not pace) or a token bucket
       per group, ``{"employees": {"burst": int, "per_second": float}, ...}`` with
       groups ``employees``, ``v1``, ``v1_auth``, ``v2`` (each endpoint) and
       ``v2_auth``; enforced per credential with Personio's headers (``None``: off).

@@ -144,7 +144,8 @@ impl fmt::Debug for CredentialSpec {
 }
 
 /// The rate limits of [`FakeOptions::rate_limits`]: `"personio"` for Personio's
-/// documented limits, or a token bucket per group, e.g. `{"v1": {"burst": 5,
+/// documented limits, `"ample"` for far more room than any test uses, or a token bucket
+/// per group, e.g. `{"v1": {"burst": 5,
 /// "per_second": 2}}` (groups left out are not limited).
 ///
 /// Every data route is limited per credential (the token's), the token endpoints per
@@ -172,6 +173,10 @@ pub enum RateLimitPreset {
     /// v1 2000 a minute (bursts of 30), `/v1/auth` 60 a minute (bursts of 5); each v2
     /// endpoint 10 a second (bursts of 10), `/v2/auth/*` 150 a minute (bursts of 5).
     Personio,
+    /// Every group 1000 a second with bursts of 1000: far more room than a test or a
+    /// benchmark uses, announced in the headers, so that a client pacing by them does
+    /// not stretch the run.
+    Ample,
 }
 
 /// A token bucket per endpoint group; a group left out is not limited.
@@ -212,6 +217,13 @@ impl RateLimits {
                 v1_auth: spec(5, 1.0),
                 v2: spec(10, 10.0),
                 v2_auth: spec(5, 2.5),
+            },
+            RateLimits::Preset(RateLimitPreset::Ample) => RateLimitGroups {
+                employees: spec(1000, 1000.0),
+                v1: spec(1000, 1000.0),
+                v1_auth: spec(1000, 1000.0),
+                v2: spec(1000, 1000.0),
+                v2_auth: spec(1000, 1000.0),
             },
             RateLimits::Groups(groups) => groups.clone(),
         }
@@ -581,6 +593,11 @@ mod tests {
             })
         );
         assert!(g.v2.is_some() && g.v2_auth.is_some());
+        let o: FakeOptions = serde_json::from_str(r#"{"rate_limits": "ample"}"#).unwrap();
+        let g = o.rate_limits.unwrap().groups();
+        for group in [g.employees, g.v1, g.v1_auth, g.v2, g.v2_auth] {
+            assert_eq!(group.map(|s| s.burst), Some(1000));
+        }
         let o: FakeOptions =
             serde_json::from_str(r#"{"rate_limits": {"v1": {"burst": 5, "per_second": 2}}}"#)
                 .unwrap();
