@@ -100,6 +100,16 @@ impl Tally {
         counter.set(counter.get() + n);
     }
 
+    /// Counts a case as valid (a table is expected) or mutated.
+    fn count_case(&self, expect: Expect) {
+        let counter = if expect == Expect::Table {
+            &self.valid
+        } else {
+            &self.mutated
+        };
+        Tally::add(counter, 1);
+    }
+
     fn report(&self, name: &str) -> String {
         format!(
             "fuzz_parsers: {name}: {} cases ({} valid, {} mutated; {} rejected with the endpoint named), {} rows and {} values checked ({} in typed columns)",
@@ -564,6 +574,38 @@ fn judge(
         }
         (Err(error), Expect::Table) => Err(fail(format!("a valid body gave an error: {error}"))),
     }
+}
+
+/// A case's leading body (`/attributes` or the report columns) and its pages as bytes,
+/// and what to expect of them: a spoiled shape's expectation (`shape_expect`, already
+/// applied to the JSON), or else `mutation` applied to the bytes of body `target`
+/// (0 = the leading body, then the pages).
+fn mutated_bodies(
+    head: &Value,
+    pages: &[Value],
+    target: usize,
+    mutation: &Mutation,
+    shape_expect: Option<Expect>,
+) -> (Vec<u8>, Vec<Bytes>, Expect) {
+    let mut head = serde_json::to_vec(head).unwrap();
+    let mut bodies: Vec<Vec<u8>> = pages
+        .iter()
+        .map(|p| serde_json::to_vec(p).unwrap())
+        .collect();
+    let expect = match shape_expect {
+        Some(expect) => expect,
+        None => {
+            let body = if target == 0 {
+                &mut head
+            } else {
+                &mut bodies[target - 1]
+            };
+            let (mutated, expect) = mutate_bytes(std::mem::take(body), mutation);
+            *body = mutated;
+            expect
+        }
+    };
+    (head, bodies.into_iter().map(Bytes::from).collect(), expect)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1217,38 +1259,16 @@ fn employee_property(case: EmployeeCase, tally: &Tally) -> Result<(), TestCaseEr
     let mut pages: Vec<Value> = case.pages.iter().map(|p| page_json(&case, p)).collect();
     let target = case.target.index(pages.len() + 1);
     let endpoint = if target == 0 { ATTRIBUTES } else { EMPLOYEES };
-    let mut expect = Expect::Table;
-    if let Mutation::Shape(kind, at) = &case.mutation {
-        expect = if target == 0 {
-            spoil_attributes(&mut attributes, *kind, at)
-        } else {
-            spoil_page(&mut pages[target - 1], *kind, at)
-        };
-    }
-    let mut attributes = serde_json::to_vec(&attributes).unwrap();
-    let mut bodies: Vec<Vec<u8>> = pages
-        .iter()
-        .map(|p| serde_json::to_vec(p).unwrap())
-        .collect();
-    if !matches!(case.mutation, Mutation::Shape(..)) {
-        let body = if target == 0 {
-            &mut attributes
-        } else {
-            &mut bodies[target - 1]
-        };
-        let (mutated, byte_expect) = mutate_bytes(std::mem::take(body), &case.mutation);
-        *body = mutated;
-        expect = byte_expect;
-    }
-    let bodies: Vec<Bytes> = bodies.into_iter().map(Bytes::from).collect();
-    Tally::add(
-        if expect == Expect::Table {
-            &tally.valid
-        } else {
-            &tally.mutated
-        },
-        1,
-    );
+    let shape_expect = match &case.mutation {
+        Mutation::Shape(kind, at) if target == 0 => {
+            Some(spoil_attributes(&mut attributes, *kind, at))
+        }
+        Mutation::Shape(kind, at) => Some(spoil_page(&mut pages[target - 1], *kind, at)),
+        _ => None,
+    };
+    let (attributes, bodies, expect) =
+        mutated_bodies(&attributes, &pages, target, &case.mutation, shape_expect);
+    tally.count_case(expect);
     let result = table_from_pages(&attributes, &bodies);
     if let Some(table) = judge(result, expect, endpoint, tally)? {
         check_employees(&case, &table, tally)?;
@@ -1796,38 +1816,14 @@ fn v1_property(case: V1Case, tally: &Tally) -> Result<(), TestCaseError> {
     } else {
         report_endpoint.as_str()
     };
-    let mut expect = Expect::Table;
-    if let Mutation::Shape(kind, _) = &case.mutation {
-        expect = if target == 0 {
-            spoil_v1_columns(&mut columns, *kind)
-        } else {
-            spoil_v1_page(&mut pages[target - 1], *kind)
-        };
-    }
-    let mut columns = serde_json::to_vec(&columns).unwrap();
-    let mut bodies: Vec<Vec<u8>> = pages
-        .iter()
-        .map(|p| serde_json::to_vec(p).unwrap())
-        .collect();
-    if !matches!(case.mutation, Mutation::Shape(..)) {
-        let body = if target == 0 {
-            &mut columns
-        } else {
-            &mut bodies[target - 1]
-        };
-        let (mutated, byte_expect) = mutate_bytes(std::mem::take(body), &case.mutation);
-        *body = mutated;
-        expect = byte_expect;
-    }
-    Tally::add(
-        if expect == Expect::Table {
-            &tally.valid
-        } else {
-            &tally.mutated
-        },
-        1,
-    );
-    let bodies: Vec<Bytes> = bodies.into_iter().map(Bytes::from).collect();
+    let shape_expect = match &case.mutation {
+        Mutation::Shape(kind, _) if target == 0 => Some(spoil_v1_columns(&mut columns, *kind)),
+        Mutation::Shape(kind, _) => Some(spoil_v1_page(&mut pages[target - 1], *kind)),
+        _ => None,
+    };
+    let (columns, bodies, expect) =
+        mutated_bodies(&columns, &pages, target, &case.mutation, shape_expect);
+    tally.count_case(expect);
     let result = report_table_from_pages(&info, &columns, &bodies);
     if let Some(table) = judge(result, expect, endpoint, tally)? {
         check_v1(&case, &table, tally)?;
@@ -2204,14 +2200,7 @@ fn v2_property(case: V2Case, tally: &Tally) -> Result<(), TestCaseError> {
         Mutation::Shape(..) => (serde_json::to_vec(&body).unwrap(), expect),
         _ => mutate_bytes(serde_json::to_vec(&body).unwrap(), &case.mutation),
     };
-    Tally::add(
-        if expect == Expect::Table {
-            &tally.valid
-        } else {
-            &tally.mutated
-        },
-        1,
-    );
+    tally.count_case(expect);
     let result = report_from_page(&body)
         .and_then(|report| v2_report_table(&report, case.historical, Names::Key));
     if let Some(table) = judge(result, expect, V2_REPORT, tally)? {
