@@ -335,14 +335,13 @@ where
     }
     let layout = plan.layout(&observed);
     let columns = &layout.columns;
-    for page in &mut pages {
-        if later_columns(columns, &layout.planned, &page.content).1 {
-            restore_body(page, &refetch).await?;
-        }
-    }
     let mut chunks = Vec::with_capacity(pages.len());
     for page in &mut pages {
-        chunks.push(arrange(columns, &layout.planned, &mut page.content)?);
+        let later = later_columns(columns, &layout.planned, &page.content);
+        if later.1 {
+            restore_body(page, &refetch).await?;
+        }
+        chunks.push(arrange(columns, &layout.planned, &mut page.content, later)?);
     }
     if chunks.iter().any(|chunk| !chunk.failures.is_empty()) {
         for page in &mut pages {
@@ -423,9 +422,13 @@ fn later_columns(
 /// One page's chunk in the final `columns` (`planned`: each one's index in the plan).
 /// A column comes as the page converted it on arrival, planned or found in the page,
 /// when the kind is the same; else it is converted now, from the kept body if the page
-/// carries its key at all.
-fn arrange(columns: &Columns, planned: &[Option<usize>], page: &mut PageContent) -> Result<Chunk> {
-    let (later, carried) = later_columns(columns, planned, page);
+/// carries its key at all (`later`: see [`later_columns`]).
+fn arrange(
+    columns: &Columns,
+    planned: &[Option<usize>],
+    page: &mut PageContent,
+    (later, carried): (Vec<usize>, bool),
+) -> Result<Chunk> {
     let found = columns.positions_in(&page.extra);
     let mut arranged = Chunk::to_fill(page.chunk.rows, planned.len());
     for (column, (planned, found)) in planned.iter().zip(found).enumerate() {
