@@ -1,8 +1,10 @@
 """Benchmark: a custom report of 5,000 employees and 40 columns into pandas,
 personio-arrow (v1 and v2) against `requests` + page loop + `pandas.json_normalize`.
 
-All read the same fake Personio report over loopback HTTP in the same run. Prints
-seconds, rows/s and MB/s of JSON (the size of the v1 pages the baseline downloads).
+All read the same fake Personio report over loopback HTTP in the same run; the fake
+runs in a process of its own. Prints seconds, rows/s and MB/s of JSON (the size of the
+v1 pages the baseline downloads), then the peak RSS of one read by each method, each in
+a fresh child process (its peak after the imports, and after the read).
 
     python benches/report_vs_requests.py [--employees 5000] [--columns 40] [--repeat 3]
 """
@@ -10,7 +12,12 @@ seconds, rows/s and MB/s of JSON (the size of the v1 pages the baseline download
 from __future__ import annotations
 
 import argparse
+import json
+import resource
+import socket
 import statistics
+import subprocess
+import sys
 import time
 from typing import Any, Callable
 
@@ -18,7 +25,13 @@ import pandas as pd
 import pyarrow as pa
 import requests
 
-from personio_arrow.testing import FakePersonio
+import personio_arrow as pio
+
+METHODS = {
+    "requests": "requests + page loop + json_normalize + pivot (v1)",
+    "v1": "personio_arrow custom_report(api='v1').to_pandas()",
+    "v2": "personio_arrow custom_report(api='v2').to_pandas()",
+}
 
 
 def with_requests(url: str, client_id: str, secret: str, report_id: str) -> tuple[pd.DataFrame, int]:
@@ -48,6 +61,13 @@ def with_requests(url: str, client_id: str, secret: str, report_id: str) -> tupl
     return frame, size
 
 
+def read(method: str, url: str, client_id: str, secret: str, report_id: str) -> pd.DataFrame:
+    if method == "requests":
+        return with_requests(url, client_id, secret, report_id)[0]
+    client = pio.Client(client_id, secret, base_url=url)
+    return client.custom_report(report_id, api=method).to_pandas()
+
+
 def measure(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeat):
@@ -57,38 +77,95 @@ def measure(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
     return statistics.median(times), result
 
 
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(args: argparse.Namespace) -> None:
+    """One read in this process; prints its peak RSS after the imports and after."""
+    before = peak_mib()
+    frame = read(args.child, args.url, args.client_id, args.secret, args.report_id)
+    print(json.dumps({"rows": len(frame), "before": before, "after": peak_mib()}))
+
+
+def peak_of(method: str, base: tuple[str, str, str, str]) -> dict[str, float]:
+    url, client_id, secret, report_id = base
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", method, "--url", url, "--client-id", client_id,
+         "--secret", secret, "--report-id", report_id],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_fake(employees: int, columns: int) -> tuple[subprocess.Popen[str], str, str, str]:
+    """The fake in a process of its own, so that its memory is not the readers'. It
+    announces far more room than Personio's 2000 v1 requests a minute, so that the
+    figures measure the reading, not the limit (the client follows the headers)."""
+    port = free_port()
+    options = {"rate_limits": "ample", "wide_report_columns": columns}
+    server = subprocess.Popen(
+        [sys.executable, "-u", "-m", "personio_arrow", "fake-server", "--port", str(port),
+         "--employees", str(employees), "--options", json.dumps(options)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    credentials: dict[str, str] = {}
+    while len(credentials) < 2:  # the server prints its URL and credentials
+        line = server.stdout.readline() if server.stdout else ""
+        if not line:
+            raise SystemExit("the fake server did not start")
+        for key in ("client_id", "client_secret"):
+            if f"PERSONIO_{key.upper()}=" in line:
+                credentials[key] = line.split("=", 1)[1].strip()
+    return server, f"http://127.0.0.1:{port}", credentials["client_id"], credentials["client_secret"]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=5_000)
     parser.add_argument("--columns", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3)
+    for hidden in ("--child", "--url", "--client-id", "--secret", "--report-id"):
+        parser.add_argument(hidden, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        return child(args)
 
-    # The fake announces far more room than Personio's 2000 v1 requests a minute, so that
-    # the figures measure the reading, not the limit (the client follows the headers).
-    with FakePersonio(employees=args.employees, wide_report_columns=args.columns, rate_limits="ample") as fake:
-        client = fake.client()
+    server, url, client_id, secret = start_fake(args.employees, args.columns)
+    try:
+        client = pio.Client(client_id, secret, base_url=url)
         report_id = next(
             r["id"] for r in pa.table(client.custom_reports()).to_pylist() if r["name"] == "Wide export"
         )
-        base = (fake.url, fake.client_id, fake.client_secret, report_id)
-        baseline_s, (baseline_df, json_bytes) = measure(lambda: with_requests(*base), args.repeat)
-        v1_s, v1_df = measure(lambda: client.custom_report(report_id, api="v1").to_pandas(), args.repeat)
-        v2_s, v2_df = measure(lambda: client.custom_report(report_id, api="v2").to_pandas(), args.repeat)
+        base = (url, client_id, secret, report_id)
+        _, json_bytes = with_requests(*base)
+        timed = {method: measure(lambda m=method: read(m, *base), args.repeat) for method in METHODS}
+        peaks = {method: peak_of(method, base) for method in METHODS}
+    finally:
+        server.terminate()
+        server.wait()
 
-    assert len(baseline_df) == len(v1_df) == len(v2_df) == args.employees
+    assert all(len(frame) == args.employees for _, frame in timed.values())
+    assert all(peak["rows"] == args.employees for peak in peaks.values())
     megabytes = json_bytes / 1e6
     print(f"report: {args.employees} employees x {args.columns} columns, {megabytes:.1f} MB of v1 JSON, "
-          f"median of {args.repeat} runs, loopback HTTP to the fake server")
-    print(f"{'method':<52}{'seconds':>9}{'rows/s':>10}{'MB/s':>8}{'columns':>9}")
-    for name, seconds, frame in (
-        ("requests + page loop + json_normalize + pivot (v1)", baseline_s, baseline_df),
-        ("personio_arrow custom_report(api='v1').to_pandas()", v1_s, v1_df),
-        ("personio_arrow custom_report(api='v2').to_pandas()", v2_s, v2_df),
-    ):
+          f"median of {args.repeat} runs, loopback HTTP to a fake server in another process")
+    print(f"{'method':<52}{'seconds':>9}{'rows/s':>10}{'MB/s':>8}{'columns':>9}"
+          f"{'peak RSS MiB (imports -> read)':>32}")
+    for method, name in METHODS.items():
+        seconds, frame = timed[method]
+        peak = peaks[method]
         print(f"{name:<52}{seconds:>9.3f}{args.employees / seconds:>10,.0f}"
-              f"{megabytes / seconds:>8.1f}{frame.shape[1]:>9}")
-    print(f"speed-up v1: {baseline_s / v1_s:.1f}x, v2: {baseline_s / v2_s:.1f}x "
+              f"{megabytes / seconds:>8.1f}{frame.shape[1]:>9}"
+              f"{peak['before']:>18.0f} -> {peak['after']:>6.0f} (+{peak['after'] - peak['before']:.0f})")
+    baseline = timed["requests"][0]
+    print(f"speed-up v1: {baseline / timed['v1'][0]:.1f}x, v2: {baseline / timed['v2'][0]:.1f}x "
           "(the baseline's columns are untyped strings)")
 
 

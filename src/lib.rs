@@ -12,6 +12,7 @@ pub mod error;
 pub mod export;
 pub mod fake;
 pub mod paginate;
+pub mod pipeline;
 pub mod ratelimit;
 pub mod redact;
 pub mod resources;

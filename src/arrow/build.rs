@@ -44,6 +44,10 @@ pub struct Chunk {
     pub arrays: Vec<Option<ArrayRef>>,
     /// Per column that did not parse: (column index, an offending value).
     pub failures: Vec<(usize, String)>,
+    /// Per column, its values as raw strings, kept by [`build_chunk_keeping_raw`] where
+    /// the column may still fall back and its typed array cannot give them back; empty
+    /// for chunks whose raw values are read again from their source at the join.
+    pub raw: Vec<Option<ArrayRef>>,
 }
 
 impl Chunk {
@@ -53,6 +57,7 @@ impl Chunk {
             rows,
             arrays: vec![None; columns],
             failures: Vec::new(),
+            raw: Vec::new(),
         }
     }
 
@@ -83,13 +88,38 @@ pub fn build_chunk<'a>(
     rows: usize,
     cell: impl Fn(usize, usize) -> Cell<'a>,
 ) -> Chunk {
-    let mut arrays = Vec::with_capacity(columns.len());
-    let mut failures = Vec::new();
+    build(columns, rows, cell, false)
+}
+
+/// [`build_chunk`], keeping each column's raw strings where the join could not get them
+/// back from the typed array (see [`Chunk::raw`]): the chunk needs no source afterwards.
+pub fn build_chunk_keeping_raw<'a>(
+    columns: &[ColumnDef],
+    rows: usize,
+    cell: impl Fn(usize, usize) -> Cell<'a>,
+) -> Chunk {
+    build(columns, rows, cell, true)
+}
+
+fn build<'a>(
+    columns: &[ColumnDef],
+    rows: usize,
+    cell: impl Fn(usize, usize) -> Cell<'a>,
+    keep_raw: bool,
+) -> Chunk {
+    let mut chunk = Chunk::to_fill(rows, columns.len());
+    if keep_raw {
+        chunk.raw = vec![None; columns.len()];
+    }
     for (index, column) in columns.iter().enumerate() {
         let cells: Vec<Cell<'a>> = (0..rows).map(|row| cell(index, row)).collect();
         let values: Vec<Option<&Value>> = cells.iter().map(|c| c.as_deref()).collect();
-        match build_array(&column.kind, &values) {
-            Ok(array) => arrays.push(Some(array)),
+        let built = build_array(&column.kind, &values);
+        if keep_raw && (built.is_err() || !raw_from_typed(&column.kind)) {
+            chunk.raw[index] = Some(raw_strings(&values));
+        }
+        match built {
+            Ok(array) => chunk.arrays[index] = Some(array),
             Err(Unparseable) => {
                 let example = values
                     .iter()
@@ -98,16 +128,17 @@ pub fn build_chunk<'a>(
                     .and_then(|v| raw_text(v))
                     .map(|text| shorten(&text))
                     .unwrap_or_default();
-                failures.push((index, example));
-                arrays.push(None);
+                chunk.failures.push((index, example));
             }
         }
     }
-    Chunk {
-        rows,
-        arrays,
-        failures,
-    }
+    chunk
+}
+
+/// Whether a parsed array of `kind` holds the raw strings themselves (text as written;
+/// a blank string, no value either way, is null), so that none need keeping.
+fn raw_from_typed(kind: &Kind) -> bool {
+    matches!(kind, Kind::Utf8 | Kind::Dictionary)
 }
 
 /// Joins chunks into one table, a record batch per chunk.
@@ -131,7 +162,15 @@ pub fn join_chunks(
         .collect();
     if !fallen.is_empty() {
         for (index, chunk) in chunks.iter_mut().enumerate() {
-            for (column, array) in fallen.iter().zip(raw(index, &fallen)?) {
+            let arrays = if chunk.raw.is_empty() {
+                raw(index, &fallen)?
+            } else {
+                fallen
+                    .iter()
+                    .map(|column| kept_raw(chunk, *column))
+                    .collect::<Result<_>>()?
+            };
+            for (column, array) in fallen.iter().zip(arrays) {
                 chunk.arrays[*column] = Some(array);
             }
         }
@@ -178,22 +217,34 @@ pub fn join_chunks(
     })
 }
 
+/// The raw strings of one column of a chunk that kept them (see [`Chunk::raw`]).
+fn kept_raw(chunk: &Chunk, column: usize) -> Result<ArrayRef> {
+    if let Some(raw) = &chunk.raw[column] {
+        return Ok(raw.clone());
+    }
+    let typed = chunk.arrays[column]
+        .as_ref()
+        .ok_or_else(|| Error::Internal(format!("column {column} kept neither values nor text")))?;
+    cast(typed, &DataType::Utf8)
+        .map_err(|e| Error::Internal(format!("cannot turn a column back into text: {e}")))
+}
+
+/// Joins chunks that kept their raw strings ([`build_chunk_keeping_raw`]).
+pub fn join_kept_chunks(columns: &[ColumnDef], chunks: Vec<Chunk>) -> Result<Table> {
+    join_chunks(columns, chunks, |_, _| {
+        Err(Error::Internal(
+            "a chunk was built without its raw strings".into(),
+        ))
+    })
+}
+
 /// Builds a one-batch table of `rows` rows; `cell(column, row)` gives each value.
 pub fn build_table<'a>(
     columns: &[ColumnDef],
     rows: usize,
     cell: impl Fn(usize, usize) -> Cell<'a>,
 ) -> Result<Table> {
-    let chunk = build_chunk(columns, rows, &cell);
-    join_chunks(columns, vec![chunk], |_, fallen| {
-        Ok(fallen
-            .iter()
-            .map(|column| {
-                let cells: Vec<Cell<'a>> = (0..rows).map(|row| cell(*column, row)).collect();
-                raw_strings(&cells.iter().map(|c| c.as_deref()).collect::<Vec<_>>())
-            })
-            .collect())
-    })
+    join_kept_chunks(columns, vec![build_chunk_keeping_raw(columns, rows, cell)])
 }
 
 /// Concatenates batches into one. Dictionary columns are encoded again afterwards:
@@ -202,6 +253,13 @@ pub fn build_table<'a>(
 pub fn concat_chunks(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<RecordBatch> {
     let internal =
         |e: arrow::error::ArrowError| Error::Internal(format!("cannot join the pages: {e}"));
+    if schema.fields().is_empty() {
+        // No column to count the rows by (a report of no columns).
+        let rows = batches.iter().map(RecordBatch::num_rows).sum();
+        let options = RecordBatchOptions::new().with_row_count(Some(rows));
+        return RecordBatch::try_new_with_options(schema.clone(), Vec::new(), &options)
+            .map_err(internal);
+    }
     let joined = concat_batches(schema, batches).map_err(internal)?;
     let columns = joined
         .columns()

@@ -17,11 +17,15 @@ pub type Parsed<T> = Result<Option<T>, Unparseable>;
 /// Days from 0001-01-01 (chrono's day 1) to the Unix epoch.
 const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 
-/// Null and the empty (or blank) string mean "no value".
+/// "No value", the one definition every reader uses: null, a blank string, or a list
+/// or object holding no value. Personio says "nothing" in each of these ways (`""`,
+/// `[]`, `{}`, `{"value": null}`).
 pub fn is_missing(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),
+        Value::Array(items) => items.iter().all(is_missing),
+        Value::Object(fields) => fields.values().all(is_missing),
         _ => false,
     }
 }
@@ -188,8 +192,11 @@ pub fn count(value: &Value) -> Option<u64> {
 
 /// Tags: a comma-separated string (`"English, German"`) or an array of strings.
 pub fn tags(value: &Value) -> Parsed<Vec<String>> {
-    if is_missing(value) {
-        return Ok(None);
+    match value {
+        // `[]` is no tags, which is not the same as no answer.
+        Value::Array(_) => {}
+        v if is_missing(v) => return Ok(None),
+        _ => {}
     }
     match value {
         Value::String(s) => Ok(Some(

@@ -16,10 +16,11 @@ use std::collections::{HashMap, HashSet};
 use serde_json::{Map, Value};
 
 use super::employee_seen::{Observed, Seen};
-use super::employee_wire::{entity_fields, field_value, is_empty_entity, EmployeeRecord};
+use super::employee_wire::{entity_fields, field_value, EmployeeRecord};
 use super::employees::Attribute;
 use super::names::{label_names, Names};
 use crate::arrow::build::{build_chunk, Chunk};
+use crate::arrow::parse::is_missing;
 use crate::arrow::{Cell, ColumnDef, Kind};
 
 /// How an attribute is laid out, whatever its declared type says.
@@ -448,7 +449,7 @@ pub fn extract<'a>(locator: &Locator, record: &'a EmployeeRecord<'_>) -> Cell<'a
 fn entity_field<'a>(value: &'a Value, field: &str) -> Cell<'a> {
     match entity_fields(value) {
         Some(fields) => fields.get(field).map(|f| Cow::Borrowed(field_value(f))),
-        None if field == "id" && !is_empty_entity(value) => Some(Cow::Borrowed(value)),
+        None if field == "id" && !is_missing(value) => Some(Cow::Borrowed(value)),
         None => None,
     }
 }

@@ -10,7 +10,7 @@ use foldhash::fast::RandomState;
 use serde_json::Value;
 
 use super::employee_wire::EmployeeRecord;
-use super::employee_wire::{entity_fields, field_value, is_empty_entity, AttributeValue};
+use super::employee_wire::{entity_fields, field_value, AttributeValue};
 use crate::arrow::parse::is_missing;
 use crate::arrow::Kind;
 
@@ -24,9 +24,7 @@ impl Shapes {
     const BOOLEAN: u8 = 4;
     const TEXT: u8 = 8;
     const ENTITY: u8 = 16;
-    /// `[]` or `{}`, which Personio sends for a missing entity.
-    const EMPTY: u8 = 32;
-    const OTHER: u8 = 64;
+    const OTHER: u8 = 32;
 
     /// The shape of one value.
     pub fn of(value: &Value) -> Shapes {
@@ -37,7 +35,6 @@ impl Shapes {
             Value::Bool(_) => Self::BOOLEAN,
             Value::String(_) => Self::TEXT,
             v if entity_fields(v).is_some() => Self::ENTITY,
-            v if is_empty_entity(v) => Self::EMPTY,
             _ => Self::OTHER,
         })
     }
@@ -52,7 +49,7 @@ impl Shapes {
 
     /// Whether some value was an entity and every other one a missing entity.
     pub fn only_entities(self) -> bool {
-        self.has(Self::ENTITY) && !self.has(!(Self::ENTITY | Self::EMPTY))
+        self.has(Self::ENTITY) && !self.has(!Self::ENTITY)
     }
 
     /// The column kind for values of these shapes: integers int64, numbers float64,
@@ -61,7 +58,7 @@ impl Shapes {
     /// strings with a warning. Objects and arrays are not text, so a column holding any
     /// keeps raw JSON strings the same way.
     pub fn kind(self) -> Kind {
-        if self.has(Self::ENTITY | Self::EMPTY | Self::OTHER) {
+        if self.has(Self::ENTITY | Self::OTHER) {
             Kind::Utf8
         } else if self.has(Self::NUMBER) {
             Kind::Float64

@@ -93,17 +93,6 @@ pub fn field_value(field: &Value) -> &Value {
     }
 }
 
-/// Personio sends a missing entity as null, `""`, `[]` or `{}`.
-pub fn is_empty_entity(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        Value::Object(fields) => fields.is_empty(),
-        _ => false,
-    }
-}
-
 /// The employees of a list page and the listing's total, or of a single-employee answer.
 pub fn parse_employees<'a>(
     body: &'a [u8],

@@ -2,49 +2,30 @@
 //!
 //! The schema comes from `GET /v1/company/employees/attributes` (see [`Plan`]): a column
 //! the credential may not read is absent, and an empty company still has every column.
-//! Pages convert as they arrive, including the columns their records add beyond the
-//! plan (entity fields, unlisted keys); the join lays out the final columns and reads a
-//! kept page body again only where that page's values were read as another kind.
+//! Pages convert as they arrive through [`crate::pipeline`], including the columns
+//! their records add beyond the plan (entity fields, unlisted keys); the join
+//! ([`super::employee_pages`]) lays out the final columns.
 
-use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
-
-use std::future::Future;
 use std::sync::Arc;
 
-use arrow::array::ArrayRef;
 use bytes::Bytes;
-use serde_json::Value;
 
-use super::employee_plan::{extract, Columns, Plan};
-use super::employee_seen::Observed;
-use super::employee_wire::{parse_employees, EmployeeRecord};
+use super::employee_attributes::{attributes_of, select, ATTRIBUTES_PATH};
+use super::employee_pages::{
+    convert_page, join_pages, kept_bodies_only, PageContent, EMPLOYEES_PATH,
+};
+use super::employee_plan::Plan;
 use super::names::Names;
-use crate::arrow::build::{build_chunk, concat_chunks, join_chunks, raw_strings, Chunk};
-use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
+use crate::arrow::Table;
 use crate::error::{Error, Result};
-use crate::paginate::{id_text, listing_changed, read_listing, Addressing, Claim, Page};
+use crate::paginate::{Addressing, Page};
+use crate::pipeline::{read_pages, PageSource};
 use crate::transport::{Api, Request, Response, Transport};
 
-const EMPLOYEES_PATH: &str = "/v1/company/employees";
-const ATTRIBUTES_PATH: &str = "/v1/company/employees/attributes";
+pub use super::employee_attributes::{attributes_table, fetch_attributes, Attribute};
+
 /// Personio's cap on `limit` since 2025-01-31.
 const PAGE_SIZE: u64 = 100;
-
-/// One readable employee attribute, as `/attributes` describes it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Attribute {
-    /// `first_name`, `dynamic_123`, ...
-    pub key: String,
-    /// Human label (not unique).
-    pub label: String,
-    /// Declared type: standard, date, integer, decimal, list, link, tags, multiline.
-    pub declared_type: String,
-    /// Cross-company id such as `iban`, when Personio has one.
-    pub universal_id: Option<String>,
-    /// Choices of a `list` or `tags` attribute.
-    pub options: Vec<String>,
-}
 
 /// What to read.
 #[derive(Debug, Clone, Default)]
@@ -57,83 +38,10 @@ pub struct EmployeeQuery {
     pub names: Names,
 }
 
-/// `GET /v1/company/employees/attributes`, parsed.
-pub async fn fetch_attributes(transport: &Transport) -> Result<Vec<Attribute>> {
-    let json = transport
-        .get_json(Api::V1, ATTRIBUTES_PATH, Vec::new())
-        .await?;
-    attributes_of(&json)
-}
-
-/// The attributes of an `/attributes` answer, or [`Error::InvalidResponse`].
-fn attributes_of(json: &Value) -> Result<Vec<Attribute>> {
-    parse_attributes(json).ok_or_else(|| {
-        Error::invalid_response(
-            &format!("GET {ATTRIBUTES_PATH}"),
-            "expected {\"data\": [{\"key\", \"label\", \"type\", ...}]}",
-        )
-    })
-}
-
-fn parse_attributes(json: &Value) -> Option<Vec<Attribute>> {
-    let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_string);
-    json.get("data")?
-        .as_array()?
-        .iter()
-        .map(|item| {
-            let key = text(item.get("key"))?;
-            Some(Attribute {
-                label: text(item.get("label")).unwrap_or_else(|| key.clone()),
-                declared_type: text(item.get("type")).unwrap_or_else(|| "standard".into()),
-                universal_id: text(item.get("universal_id")),
-                options: item
-                    .get("options")
-                    .and_then(Value::as_array)
-                    .map(|o| o.iter().filter_map(crate::arrow::parse::raw_text).collect())
-                    .unwrap_or_default(),
-                key,
-            })
-        })
-        .collect()
-}
-
-/// The attribute list as a table: key, label, type, universal_id, options.
-pub fn attributes_table(attributes: &[Attribute]) -> Result<Table> {
-    let columns: Vec<ColumnDef> = [
-        ("key", Kind::Utf8),
-        ("label", Kind::Utf8),
-        ("type", Kind::Utf8),
-        ("universal_id", Kind::Utf8),
-        ("options", Kind::StringList),
-    ]
-    .into_iter()
-    .map(|(name, kind)| ColumnDef {
-        name: name.into(),
-        kind,
-        metadata: HashMap::new(),
-    })
-    .collect();
-    let rows: Vec<[Value; 5]> = attributes
-        .iter()
-        .map(|a| {
-            [
-                Value::from(a.key.as_str()),
-                Value::from(a.label.as_str()),
-                Value::from(a.declared_type.as_str()),
-                a.universal_id.as_deref().map_or(Value::Null, Value::from),
-                Value::from(a.options.clone()),
-            ]
-        })
-        .collect();
-    build_table(&columns, rows.len(), |c, r| {
-        Some(Cow::Borrowed(&rows[r][c]))
-    })
-}
-
 /// Every employee the query selects, as one typed table.
 ///
-/// Each page is converted to typed Arrow as soon as it arrives (in the concurrent page
-/// task), so the whole company never sits in memory as a JSON tree.
+/// Each page is converted to typed Arrow as soon as it arrives (see
+/// [`crate::pipeline`]), so the whole company never sits in memory as a JSON tree.
 pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Result<Table> {
     // Refused before any request is sent.
     if query.attributes.as_ref().is_some_and(Vec::is_empty) {
@@ -148,65 +56,49 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
         query.attributes.as_deref(),
         query.names,
     ));
-    let mut params: Vec<(String, String)> = Vec::new();
+    let mut filters: Vec<(String, String)> = Vec::new();
     if let Some(wanted) = &query.attributes {
-        params.extend(
+        filters.extend(
             wanted
                 .iter()
                 .map(|k| ("attributes[]".to_string(), k.clone())),
         );
     }
     if let Some(since) = &query.updated_since {
-        params.push(("updated_since".into(), since.clone()));
+        filters.push(("updated_since".into(), since.clone()));
     }
-    // `concurrency` bounds the requests Personio sees. Twice as many pages may be in
-    // progress, so that downloads go on while earlier pages convert.
-    let concurrency = transport.config().concurrency;
-    let requests = tokio::sync::Semaphore::new(concurrency);
-    let requests = &requests;
-    let fetch = |offset: u64| {
-        let mut page_params = params.clone();
-        page_params.push(("limit".into(), PAGE_SIZE.to_string()));
-        page_params.push(("offset".into(), offset.to_string()));
-        let plan = plan.clone();
-        async move {
-            let request = Request::get(EMPLOYEES_PATH, page_params);
-            let response = {
-                let _slot = requests
-                    .acquire()
-                    .await
-                    .map_err(|e| Error::Internal(format!("request slots closed: {e}")))?;
-                transport.execute(&request, Some(Api::V1)).await?
-            };
-            // Converting a page is CPU work: off the async threads, so that pages
-            // convert in parallel while the next ones download.
-            tokio::task::spawn_blocking(move || {
-                let mut page = convert_page(&plan, response.body, &request, false)?;
-                // The body goes now: the join fetches it again in the rare case it needs it.
-                page.content.drop_body(offset);
-                Ok(page)
-            })
-            .await
-            .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
-        }
-    };
-    let pages = read_listing(
-        Addressing::RecordOffset,
-        concurrency * 2,
-        &format!("GET {EMPLOYEES_PATH}"),
-        fetch,
-    )
-    .await?;
+    let pages = Arc::new(EmployeePages { plan, filters });
+    let converted = read_pages(transport, Api::V1, Addressing::RecordOffset, pages.clone()).await?;
     let refetch = |offset: u64| {
-        let mut page_params = params.clone();
-        page_params.push(("limit".into(), PAGE_SIZE.to_string()));
-        page_params.push(("offset".into(), offset.to_string()));
-        async move {
-            let request = Request::get(EMPLOYEES_PATH, page_params);
-            Ok(transport.execute(&request, Some(Api::V1)).await?.body)
-        }
+        let request = pages.request(offset);
+        async move { Ok(transport.execute(&request, Some(Api::V1)).await?.body) }
     };
-    join_pages(&plan, pages, refetch).await
+    join_pages(&pages.plan, converted, refetch).await
+}
+
+/// The listing of the employees a query selects, each page converted as it arrives.
+struct EmployeePages {
+    plan: Arc<Plan>,
+    /// `attributes[]` and `updated_since`, as asked.
+    filters: Vec<(String, String)>,
+}
+
+impl PageSource for EmployeePages {
+    type Content = PageContent;
+
+    fn request(&self, offset: u64) -> Request {
+        let mut query = self.filters.clone();
+        query.push(("limit".into(), PAGE_SIZE.to_string()));
+        query.push(("offset".into(), offset.to_string()));
+        Request::get(EMPLOYEES_PATH, query)
+    }
+
+    fn convert(&self, body: Bytes, request: &Request, offset: u64) -> Result<Page<PageContent>> {
+        let mut page = convert_page(&self.plan, body, request, false)?;
+        // The body goes now: the join fetches it again in the rare case it needs it.
+        page.content.drop_body(offset);
+        Ok(page)
+    }
 }
 
 /// One employee by id, as a one-row table.
@@ -242,289 +134,14 @@ pub fn table_from_pages(attributes_body: &[u8], page_bodies: &[Bytes]) -> Result
     crate::runtime::block_on(join_pages(&plan, pages, kept_bodies_only))
 }
 
-/// For pages that keep their bodies: nothing is ever fetched again.
-async fn kept_bodies_only(_offset: u64) -> Result<Bytes> {
-    Err(Error::Internal(
-        "a page kept its body, yet it was asked for again".into(),
-    ))
-}
-
-/// A converted page and what is needed to finish the table.
-struct PageContent {
-    /// The planned columns.
-    chunk: Chunk,
-    /// The columns that what this page carried adds to the plan.
-    extra: Columns,
-    extra_chunk: Chunk,
-    /// What the page's records carried.
-    observed: Observed,
-    /// For the rare column converted again at the join or kept as raw strings; dropped
-    /// from listing pages once converted (see [`PageContent::drop_body`]).
-    body: Option<Bytes>,
-    /// Whether the body is a single-employee answer.
-    single: bool,
-    /// Where the page starts in the listing, to fetch its body again.
-    offset: u64,
-}
-
-impl PageContent {
-    /// Drops the body, which can be fetched again from `offset`.
-    fn drop_body(&mut self, offset: u64) {
-        self.body = None;
-        self.offset = offset;
-    }
-}
-
-fn convert_page(
-    plan: &Plan,
-    body: Bytes,
-    request: &Request,
-    single: bool,
-) -> Result<Page<PageContent>> {
-    let (records, total) = parse_employees(&body, request, single)?;
-    let chunk = plan.columns.convert(&records);
-    let observed = Observed::of(&records);
-    let extra = plan.unplanned(&observed);
-    let extra_chunk = extra.convert(&records);
-    let ids = records
-        .iter()
-        .map(|record| {
-            record
-                .attributes
-                .get("id")
-                .and_then(|id| id_text(&id.value))
-        })
-        .collect();
-    drop(records);
-    Ok(Page {
-        len: chunk.rows,
-        claim: Claim {
-            records: total,
-            pages: None,
-        },
-        ids,
-        content: PageContent {
-            chunk,
-            extra,
-            extra_chunk,
-            observed,
-            body: Some(body),
-            single,
-            offset: 0,
-        },
-    })
-}
-
-/// Joins converted pages (each record once: see `read_listing`) into the columns laid
-/// out from what every page carried: raw strings where a column did not parse, one
-/// warning naming the keys that no attribute lists. A page body that is needed (a
-/// column to convert again, or raw strings) and was not kept is fetched again with
-/// `refetch(offset)`, and must hold the same records.
-async fn join_pages<R, Fut>(
-    plan: &Plan,
-    mut pages: Vec<Page<PageContent>>,
-    refetch: R,
-) -> Result<Table>
-where
-    R: Fn(u64) -> Fut,
-    Fut: Future<Output = Result<Bytes>>,
-{
-    let mut observed = Observed::default();
-    for page in &pages {
-        observed.merge(&page.content.observed);
-    }
-    let layout = plan.layout(&observed);
-    let columns = &layout.columns;
-    let mut chunks = Vec::with_capacity(pages.len());
-    for page in &mut pages {
-        let later = later_columns(columns, &layout.planned, &page.content);
-        if later.1 {
-            restore_body(page, &refetch).await?;
-        }
-        chunks.push(arrange(columns, &layout.planned, &mut page.content, later)?);
-    }
-    if chunks.iter().any(|chunk| !chunk.failures.is_empty()) {
-        for page in &mut pages {
-            restore_body(page, &refetch).await?;
-        }
-    }
-    let bodies: Vec<(Bytes, bool)> = pages
-        .into_iter()
-        .map(|page| (page.content.body.unwrap_or_default(), page.content.single))
-        .collect();
-    let mut table = join_chunks(&columns.defs, chunks, |index, fallen| {
-        let (body, single) = &bodies[index];
-        raw_columns(&columns.subset(fallen), body, *single)
-    })?;
-    if !layout.unlisted.is_empty() {
-        table.warnings.push(format!(
-            "keys that {ATTRIBUTES_PATH} does not list became columns typed by their values: {}",
-            layout.unlisted.join(", ")
-        ));
-    }
-    // One batch: pyarrow, polars and pandas then see one chunk per column.
-    let joined = concat_chunks(&table.schema, &table.batches)?;
-    Ok(Table {
-        schema: table.schema,
-        batches: vec![joined],
-        warnings: table.warnings,
-    })
-}
-
-/// Fetches a page's body again unless it was kept; the records must be the same ones,
-/// else the listing changed since it was read.
-async fn restore_body<R, Fut>(page: &mut Page<PageContent>, refetch: &R) -> Result<()>
-where
-    R: Fn(u64) -> Fut,
-    Fut: Future<Output = Result<Bytes>>,
-{
-    if page.content.body.is_some() {
-        return Ok(());
-    }
-    let body = refetch(page.content.offset).await?;
-    let request = Request::get(EMPLOYEES_PATH, Vec::new());
-    let (records, _) = parse_employees(&body, &request, page.content.single)?;
-    let ids: Vec<Option<String>> = records
-        .iter()
-        .map(|r| r.attributes.get("id").and_then(|id| id_text(&id.value)))
-        .collect();
-    if ids != page.ids {
-        return Err(listing_changed(&request.endpoint()));
-    }
-    drop(records);
-    page.content.body = Some(body);
-    Ok(())
-}
-
-/// The columns of the final layout that a page did not convert on arrival, and whether
-/// the page carries any of their keys (then they must be converted from its body).
-fn later_columns(
-    columns: &Columns,
-    planned: &[Option<usize>],
-    page: &PageContent,
-) -> (Vec<usize>, bool) {
-    let found = columns.positions_in(&page.extra);
-    let later: Vec<usize> = planned
-        .iter()
-        .zip(found)
-        .enumerate()
-        .filter(|(_, (planned, found))| planned.is_none() && found.is_none())
-        .map(|(column, _)| column)
-        .collect();
-    let carried = columns
-        .subset(&later)
-        .locators
-        .iter()
-        .any(|locator| page.observed.get(&locator.key).is_some());
-    (later, carried)
-}
-
-/// One page's chunk in the final `columns` (`planned`: each one's index in the plan).
-/// A column comes as the page converted it on arrival, planned or found in the page,
-/// when the kind is the same; else it is converted now, from the kept body if the page
-/// carries its key at all (`later`: see [`later_columns`]).
-fn arrange(
-    columns: &Columns,
-    planned: &[Option<usize>],
-    page: &mut PageContent,
-    (later, carried): (Vec<usize>, bool),
-) -> Result<Chunk> {
-    let found = columns.positions_in(&page.extra);
-    let mut arranged = Chunk::to_fill(page.chunk.rows, planned.len());
-    for (column, (planned, found)) in planned.iter().zip(found).enumerate() {
-        match (planned, found) {
-            (Some(p), _) => arranged.put(column, page.chunk.take(*p)),
-            (None, Some(f)) => arranged.put(column, page.extra_chunk.take(f)),
-            (None, None) => {}
-        }
-    }
-    if later.is_empty() {
-        return Ok(arranged);
-    }
-    let missing = columns.subset(&later);
-    let mut converted = match (&page.body, carried) {
-        (Some(body), true) => missing.convert(&records_of(body, page.single)?),
-        (None, true) => {
-            return Err(Error::Internal(
-                "a page body needed at the join was not fetched again".into(),
-            ))
-        }
-        (_, false) => build_chunk(&missing.defs, page.chunk.rows, |_, _| None),
-    };
-    for (at, column) in later.into_iter().enumerate() {
-        arranged.put(column, converted.take(at));
-    }
-    Ok(arranged)
-}
-
-/// The employee records of a kept page body.
-fn records_of(body: &[u8], single: bool) -> Result<Vec<EmployeeRecord<'_>>> {
-    let request = Request::get(EMPLOYEES_PATH, Vec::new());
-    Ok(parse_employees(body, &request, single)?.0)
-}
-
-/// The raw strings of some columns of one page, read again from its body.
-fn raw_columns(columns: &Columns, body: &Bytes, single: bool) -> Result<Vec<ArrayRef>> {
-    let records = records_of(body, single)?;
-    Ok(columns
-        .locators
-        .iter()
-        .map(|locator| {
-            let cells: Vec<Cell<'_>> = records
-                .iter()
-                .map(|record| extract(locator, record))
-                .collect();
-            raw_strings(&cells.iter().map(|c| c.as_deref()).collect::<Vec<_>>())
-        })
-        .collect())
-}
-
-/// Checks requested keys against what the credential may read, before any listing.
-fn select(readable: &[Attribute], wanted: Option<&[String]>) -> Result<Vec<Attribute>> {
-    let Some(wanted) = wanted else {
-        return Ok(readable.to_vec());
-    };
-    let by_key: HashMap<&str, &Attribute> = readable.iter().map(|a| (a.key.as_str(), a)).collect();
-    let mut seen = HashSet::new();
-    let mut selected = Vec::new();
-    for key in wanted {
-        if key == "id" || !seen.insert(key.as_str()) {
-            continue;
-        }
-        match by_key.get(key.as_str()) {
-            Some(attribute) => selected.push((*attribute).clone()),
-            None => return Err(unknown_attribute(key, readable)),
-        }
-    }
-    Ok(selected)
-}
-
-fn unknown_attribute(key: &str, readable: &[Attribute]) -> Error {
-    // Users often pass a flattened column name (`department_name`,
-    // `work_schedule_monday`) or a label.
-    let hint = readable
-        .iter()
-        .find(|a| {
-            key.strip_prefix(a.key.as_str())
-                .is_some_and(|rest| rest.starts_with('_'))
-                || a.label.eq_ignore_ascii_case(key)
-        })
-        .map(|a| format!(" Did you mean {:?}?", a.key))
-        .unwrap_or_default();
-    let mut keys: Vec<&str> = readable.iter().map(|a| a.key.as_str()).collect();
-    keys.sort_unstable();
-    Error::invalid_argument(format!(
-        "unknown employee attribute {key:?}: this credential can read {}.{hint}",
-        keys.join(", ")
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     //! Bodies written by hand from OBSERVED.md and the spec's examples, not by the fake.
 
     use super::*;
+    use crate::resources::employee_attributes::parse_attributes;
     use crate::resources::employee_plan::DISCOVERED_METADATA_KEY;
+    use arrow::array::ArrayRef;
     use arrow::array::AsArray;
     use arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type};
 

@@ -1,5 +1,7 @@
 //! One module per Personio resource; each turns API responses into typed tables.
 
+pub mod employee_attributes;
+pub mod employee_pages;
 pub mod employee_plan;
 pub mod employee_seen;
 pub mod employee_wire;
@@ -10,4 +12,5 @@ pub mod report_ref;
 pub mod report_rows;
 pub mod report_v2_cells;
 pub mod reports;
+pub mod reports_v1;
 pub mod reports_v2;

@@ -8,9 +8,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::names::{label_names, Names};
+use super::report_rows::{ReportRow, Slots};
+use crate::arrow::parse::is_missing;
 use crate::arrow::{Cell, ColumnDef, Kind};
 
 /// One column of a report, as `/custom-reports/columns` describes it.
@@ -25,9 +27,15 @@ pub struct ReportColumn {
     pub data_type: String,
 }
 
-/// Which part of a cell an output column reads.
+/// Which part of a row an output column reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Part {
+    /// The item's `employee_id`.
+    EmployeeId,
+    /// The first day of a historical row's period.
+    ValidFrom,
+    /// The last day of a historical row's period.
+    ValidTo,
     /// A field of the attribute object, as is.
     Field(&'static str),
     /// `cost_centers` normalised to `[{"id","name","weight"}]`.
@@ -46,10 +54,20 @@ pub enum Part {
 pub struct PlannedColumn {
     /// Name, type and metadata.
     pub def: ColumnDef,
-    /// The report column's attribute id.
-    pub attribute_id: String,
-    /// The part of the cell.
+    /// The report column's slot in [`ReportRow::cells`] (its index in the report's
+    /// columns); unused by the item-level parts.
+    pub slot: usize,
+    /// The part of the row.
     pub part: Part,
+}
+
+/// Each report column's slot: its index among `columns` (the first, if one repeats).
+pub fn slots_of(columns: &[ReportColumn]) -> Slots {
+    let mut slots = Slots::new();
+    for (index, column) in columns.iter().enumerate() {
+        slots.entry(column.attribute_id.clone()).or_insert(index);
+    }
+    slots
 }
 
 /// The output columns of `columns`, after `employee_id` and, for historical reports,
@@ -61,12 +79,12 @@ pub fn plan_report_columns(
 ) -> Vec<PlannedColumn> {
     let mut planned = Vec::new();
     let mut labels = Vec::new();
-    let mut fixed = vec![("employee_id", "Employee ID", Kind::Int64)];
+    let mut fixed = vec![("employee_id", "Employee ID", Kind::Int64, Part::EmployeeId)];
     if historical {
-        fixed.push(("valid_from", "Valid from", Kind::Date32));
-        fixed.push(("valid_to", "Valid to", Kind::Date32));
+        fixed.push(("valid_from", "Valid from", Kind::Date32, Part::ValidFrom));
+        fixed.push(("valid_to", "Valid to", Kind::Date32, Part::ValidTo));
     }
-    for (name, label, kind) in fixed {
+    for (name, label, kind, part) in fixed {
         labels.push((label.to_string(), name.to_string()));
         planned.push(PlannedColumn {
             def: ColumnDef {
@@ -74,11 +92,13 @@ pub fn plan_report_columns(
                 kind,
                 metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
             },
-            attribute_id: name.into(),
-            part: Part::Field(name),
+            slot: 0,
+            part,
         });
     }
+    let slots = slots_of(columns);
     for column in columns {
+        let slot = slots[&column.attribute_id];
         for (suffix, label_suffix, kind, part) in parts_of(&column.data_type) {
             let name = format!("{}{suffix}", column.attribute_id);
             let metadata = HashMap::from([
@@ -93,7 +113,7 @@ pub fn plan_report_columns(
                     kind,
                     metadata,
                 },
-                attribute_id: column.attribute_id.clone(),
+                slot,
                 part,
             });
         }
@@ -220,51 +240,21 @@ fn parts_of(data_type: &str) -> Vec<PartSpec> {
     }
 }
 
-/// One row of a report: the employee, the period (historical reports) and the cells by
-/// attribute id (a column may have several cells, e.g. one per absence period).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ReportRow {
-    /// The employee's id.
-    pub employee_id: Value,
-    /// First day of the period (historical reports).
-    pub valid_from: Option<String>,
-    /// Last day of the period, `None` while it lasts (historical reports).
-    pub valid_to: Option<String>,
-    /// Cells by attribute id.
-    pub cells: HashMap<String, Vec<Map<String, Value>>>,
-}
-
 /// The value of `column` in `row`. Empty text and empty lists are null: Personio sends
 /// `""`, `[]` or nothing for "no value", and the v2 API says null for all of them.
-pub fn extract<'a>(column: &PlannedColumn, row: &'a ReportRow) -> Cell<'a> {
-    let cell = raw_extract(column, row)?;
-    let empty = match cell.as_ref() {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        _ => false,
-    };
-    (!empty).then_some(cell)
+pub fn extract<'a>(column: &PlannedColumn, row: &ReportRow<'a>) -> Cell<'a> {
+    raw_extract(column, row).filter(|cell| !is_missing(cell))
 }
 
-fn raw_extract<'a>(column: &PlannedColumn, row: &'a ReportRow) -> Cell<'a> {
-    match column.attribute_id.as_str() {
-        "employee_id" if column.part == Part::Field("employee_id") => {
-            return Some(Cow::Borrowed(&row.employee_id))
-        }
-        "valid_from" if column.part == Part::Field("valid_from") => {
-            return row
-                .valid_from
-                .as_deref()
-                .map(|d| Cow::Owned(Value::from(d)))
-        }
-        "valid_to" if column.part == Part::Field("valid_to") => {
-            return row.valid_to.as_deref().map(|d| Cow::Owned(Value::from(d)))
-        }
-        _ => {}
-    }
-    let cells = row.cells.get(&column.attribute_id)?;
-    let first = cells.first()?;
+fn raw_extract<'a>(column: &PlannedColumn, row: &ReportRow<'a>) -> Cell<'a> {
+    let day = |day: Option<&str>| day.map(|d| Cow::Owned(Value::from(d)));
+    let cells = match column.part {
+        Part::EmployeeId => return row.employee_id.map(Cow::Borrowed),
+        Part::ValidFrom => return day(row.valid_from),
+        Part::ValidTo => return day(row.valid_to.as_deref()),
+        _ => &row.cells[column.slot],
+    };
+    let first = *cells.first()?;
     match column.part {
         Part::Field(field) => first.get(field).map(Cow::Borrowed),
         Part::CostCenters => list(first.get("cost_centers"), |c| {
@@ -302,6 +292,7 @@ fn raw_extract<'a>(column: &PlannedColumn, row: &'a ReportRow) -> Cell<'a> {
             let kpis: Vec<Value> = targets.iter().flat_map(target_kpis).collect();
             Some(Cow::Owned(Value::Array(kpis)))
         }
+        Part::EmployeeId | Part::ValidFrom | Part::ValidTo => None,
     }
 }
 

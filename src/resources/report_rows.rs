@@ -1,25 +1,103 @@
-//! Report items to rows: one per employee, or for historical reports one per employee
-//! and effective period (long form).
+//! The rows of one v1 report page, borrowed from its JSON: one per employee, or for
+//! historical reports one per employee and effective period (long form). No cell is
+//! copied: a row points at the cells it holds.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use serde_json::{Map, Value};
 
-use super::report_columns::ReportRow;
+use crate::paginate::{id_text, Claim, Page};
+
+/// A report cell: Personio's attribute object (`{"attribute_id", "value", ...}`).
+pub type ReportCell = Map<String, Value>;
+
+/// One row of a report page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportRow<'a> {
+    /// The employee's id, as sent.
+    pub employee_id: Option<&'a Value>,
+    /// First day of the period (historical reports).
+    pub valid_from: Option<&'a str>,
+    /// Last day of the period, `None` while it lasts (historical reports).
+    pub valid_to: Option<String>,
+    /// The cells of each report column, by its slot (see [`Slots`]); a column may have
+    /// several cells, e.g. one per absence period.
+    pub cells: Vec<Vec<&'a ReportCell>>,
+}
+
+/// Each report column's attribute id and its slot in [`ReportRow::cells`].
+pub type Slots = HashMap<String, usize>;
+
+/// The rows of one page body (`data[0].attributes.items`) and one id per item; `None`
+/// when the body is not a report page.
+pub fn report_page<'a>(
+    json: &'a Value,
+    historical: bool,
+    slots: &Slots,
+) -> Option<Page<Vec<ReportRow<'a>>>> {
+    let count = |path: &str| json.pointer(path).and_then(crate::arrow::parse::count);
+    let claim = Claim {
+        records: count("/metadata/total_elements"),
+        pages: count("/metadata/total_pages"),
+    };
+    let items = match json.pointer("/data/0/attributes/items") {
+        Some(Value::Array(items)) => items.as_slice(),
+        // A page past the end may come without a report object.
+        None if json
+            .get("data")
+            .and_then(Value::as_array)
+            .is_some_and(Vec::is_empty) =>
+        {
+            &[]
+        }
+        _ => return None,
+    };
+    let key = if historical {
+        "historical_attributes"
+    } else {
+        "attributes"
+    };
+    let mut rows = Vec::with_capacity(items.len());
+    let mut ids = Vec::with_capacity(items.len());
+    for item in items {
+        let employee_id = item.get("employee_id");
+        ids.push(employee_id.and_then(id_text));
+        let cells: Vec<&ReportCell> = match item.get(key) {
+            Some(Value::Array(cells)) => cells.iter().filter_map(Value::as_object).collect(),
+            _ => Vec::new(),
+        };
+        if historical {
+            rows.extend(historical_rows(employee_id, &cells, slots));
+        } else {
+            rows.push(snapshot_row(employee_id, &cells, slots));
+        }
+    }
+    Some(Page {
+        len: items.len(),
+        claim,
+        ids,
+        content: rows,
+    })
+}
 
 /// One row from a point-in-time or timeframe item's cells.
-pub fn snapshot_row(employee_id: Value, cells: Vec<Map<String, Value>>) -> ReportRow {
-    let mut by_attribute: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
+fn snapshot_row<'a>(
+    employee_id: Option<&'a Value>,
+    cells: &[&'a ReportCell],
+    slots: &Slots,
+) -> ReportRow<'a> {
+    let mut by_slot = vec![Vec::new(); slots.len()];
     for cell in cells {
-        let id = attribute_id(&cell);
-        by_attribute.entry(id).or_default().push(cell);
+        if let Some(slot) = slot_of(cell, slots) {
+            by_slot[slot].push(*cell);
+        }
     }
     ReportRow {
         employee_id,
         valid_from: None,
         valid_to: None,
-        cells: by_attribute,
+        cells: by_slot,
     }
 }
 
@@ -27,53 +105,58 @@ pub fn snapshot_row(employee_id: Value, cells: Vec<Map<String, Value>>) -> Repor
 /// holding each attribute's latest value on that date; `valid_to` is the day before the
 /// next effective date, `None` for the current period. Cells without a date apply from
 /// the start; an employee without any cell has no row.
-pub fn historical_rows(employee_id: Value, cells: Vec<Map<String, Value>>) -> Vec<ReportRow> {
-    let date_of = |cell: &Map<String, Value>| {
-        cell.get("effective_date")
-            .and_then(Value::as_str)
-            .map(|d| d.get(..10).unwrap_or(d).to_string())
-    };
+fn historical_rows<'a>(
+    employee_id: Option<&'a Value>,
+    cells: &[&'a ReportCell],
+    slots: &Slots,
+) -> Vec<ReportRow<'a>> {
     if cells.is_empty() {
         return Vec::new();
     }
-    let dates: BTreeSet<String> = cells.iter().filter_map(date_of).collect();
-    let mut dated: Vec<(Option<String>, Map<String, Value>)> =
-        cells.into_iter().map(|c| (date_of(&c), c)).collect();
-    dated.sort_by(|a, b| a.0.cmp(&b.0));
-    let starts: Vec<Option<String>> = if dates.is_empty() {
-        vec![None]
-    } else {
-        dates.into_iter().map(Some).collect()
+    let date_of = |cell: &'a ReportCell| {
+        cell.get("effective_date")
+            .and_then(Value::as_str)
+            .map(|d| d.get(..10).unwrap_or(d))
     };
-    starts
-        .iter()
-        .enumerate()
-        .map(|(i, start)| {
-            let mut state: HashMap<String, Vec<Map<String, Value>>> = HashMap::new();
-            for (date, cell) in &dated {
-                if date.is_none() || start.is_none() || date <= start {
-                    // Later dates replace earlier values of the same attribute.
-                    state.insert(attribute_id(cell), vec![cell.clone()]);
-                }
+    // Undated cells first, then by date; equal dates keep the order sent, so that the
+    // later of two cells of one attribute and date wins.
+    let mut dated: Vec<(Option<&'a str>, &'a ReportCell)> =
+        cells.iter().map(|cell| (date_of(cell), *cell)).collect();
+    dated.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut starts: Vec<Option<&'a str>> = dated.iter().filter_map(|(d, _)| *d).map(Some).collect();
+    starts.dedup();
+    if starts.is_empty() {
+        starts.push(None);
+    }
+    let mut state: Vec<Option<&'a ReportCell>> = vec![None; slots.len()];
+    let mut applied = dated.iter().peekable();
+    let mut rows = Vec::with_capacity(starts.len());
+    for (index, start) in starts.iter().enumerate() {
+        while let Some((_, cell)) =
+            applied.next_if(|(date, _)| date.is_none() || start.is_none() || date <= start)
+        {
+            if let Some(slot) = slot_of(cell, slots) {
+                state[slot] = Some(*cell);
             }
-            let valid_to = starts
-                .get(i + 1)
-                .and_then(|next| day_before(next.as_deref()?));
-            ReportRow {
-                employee_id: employee_id.clone(),
-                valid_from: start.clone(),
-                valid_to,
-                cells: state,
-            }
-        })
-        .collect()
+        }
+        let valid_to = starts.get(index + 1).and_then(|next| day_before((*next)?));
+        rows.push(ReportRow {
+            employee_id,
+            valid_from: *start,
+            valid_to,
+            cells: state
+                .iter()
+                .map(|cell| cell.iter().copied().collect())
+                .collect(),
+        });
+    }
+    rows
 }
 
-fn attribute_id(cell: &Map<String, Value>) -> String {
-    cell.get("attribute_id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
+fn slot_of(cell: &ReportCell, slots: &Slots) -> Option<usize> {
+    slots
+        .get(cell.get("attribute_id").and_then(Value::as_str)?)
+        .copied()
 }
 
 /// The day before `date` (`YYYY-MM-DD`).
@@ -91,30 +174,35 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn cell(value: Value) -> Map<String, Value> {
-        value.as_object().unwrap().clone()
+    fn slots(ids: &[&str]) -> Slots {
+        ids.iter()
+            .enumerate()
+            .map(|(i, id)| (id.to_string(), i))
+            .collect()
+    }
+
+    fn cells(values: &Value) -> Vec<&ReportCell> {
+        values
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_object().unwrap())
+            .collect()
     }
 
     #[test]
     fn historical_rows_carry_values_forward() {
-        let cells = vec![
-            cell(
-                json!({"attribute_id": "department", "value": "Sales", "effective_date": "2021-01-01"}),
-            ),
-            cell(
-                json!({"attribute_id": "salary", "amount": "100", "effective_date": "2021-01-01"}),
-            ),
-            cell(
-                json!({"attribute_id": "salary", "amount": "120", "effective_date": "2022-03-01"}),
-            ),
-            cell(
-                json!({"attribute_id": "department", "value": "IT", "effective_date": "2023-07-15"}),
-            ),
-        ];
-        let rows = historical_rows(json!(17), cells);
+        let sent = json!([
+            {"attribute_id": "department", "value": "Sales", "effective_date": "2021-01-01"},
+            {"attribute_id": "salary", "amount": "100", "effective_date": "2021-01-01"},
+            {"attribute_id": "salary", "amount": "120", "effective_date": "2022-03-01"},
+            {"attribute_id": "department", "value": "IT", "effective_date": "2023-07-15"}
+        ]);
+        let id = json!(17);
+        let rows = historical_rows(Some(&id), &cells(&sent), &slots(&["department", "salary"]));
         let periods: Vec<_> = rows
             .iter()
-            .map(|r| (r.valid_from.as_deref(), r.valid_to.as_deref()))
+            .map(|r| (r.valid_from, r.valid_to.as_deref()))
             .collect();
         assert_eq!(
             periods,
@@ -124,22 +212,26 @@ mod tests {
                 (Some("2023-07-15"), None),
             ]
         );
-        assert_eq!(rows[1].cells["department"][0]["value"], "Sales");
-        assert_eq!(rows[1].cells["salary"][0]["amount"], "120");
-        assert_eq!(rows[2].cells["department"][0]["value"], "IT");
+        assert_eq!(rows[1].cells[0][0]["value"], "Sales");
+        assert_eq!(rows[1].cells[1][0]["amount"], "120");
+        assert_eq!(rows[2].cells[0][0]["value"], "IT");
     }
 
     #[test]
     fn snapshot_groups_repeated_cells() {
+        let sent = json!([
+            {"attribute_id": "absence_1:periods", "start_date": "2024-01-01"},
+            {"attribute_id": "absence_1:periods", "start_date": "2024-02-01"},
+            {"attribute_id": "first_name", "value": "Ada"},
+            {"attribute_id": "not_a_column", "value": "x"}
+        ]);
+        let id = json!(3);
         let row = snapshot_row(
-            json!(3),
-            vec![
-                cell(json!({"attribute_id": "absence_1:periods", "start_date": "2024-01-01"})),
-                cell(json!({"attribute_id": "absence_1:periods", "start_date": "2024-02-01"})),
-                cell(json!({"attribute_id": "first_name", "value": "Ada"})),
-            ],
+            Some(&id),
+            &cells(&sent),
+            &slots(&["first_name", "absence_1:periods"]),
         );
-        assert_eq!(row.cells["absence_1:periods"].len(), 2);
-        assert_eq!(row.cells["first_name"][0]["value"], "Ada");
+        assert_eq!(row.cells[1].len(), 2);
+        assert_eq!(row.cells[0][0]["value"], "Ada");
     }
 }

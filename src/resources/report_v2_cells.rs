@@ -1,4 +1,4 @@
-//! v2 report rows to a typed table.
+//! v2 report rows to typed Arrow chunks.
 //!
 //! A column's Arrow type follows from its declared v2 `type` alone (see [`parts_of`]),
 //! never from the day's data. Each cell is decoded by the `*_value` key it carries and
@@ -9,15 +9,14 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use serde_json::Value;
 
 use super::names::{label_names, Names};
-use super::report_rows::day_before;
-use super::reports_v2::{V2Column, V2Report};
-use crate::arrow::parse::{plain_date, timestamp_micros};
-use crate::arrow::{build_table, Cell, ColumnDef, Kind, Table};
-use crate::error::Result;
+use crate::arrow::build::{build_chunk_keeping_raw, Chunk};
+use crate::arrow::parse::{is_missing, plain_date, timestamp_micros};
+use crate::arrow::{ColumnDef, Kind};
 
 /// The column that dates the rows of a historical v2 report (assumed: V2_NOTES names
 /// no such column; it becomes `valid_from`).
@@ -33,6 +32,31 @@ const IDENTITY_COLUMNS: [&str; 7] = [
     "last_name",
     "preferred_name",
 ];
+/// The columns a historical table adds first; the chunks leave them to the join,
+/// which dates each row by the next one (see [`RowFacts`]).
+pub const PERIOD_COLUMNS: usize = 2;
+
+/// One column of `_meta.columns`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct V2Column {
+    /// `name`: the attribute id (`last_name`, `attendance_project`, ...).
+    pub name: String,
+    /// `display`: the label in the requested locale.
+    pub display: String,
+    /// `type`: `string`, `option`, `timestamp`, `decimal` (seen on real accounts), ...
+    pub kind: String,
+}
+
+impl V2Column {
+    /// The display name, or the name where Personio gave none.
+    pub fn label(&self) -> &str {
+        if self.display.is_empty() {
+            &self.name
+        } else {
+            &self.display
+        }
+    }
+}
 
 /// Which part of a cell an output column reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,79 +81,162 @@ enum Decoded<'a> {
     Misfit,
 }
 
-/// The table of a v2 report: for historical reports `valid_from` and `valid_to` first,
-/// then the report's own columns (nothing else).
-pub fn v2_report_table(report: &V2Report, historical: bool, names: Names) -> Result<Table> {
-    let effective = historical
-        .then(|| {
-            report
-                .columns
+/// What the join needs of each row of a historical report to date it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFacts {
+    /// The row's effective date (`YYYY-MM-DD`, as sent).
+    pub start: Option<String>,
+    /// A hash of the row's identity cells; `None` where the report has no such column.
+    pub person: Option<u64>,
+}
+
+/// The output columns of a v2 report and how each reads a row.
+pub struct V2Plan {
+    columns: Vec<V2Column>,
+    /// The output columns: for historical reports `valid_from` and `valid_to` first,
+    /// then the report's own columns (nothing else).
+    pub defs: Vec<ColumnDef>,
+    /// Per output column, the report column and part it reads (`None`: a period).
+    sources: Vec<Option<(usize, Part)>>,
+    /// The effective-date column of a historical report.
+    effective: Option<usize>,
+    identity: Vec<usize>,
+}
+
+impl V2Plan {
+    /// The plan of a report of `columns`; `sample` rows (the first page) type the
+    /// `timestamp` columns (see [`timestamp_kind`]).
+    pub fn new(
+        columns: Vec<V2Column>,
+        historical: bool,
+        names: Names,
+        sample: &[Vec<Value>],
+    ) -> V2Plan {
+        let effective = historical
+            .then(|| columns.iter().position(|c| c.name == EFFECTIVE_DATE_COLUMN))
+            .flatten();
+        let mut defs = Vec::new();
+        let mut sources = Vec::new();
+        let mut labels = Vec::new();
+        if historical {
+            for (name, label) in [("valid_from", "Valid from"), ("valid_to", "Valid to")] {
+                defs.push(ColumnDef {
+                    name: name.into(),
+                    kind: Kind::Date32,
+                    metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
+                });
+                sources.push(None);
+                labels.push((label.to_string(), name.to_string()));
+            }
+        }
+        for (index, column) in columns.iter().enumerate() {
+            if Some(index) == effective {
+                continue;
+            }
+            for (suffix, label_suffix, kind, part) in parts_of(&columns, index, sample) {
+                let name = format!("{}{suffix}", column.name);
+                labels.push((format!("{}{label_suffix}", column.label()), name.clone()));
+                defs.push(ColumnDef {
+                    name,
+                    kind,
+                    metadata: HashMap::from([
+                        ("personio.key".to_string(), column.name.clone()),
+                        ("personio.label".to_string(), column.label().to_string()),
+                        ("personio.data_type".to_string(), column.kind.clone()),
+                    ]),
+                });
+                sources.push(Some((index, part)));
+            }
+        }
+        if names == Names::Label {
+            for (def, name) in defs.iter_mut().zip(label_names(&labels)) {
+                def.name = name;
+            }
+        }
+        let identity = columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| IDENTITY_COLUMNS.contains(&c.name.as_str()))
+            .map(|(index, _)| index)
+            .collect();
+        V2Plan {
+            columns,
+            defs,
+            sources,
+            effective,
+            identity,
+        }
+    }
+
+    /// The report's columns, as `_meta.columns` lists them.
+    pub fn columns(&self) -> &[V2Column] {
+        &self.columns
+    }
+
+    /// Whether the table dates its rows (a historical report with an effective date).
+    pub fn dated(&self) -> bool {
+        self.effective.is_some()
+    }
+
+    /// One chunk of rows, the period columns left null, and what dates each row.
+    pub fn convert(&self, rows: &[Vec<Value>]) -> (Chunk, Vec<RowFacts>) {
+        let chunk = build_chunk_keeping_raw(&self.defs, rows.len(), |c, r| {
+            let (column, part) = self.sources[c]?;
+            self.cell_part(&rows[r], column, part)
+        });
+        let facts = match self.effective {
+            Some(effective) => rows.iter().map(|row| self.facts(row, effective)).collect(),
+            None => Vec::new(),
+        };
+        (chunk, facts)
+    }
+
+    /// One part of the cell of `row` in report column `column`.
+    fn cell_part<'a>(&self, row: &'a [Value], column: usize, part: Part) -> Option<Cow<'a, Value>> {
+        let cell = row.get(column)?;
+        let value = match (decode(cell, &self.columns[column].name), part) {
+            (Decoded::Missing, _) => return None,
+            (Decoded::Scalar(value), Part::Scalar) => value,
+            (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
+            (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
+            // Whole, so that it parses as nothing and the column keeps it as JSON text.
+            _ => cell,
+        };
+        Some(Cow::Borrowed(value))
+    }
+
+    fn facts(&self, row: &[Value], effective: usize) -> RowFacts {
+        let name = &self.columns[effective].name;
+        let start = match row.get(effective).map(|cell| decode(cell, name)) {
+            Some(Decoded::Scalar(Value::String(date))) => date.get(..10).map(str::to_string),
+            _ => None,
+        };
+        let person = (!self.identity.is_empty()).then(|| {
+            let cells: Vec<String> = self
+                .identity
                 .iter()
-                .position(|c| c.name == EFFECTIVE_DATE_COLUMN)
-        })
-        .flatten();
-    let mut defs = Vec::new();
-    let mut sources: Vec<Option<(usize, Part)>> = Vec::new();
-    let mut labels = Vec::new();
-    if historical {
-        for (name, label) in [("valid_from", "Valid from"), ("valid_to", "Valid to")] {
-            defs.push(ColumnDef {
-                name: name.into(),
-                kind: Kind::Date32,
-                metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
-            });
-            sources.push(None);
-            labels.push((label.to_string(), name.to_string()));
-        }
+                .map(|c| row.get(*c).map(Value::to_string).unwrap_or_default())
+                .collect();
+            foldhash::quality::FixedState::default().hash_one(cells)
+        });
+        RowFacts { start, person }
     }
-    for (index, column) in report.columns.iter().enumerate() {
-        if Some(index) == effective {
-            continue;
-        }
-        for (suffix, label_suffix, kind, part) in parts_of(report, index) {
-            let name = format!("{}{suffix}", column.name);
-            labels.push((format!("{}{label_suffix}", column.label()), name.clone()));
-            defs.push(ColumnDef {
-                name,
-                kind,
-                metadata: HashMap::from([
-                    ("personio.key".to_string(), column.name.clone()),
-                    ("personio.label".to_string(), column.label().to_string()),
-                    ("personio.data_type".to_string(), column.kind.clone()),
-                ]),
-            });
-            sources.push(Some((index, part)));
-        }
-    }
-    if names == Names::Label {
-        for (def, name) in defs.iter_mut().zip(label_names(&labels)) {
-            def.name = name;
-        }
-    }
-    let periods = match effective {
-        Some(column) => periods(report, column),
-        None => vec![(None, None); report.rows.len()],
-    };
-    build_table(&defs, report.rows.len(), |c, r| match sources[c] {
-        Some((column, part)) => cell_part(report, r, column, part),
-        None => {
-            let (from, to) = &periods[r];
-            let day = if c == 0 { from } else { to };
-            day.as_deref().map(|d| Cow::Owned(Value::from(d)))
-        }
-    })
 }
 
 /// The output columns of column `index`, from its declared type:
 /// `(name suffix, label suffix, kind, part)`.
-fn parts_of(report: &V2Report, index: usize) -> Vec<(&'static str, &'static str, Kind, Part)> {
+fn parts_of(
+    columns: &[V2Column],
+    index: usize,
+    sample: &[Vec<Value>],
+) -> Vec<(&'static str, &'static str, Kind, Part)> {
     let scalar = |kind| vec![("", "", kind, Part::Scalar)];
-    match report.columns[index].kind.as_str() {
+    match columns[index].kind.as_str() {
         "option" => vec![
             ("_id", " ID", Kind::Utf8, Part::OptionKey),
             ("_name", "", Kind::Utf8, Part::OptionLabel),
         ],
-        "timestamp" => scalar(timestamp_kind(report, index)),
+        "timestamp" => scalar(timestamp_kind(&columns[index].name, index, sample)),
         "decimal" | "percentage" => scalar(Kind::Float64),
         "integer" => scalar(Kind::Int64),
         "boolean" => scalar(Kind::Bool),
@@ -141,10 +248,8 @@ fn parts_of(report: &V2Report, index: usize) -> Vec<(&'static str, &'static str,
 /// `timestamp` columns hold dates (observed: `"YYYY-MM-DD"`); one whose first value
 /// carries a time with an offset holds instants. Either way a later value of the other
 /// form does not parse, so no time of day is ever dropped.
-fn timestamp_kind(report: &V2Report, index: usize) -> Kind {
-    let name = &report.columns[index].name;
-    let first = report
-        .rows
+fn timestamp_kind(name: &str, index: usize, sample: &[Vec<Value>]) -> Kind {
+    let first = sample
         .iter()
         .find_map(|row| match decode(row.get(index)?, name) {
             Decoded::Scalar(value) => Some(value),
@@ -158,18 +263,9 @@ fn timestamp_kind(report: &V2Report, index: usize) -> Kind {
     }
 }
 
-/// One part of the cell of row `row`, column `column`.
-fn cell_part(report: &V2Report, row: usize, column: usize, part: Part) -> Cell<'_> {
-    let cell = report.rows[row].get(column)?;
-    let value = match (decode(cell, &report.columns[column].name), part) {
-        (Decoded::Missing, _) => return None,
-        (Decoded::Scalar(value), Part::Scalar) => value,
-        (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
-        (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
-        // Whole, so that it parses as nothing and the column keeps it as JSON text.
-        _ => cell,
-    };
-    Some(Cow::Borrowed(value))
+/// Whether a cell of `column` carries a value (one it reads, or one it keeps as text).
+pub fn carries_value(cell: &Value, column: &str) -> bool {
+    !matches!(decode(cell, column), Decoded::Missing)
 }
 
 /// Decodes a cell by the one `*_value` key it carries.
@@ -187,7 +283,7 @@ fn decode<'a>(cell: &'a Value, column: &str) -> Decoded<'a> {
     }
     let mut carried = fields
         .iter()
-        .filter(|(key, value)| *key != "attribute_id" && !is_empty(value));
+        .filter(|(key, value)| *key != "attribute_id" && !is_missing(value));
     let (key, value) = match (carried.next(), carried.next()) {
         (None, _) => return Decoded::Missing,
         (Some((key, value)), None) if key.ends_with("_value") => (key, value),
@@ -206,7 +302,7 @@ fn decode<'a>(cell: &'a Value, column: &str) -> Decoded<'a> {
     }
     match value {
         Value::Object(inner) => {
-            let mut present = inner.values().filter(|v| !is_empty(v));
+            let mut present = inner.values().filter(|v| !is_missing(v));
             match (present.next(), present.next()) {
                 (Some(scalar), None) if !scalar.is_object() && !scalar.is_array() => {
                     Decoded::Scalar(scalar)
@@ -219,93 +315,18 @@ fn decode<'a>(cell: &'a Value, column: &str) -> Decoded<'a> {
     }
 }
 
-/// Null, or a container holding nothing but nulls and empty containers: no value sent.
-fn is_empty(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::Object(fields) => fields.values().all(is_empty),
-        Value::Array(items) => items.iter().all(is_empty),
-        _ => false,
-    }
-}
-
-/// `(valid_from, valid_to)` of each row, rows kept as sent: `valid_from` is the row's
-/// effective date, `valid_to` the day before the next row's when that row is the same
-/// person (same values in the identity columns) at a later date, `None` otherwise.
-fn periods(report: &V2Report, effective: usize) -> Vec<(Option<String>, Option<String>)> {
-    let identity: Vec<usize> = report
-        .columns
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| IDENTITY_COLUMNS.contains(&c.name.as_str()))
-        .map(|(index, _)| index)
-        .collect();
-    let name = &report.columns[effective].name;
-    let start = |row: &[Value]| match row.get(effective).map(|cell| decode(cell, name)) {
-        Some(Decoded::Scalar(Value::String(date))) => date.get(..10).map(str::to_string),
-        _ => None,
-    };
-    let starts: Vec<Option<String>> = report.rows.iter().map(|row| start(row)).collect();
-    (0..report.rows.len())
-        .map(|index| {
-            let from = starts[index].clone();
-            let to = match (&from, starts.get(index + 1)) {
-                (Some(from), Some(Some(next)))
-                    if !identity.is_empty()
-                        && next > from
-                        && same_person(&identity, &report.rows[index], &report.rows[index + 1]) =>
-                {
-                    day_before(next)
-                }
-                _ => None,
-            };
-            (from, to)
-        })
-        .collect()
-}
-
-/// Whether two rows hold the same values in the `identity` columns.
-fn same_person(identity: &[usize], row: &[Value], next: &[Value]) -> bool {
-    identity.iter().all(|c| row.get(*c) == next.get(*c))
-}
-
-impl V2Column {
-    /// The display name, or the name where Personio gave none.
-    pub fn label(&self) -> &str {
-        if self.display.is_empty() {
-            &self.name
-        } else {
-            &self.display
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arrow::Table;
     use arrow::array::{Array, AsArray};
     use arrow::datatypes::{DataType, Date32Type, Float64Type, TimeUnit};
     use serde_json::json;
 
-    /// A report as `fetch_report_v2` hands it over, from a `GET /v2/reports/{id}` body.
-    fn report(body: Value) -> V2Report {
-        let columns = body["_meta"]["columns"]
-            .as_array()
+    /// The table of one `GET /v2/reports/{id}` body, as a read converts it.
+    fn read(body: Value, historical: bool) -> Table {
+        crate::resources::reports_v2::v2_table_from_page(body.to_string().as_bytes(), historical)
             .unwrap()
-            .iter()
-            .map(|c| V2Column {
-                name: c["name"].as_str().unwrap().into(),
-                display: c["display"].as_str().unwrap_or_default().into(),
-                kind: c["type"].as_str().unwrap().into(),
-            })
-            .collect();
-        let rows = body["_data"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r.as_array().unwrap().clone())
-            .collect();
-        V2Report { columns, rows }
     }
 
     fn strings(table: &Table, name: &str) -> Vec<Option<String>> {
@@ -357,7 +378,7 @@ mod tests {
                  {"attribute_id": "hire_date", "string_value": {"value": "2024-02-29"}}]
             ]
         });
-        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        let table = read(body, false);
         assert!(table.warnings.is_empty(), "{:?}", table.warnings);
         assert_eq!(
             names(&table),
@@ -398,13 +419,13 @@ mod tests {
         let body = json!({"_meta": {"columns": [
                 {"name": "cc", "display": "Cost center", "type": "option"}]},
             "_data": [[{"attribute_id": "cc", "options_value": {"options": [{"key": "22001", "value": "Ops"}]}}]]});
-        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        let table = read(body, false);
         assert_eq!(table.schema.field(0).data_type(), &DataType::Utf8);
         assert_eq!(strings(&table, "cc_id"), [Some("22001".to_string())]);
         // Instants in a timestamp column are instants.
         let body = json!({"_meta": {"columns": [{"name": "t", "display": "T", "type": "timestamp"}]},
             "_data": [[{"attribute_id": "t", "string_value": {"value": "2025-03-03T12:31:00Z"}}]]});
-        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        let table = read(body, false);
         assert_eq!(
             table.schema.field(0).data_type(),
             &DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
@@ -429,7 +450,7 @@ mod tests {
              {"attribute_id": "team", "options_value": {"options": []}},
              {"attribute_id": "day", "string_value": {"value": "2024-01-02T09:30:00+01:00"}}]
         ]});
-        let table = v2_report_table(&report(body), false, Names::Key).unwrap();
+        let table = read(body, false);
         let fallen: Vec<&str> = table
             .schema
             .fields()
@@ -482,7 +503,7 @@ mod tests {
                 {"name": "effective_date", "display": "Effective date", "type": "timestamp"},
                 {"name": "department", "display": "Department", "type": "option"}]},
             "_data": [row("Ada", "2021-01-01", "10"), row("Ada", "2023-07-15", "20"), row("Bob", "2022-03-01", "10")]});
-        let table = v2_report_table(&report(body), true, Names::Key).unwrap();
+        let table = read(body, true);
         assert_eq!(
             names(&table),
             [

@@ -1,166 +1,380 @@
 //! One custom report through the v2 Report API (`GET /v2/reports/{id}`): every page,
-//! by following `_meta.links.next.href`. The rows become a table in
+//! by following `_meta.links.next.href`, each converted to Arrow chunks on blocking
+//! workers while the next page downloads. The cells are read in
 //! [`super::report_v2_cells`].
 //!
 //! The report is asked for whole (no `limit`: Personio then sends every row at once),
-//! so that no row can move between pages. Where Personio pages anyway, the cursor tells
-//! no total and rows carry no id, so the report is read again until two passes agree
-//! row for row (see [`crate::paginate`]); a run of empty pages that keeps linking on is
+//! so that no row can move between pages. A body is split into its rows without a tree
+//! of the whole report; each chunk of rows is parsed and converted on its own. Where
+//! Personio pages anyway, the cursor tells no total and rows carry no id, so the report
+//! is read again until two passes agree row for row (compared by a hash of each row's
+//! text, see [`crate::paginate`]); a run of empty pages that keeps linking on is
 //! refused.
 
+use std::hash::BuildHasher;
+use std::ops::Range;
+use std::sync::Arc;
+
+use arrow::array::ArrayRef;
+use bytes::Bytes;
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
+use tokio::task::JoinHandle;
 use url::Url;
 
+use super::names::Names;
+use super::report_rows::day_before;
+use super::report_v2_cells::{
+    carries_value, RowFacts, V2Column, V2Plan, EFFECTIVE_DATE_COLUMN, PERIOD_COLUMNS,
+};
+use crate::arrow::build::{build_chunk_keeping_raw, join_kept_chunks, Chunk};
+use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::paginate::{listing_changed, MAX_PASSES};
-use crate::transport::{Api, Request, Response, Transport};
+use crate::pipeline::one_batch;
+use crate::transport::{Api, Request, Transport};
 
 /// Guard against a `next` link that never ends.
 const MAX_V2_PAGES: usize = 100_000;
 /// Empty pages in a row that may still link on (a cursor can land between rows).
 const MAX_EMPTY_PAGES_IN_A_ROW: usize = 3;
+/// Rows converted together on one worker: enough to keep the workers busy, few
+/// enough that a chunk's parsed cells stay small.
+const ROWS_PER_CHUNK: usize = 1_000;
 
-/// One column of `_meta.columns`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct V2Column {
-    /// `name`: the attribute id (`last_name`, `attendance_project`, ...).
-    pub name: String,
-    /// `display`: the label in the requested locale.
-    pub display: String,
-    /// `type`: `string`, `option`, `timestamp`, `decimal` (seen on real accounts), ...
-    pub kind: String,
-}
-
-/// A report read through v2: its columns and its rows of cells, as sent.
-pub struct V2Report {
-    /// `_meta.columns`, in the report's order.
-    pub columns: Vec<V2Column>,
-    /// `_data`: one array of cells per row, aligned with `columns`.
-    pub rows: Vec<Vec<Value>>,
-}
-
-/// Reads every page of report `id`, each row exactly once, or fails.
+/// One report through v2. `historical` is v1's word where v1 knows the report, else
+/// the report is historical when it has an effective-date column.
 pub async fn fetch_report_v2(
     transport: &Transport,
     id: &str,
     locale: Option<&str>,
-) -> Result<V2Report> {
-    let mut previous: Option<V2Report> = None;
+    historical: Option<bool>,
+    names: Names,
+) -> Result<Table> {
+    let read = ReportRead {
+        id,
+        locale,
+        historical,
+        names,
+    };
+    let mut previous: Option<Pass> = None;
     for _ in 0..MAX_PASSES {
-        let (report, pages) = read_pass(transport, id, locale).await?;
+        let pass = read.pass(transport).await?;
         let agrees = previous
             .as_ref()
-            .is_some_and(|p| p.columns == report.columns && p.rows == report.rows);
-        if pages == 1 || agrees {
-            return Ok(report);
+            .is_some_and(|p| p.columns == pass.columns && p.row_hashes == pass.row_hashes);
+        if pass.pages == 1 || agrees {
+            return pass.finish().await;
         }
-        previous = Some(report);
+        previous = Some(pass);
     }
     Err(listing_changed(&format!("GET /v2/reports/{id}")))
 }
 
-/// One pass over the report's pages: the report, and how many pages it took.
-async fn read_pass(
-    transport: &Transport,
-    id: &str,
-    locale: Option<&str>,
-) -> Result<(V2Report, usize)> {
-    let query = locale
-        .map(|locale| vec![("locale".to_string(), locale.to_string())])
-        .unwrap_or_default();
-    let mut request = Request::get(format!("/v2/reports/{id}"), query);
-    let mut columns: Option<Vec<V2Column>> = None;
-    let mut rows: Vec<Vec<Value>> = Vec::new();
-    let mut seen_links = std::collections::HashSet::new();
-    let mut empty_in_a_row = 0;
-    for pages in 1..=MAX_V2_PAGES {
-        let mut json = transport
-            .execute(&request, Some(Api::V2))
-            .await?
-            .json(&request)?;
-        let next = json
-            .pointer("/_meta/links/next/href")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        let (page_columns, page_rows) = page_content(&mut json, &request)?;
-        match &columns {
-            None => columns = Some(page_columns),
-            Some(first) if *first != page_columns => {
-                return Err(request.invalid_response(
-                    "the columns changed between pages: the report changed while it was read",
-                ))
-            }
-            Some(_) => {}
-        }
-        empty_in_a_row = if page_rows.is_empty() {
-            empty_in_a_row + 1
-        } else {
-            0
+/// A v2 report from one page body, as [`fetch_report_v2`] converts each page (its
+/// `next` link is not followed), columns named by key. For tests that feed bodies.
+#[doc(hidden)]
+pub fn v2_table_from_page(body: &[u8], historical: bool) -> Result<Table> {
+    let request = Request::get("/v2/reports/0", Vec::new());
+    let body = Bytes::copy_from_slice(body);
+    let page = split_page(&body, &request)?;
+    let plan = Arc::new(V2Plan::new(
+        page.columns.clone(),
+        historical,
+        Names::Key,
+        &sample(&page.columns, &body, &page.rows, &request)?,
+    ));
+    let converted = convert_rows(&plan, &body, &page.rows, &request)?;
+    join(&plan, vec![converted])
+}
+
+/// What is asked of one read.
+struct ReportRead<'a> {
+    id: &'a str,
+    locale: Option<&'a str>,
+    historical: Option<bool>,
+    names: Names,
+}
+
+/// One pass over the report's pages: chunks still converting, and what tells two
+/// passes apart.
+struct Pass {
+    pages: usize,
+    columns: Vec<V2Column>,
+    row_hashes: Vec<u64>,
+    plan: Option<Arc<V2Plan>>,
+    chunks: Vec<JoinHandle<Result<Converted>>>,
+}
+
+/// A chunk of rows as a worker converted it.
+struct Converted {
+    chunk: Chunk,
+    facts: Vec<RowFacts>,
+}
+
+impl ReportRead<'_> {
+    async fn pass(&self, transport: &Transport) -> Result<Pass> {
+        let query = self
+            .locale
+            .map(|locale| vec![("locale".to_string(), locale.to_string())])
+            .unwrap_or_default();
+        let mut request = Request::get(format!("/v2/reports/{}", self.id), query);
+        let mut pass = Pass {
+            pages: 0,
+            columns: Vec::new(),
+            row_hashes: Vec::new(),
+            plan: None,
+            chunks: Vec::new(),
         };
-        rows.extend(page_rows);
-        match next {
-            Some(_) if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
-                return Err(request.invalid_response(format!(
-                    "{empty_in_a_row} pages in a row held no rows yet linked to more: the \
-                     report would never end"
-                )))
+        let mut seen_links = std::collections::HashSet::new();
+        let mut empty_in_a_row = 0;
+        while pass.pages < MAX_V2_PAGES {
+            let body = transport.execute(&request, Some(Api::V2)).await?.body;
+            pass.pages += 1;
+            let page = split_page(&body, &request)?;
+            let plan = match &pass.plan {
+                None => {
+                    let historical = self.historical.unwrap_or_else(|| {
+                        page.columns.iter().any(|c| c.name == EFFECTIVE_DATE_COLUMN)
+                    });
+                    let sample = sample(&page.columns, &body, &page.rows, &request)?;
+                    let plan = V2Plan::new(page.columns.clone(), historical, self.names, &sample);
+                    pass.columns = page.columns.clone();
+                    pass.plan.insert(Arc::new(plan)).clone()
+                }
+                Some(plan) if plan.columns() != page.columns.as_slice() => {
+                    return Err(request.invalid_response(
+                        "the columns changed between pages: the report changed while it was read",
+                    ))
+                }
+                Some(plan) => plan.clone(),
+            };
+            let hasher = foldhash::quality::FixedState::default();
+            pass.row_hashes.extend(
+                page.rows
+                    .iter()
+                    .map(|row| hasher.hash_one(&body[row.clone()])),
+            );
+            empty_in_a_row = if page.rows.is_empty() {
+                empty_in_a_row + 1
+            } else {
+                0
+            };
+            for rows in page.rows.chunks(ROWS_PER_CHUNK) {
+                let (plan, body, rows, request) =
+                    (plan.clone(), body.clone(), rows.to_vec(), request.clone());
+                pass.chunks.push(tokio::task::spawn_blocking(move || {
+                    convert_rows(&plan, &body, &rows, &request)
+                }));
             }
-            Some(next) if seen_links.insert(next.clone()) => {
-                request = follow(transport, &next, &request)?
+            match page.next {
+                Some(_) if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
+                    return Err(request.invalid_response(format!(
+                        "{empty_in_a_row} pages in a row held no rows yet linked to more: the \
+                         report would never end"
+                    )))
+                }
+                Some(next) if seen_links.insert(next.clone()) => {
+                    request = follow(transport, &next, &request)?
+                }
+                Some(next) => {
+                    return Err(request.invalid_response(format!(
+                        "the next link {next:?} came twice: the report would never end"
+                    )))
+                }
+                None => return Ok(pass),
             }
-            Some(next) => {
-                return Err(request.invalid_response(format!(
-                    "the next link {next:?} came twice: the report would never end"
-                )))
-            }
-            None => {
-                let columns = columns.unwrap_or_default();
-                return Ok((V2Report { columns, rows }, pages));
-            }
+        }
+        Err(request.invalid_response(format!(
+            "more than {MAX_V2_PAGES} pages: refusing to return part of the report"
+        )))
+    }
+}
+
+impl Pass {
+    /// The table, once every chunk has converted.
+    async fn finish(self) -> Result<Table> {
+        let mut converted = Vec::with_capacity(self.chunks.len());
+        for chunk in self.chunks {
+            converted.push(
+                chunk
+                    .await
+                    .map_err(|e| Error::Internal(format!("chunk conversion failed: {e}")))??,
+            );
+        }
+        match &self.plan {
+            Some(plan) => join(plan, converted),
+            None => Err(Error::Internal("a v2 pass read no page".into())),
         }
     }
-    Err(request.invalid_response(format!(
-        "more than {MAX_V2_PAGES} pages: refusing to return part of the report"
-    )))
 }
 
-/// A report from one v2 page body, as [`fetch_report_v2`] reads each page (its `next`
-/// link is not followed). For tests that feed bodies without a server.
-#[doc(hidden)]
-pub fn report_from_page(body: &[u8]) -> Result<V2Report> {
-    let request = Request::get("/v2/reports/0", Vec::new());
-    let mut json = Response::of(bytes::Bytes::copy_from_slice(body)).json(&request)?;
-    let (columns, rows) = page_content(&mut json, &request)?;
-    Ok(V2Report { columns, rows })
+/// One page body, split: its columns, the byte range of each row, its `next` link.
+struct SplitPage {
+    columns: Vec<V2Column>,
+    rows: Vec<Range<usize>>,
+    next: Option<String>,
 }
 
-/// The columns and rows of one page; the rows are moved out of `json`.
-fn page_content(json: &mut Value, request: &Request) -> Result<(Vec<V2Column>, Vec<Vec<Value>>)> {
-    let columns = json
-        .pointer("/_meta/columns")
+/// The parts of a page the reader needs; rows stay unparsed text.
+#[derive(Deserialize)]
+struct WirePage<'a> {
+    #[serde(rename = "_meta")]
+    meta: Option<Value>,
+    #[serde(rename = "_data", borrow)]
+    data: Option<&'a RawValue>,
+}
+
+fn split_page(body: &Bytes, request: &Request) -> Result<SplitPage> {
+    let page: WirePage<'_> = serde_json::from_slice(body)
+        .map_err(|e| request.invalid_response(format!("the body is not a report page ({e})")))?;
+    let meta = page.meta.unwrap_or_default();
+    let columns = meta
+        .pointer("/columns")
         .and_then(parse_columns)
         .ok_or_else(|| {
             request.invalid_response(
                 "expected {\"_meta\": {\"columns\": [{\"name\", \"display\", \"type\"}]}}",
             )
         })?;
-    let width = columns.len();
-    let Some(Value::Array(data)) = json.get_mut("_data").map(Value::take) else {
-        return Err(request.invalid_response("expected \"_data\": [[cell, ...], ...]"));
-    };
-    let mut rows = Vec::with_capacity(data.len());
-    for (index, row) in data.into_iter().enumerate() {
-        match row {
-            // Moved, not copied: a page can hold tens of megabytes of cells.
-            Value::Array(cells) if cells.len() <= width => rows.push(cells),
-            _ => {
-                return Err(request.invalid_response(format!(
+    let rows: Vec<&RawValue> = page
+        .data
+        .and_then(|data| serde_json::from_str(data.get()).ok())
+        .ok_or_else(|| request.invalid_response("expected \"_data\": [[cell, ...], ...]"))?;
+    let start = body.as_ptr() as usize;
+    let rows = rows
+        .iter()
+        .map(|row| {
+            let at = row.get().as_ptr() as usize - start;
+            at..at + row.get().len()
+        })
+        .collect();
+    let next = meta
+        .pointer("/links/next/href")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok(SplitPage {
+        columns,
+        rows,
+        next,
+    })
+}
+
+/// The cells of the rows at `ranges` of `body`, each checked to be at most one per
+/// column.
+fn parse_rows(
+    body: &[u8],
+    ranges: &[Range<usize>],
+    width: usize,
+    request: &Request,
+) -> Result<Vec<Vec<Value>>> {
+    ranges
+        .iter()
+        .enumerate()
+        .map(
+            |(index, range)| match serde_json::from_slice(&body[range.clone()]) {
+                Ok(Value::Array(cells)) if cells.len() <= width => Ok(cells),
+                _ => Err(request.invalid_response(format!(
                 "row {index} of the page is not an array of at most {width} cells, one per column"
-            )))
-            }
+            ))),
+            },
+        )
+        .collect()
+}
+
+/// The first rows of a page, enough to see a value in each column (the first values
+/// type the `timestamp` columns): rows are parsed until every column has shown one.
+fn sample(
+    columns: &[V2Column],
+    body: &Bytes,
+    rows: &[Range<usize>],
+    request: &Request,
+) -> Result<Vec<Vec<Value>>> {
+    let mut sample = Vec::new();
+    let mut seen = vec![false; columns.len()];
+    for range in rows {
+        let row = parse_rows(body, std::slice::from_ref(range), usize::MAX, request)?
+            .pop()
+            .unwrap_or_default();
+        for ((seen, cell), column) in seen.iter_mut().zip(&row).zip(columns) {
+            *seen |= carries_value(cell, &column.name);
+        }
+        sample.push(row);
+        if seen.iter().all(|s| *s) {
+            break;
         }
     }
-    Ok((columns, rows))
+    Ok(sample)
+}
+
+fn convert_rows(
+    plan: &V2Plan,
+    body: &[u8],
+    rows: &[Range<usize>],
+    request: &Request,
+) -> Result<Converted> {
+    let rows = parse_rows(body, rows, plan.columns().len(), request)?;
+    let (chunk, facts) = plan.convert(&rows);
+    Ok(Converted { chunk, facts })
+}
+
+/// The table from its converted chunks, in order; for a dated report the periods are
+/// filled in first, each row's end from the row after it.
+fn join(plan: &V2Plan, converted: Vec<Converted>) -> Result<Table> {
+    let (chunks, facts): (Vec<Chunk>, Vec<Vec<RowFacts>>) =
+        converted.into_iter().map(|c| (c.chunk, c.facts)).unzip();
+    let facts: Vec<&RowFacts> = facts.iter().flatten().collect();
+    let mut dated_chunks = Vec::with_capacity(chunks.len());
+    let mut row = 0;
+    for mut chunk in chunks {
+        if plan.dated() {
+            let periods = periods(&facts[row..], chunk.rows);
+            let mut dated =
+                build_chunk_keeping_raw(&plan.defs[..PERIOD_COLUMNS], chunk.rows, |c, r| {
+                    let day = if c == 0 { &periods[r].0 } else { &periods[r].1 };
+                    day.as_deref()
+                        .map(|d| std::borrow::Cow::Owned(Value::from(d)))
+                });
+            for column in 0..PERIOD_COLUMNS {
+                move_column(&mut dated, &mut chunk, column);
+            }
+        }
+        row += chunk.rows;
+        dated_chunks.push(chunk);
+    }
+    one_batch(join_kept_chunks(&plan.defs, dated_chunks)?)
+}
+
+/// Moves one column (array, failure, raw strings) from one chunk into another.
+fn move_column(from: &mut Chunk, to: &mut Chunk, column: usize) {
+    let taken: std::result::Result<ArrayRef, String> = from.take(column);
+    to.arrays[column] = None;
+    to.failures.retain(|(failed, _)| *failed != column);
+    to.put(column, taken);
+    to.raw[column] = from.raw[column].take();
+}
+
+/// `(valid_from, valid_to)` of the first `count` of `facts`, rows kept as sent:
+/// `valid_from` is the row's effective date, `valid_to` the day before the next row's
+/// when that row is the same person at a later date, `None` otherwise.
+fn periods(facts: &[&RowFacts], count: usize) -> Vec<(Option<String>, Option<String>)> {
+    (0..count)
+        .map(|index| {
+            let row = facts[index];
+            let to = match (&row.start, facts.get(index + 1)) {
+                (Some(from), Some(next))
+                    if row.person.is_some()
+                        && next.person == row.person
+                        && next.start.as_ref().is_some_and(|n| n > from) =>
+                {
+                    next.start.as_deref().and_then(day_before)
+                }
+                _ => None,
+            };
+            (row.start.clone(), to)
+        })
+        .collect()
 }
 
 /// `_meta.columns`; `None` when it is not a list of named columns.

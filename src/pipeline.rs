@@ -1,0 +1,74 @@
+//! The one way a listing becomes a table: pages from [`crate::paginate`], each converted
+//! to an Arrow chunk by its resource's [`PageSource`] on a blocking worker while later
+//! pages still download, then one join ([`one_batch`]).
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::Semaphore;
+
+use crate::arrow::build::concat_chunks;
+use crate::arrow::Table;
+use crate::error::{Error, Result};
+use crate::paginate::{read_listing, Addressing, Page};
+use crate::transport::{Api, Request, Transport};
+
+/// A resource's listing: how to ask for a page, and how to read one.
+pub trait PageSource: Send + Sync + 'static {
+    /// What a converted page holds (an Arrow chunk, and what the join needs besides).
+    type Content: Send + 'static;
+
+    /// The request for the page at `position` (a record offset or a page number).
+    fn request(&self, position: u64) -> Request;
+
+    /// Converts one page body (CPU work: it runs on a blocking worker). `position` is
+    /// where the page starts, for a source that fetches it again at the join.
+    fn convert(&self, body: Bytes, request: &Request, position: u64)
+        -> Result<Page<Self::Content>>;
+}
+
+/// Every page of `source`'s listing, converted, each record exactly once.
+///
+/// `concurrency` (the config's) bounds the requests Personio sees; twice as many pages
+/// may be in progress, so that downloads go on while earlier pages convert.
+pub async fn read_pages<S: PageSource>(
+    transport: &Transport,
+    api: Api,
+    addressing: Addressing,
+    source: Arc<S>,
+) -> Result<Vec<Page<S::Content>>> {
+    let concurrency = transport.config().concurrency;
+    let requests = Semaphore::new(concurrency);
+    let requests = &requests;
+    let endpoint = source.request(0).endpoint();
+    let fetch = |position: u64| {
+        let source = source.clone();
+        async move {
+            let request = source.request(position);
+            let response = {
+                let _slot = requests
+                    .acquire()
+                    .await
+                    .map_err(|e| Error::Internal(format!("request slots closed: {e}")))?;
+                transport.execute(&request, Some(api)).await?
+            };
+            tokio::task::spawn_blocking(move || source.convert(response.body, &request, position))
+                .await
+                .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
+        }
+    };
+    read_listing(addressing, concurrency * 2, &endpoint, fetch).await
+}
+
+/// `table` as one record batch: pyarrow, polars and pandas then see one chunk per
+/// column.
+pub fn one_batch(table: Table) -> Result<Table> {
+    if table.batches.len() == 1 {
+        return Ok(table);
+    }
+    let joined = concat_chunks(&table.schema, &table.batches)?;
+    Ok(Table {
+        batches: vec![joined],
+        ..table
+    })
+}

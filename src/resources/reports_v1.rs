@@ -1,0 +1,208 @@
+//! One custom report through v1 Custom Reports (`/v1/company/custom-reports/...`):
+//! its columns, then its pages through the common pipeline, each page converted to an
+//! Arrow chunk as it arrives.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use serde_json::{Map, Value};
+
+use super::names::Names;
+use super::report_columns::{extract, plan_report_columns, slots_of, PlannedColumn, ReportColumn};
+use super::report_rows::{report_page, Slots};
+use crate::arrow::build::{build_chunk_keeping_raw, join_kept_chunks, Chunk};
+use crate::arrow::{ColumnDef, Table};
+use crate::error::Result;
+use crate::paginate::{Addressing, Page};
+use crate::pipeline::{one_batch, read_pages, PageSource};
+use crate::transport::{Api, Request, Response, Transport};
+
+pub(super) const REPORTS_PATH: &str = "/v1/company/custom-reports/reports";
+const COLUMNS_PATH: &str = "/v1/company/custom-reports/columns";
+/// Employees per report page.
+const REPORT_PAGE_SIZE: u64 = 100;
+
+/// One report through v1: `info` is its entry in the report list.
+pub async fn v1_table(
+    transport: &Transport,
+    id: &str,
+    info: &Map<String, Value>,
+    locale: Option<&str>,
+    names: Names,
+) -> Result<Table> {
+    let columns = fetch_columns(transport, id, locale, info).await?;
+    let pages = Arc::new(ReportPages::new(
+        id,
+        locale,
+        is_historical(info),
+        &columns,
+        names,
+    ));
+    let converted = read_pages(transport, Api::V1, Addressing::PageNumber, pages.clone()).await?;
+    pages.join(converted)
+}
+
+/// Whether the list entry `info` is a historical report.
+pub fn is_historical(info: &Map<String, Value>) -> bool {
+    info.get("type").and_then(Value::as_str) == Some("historical_data")
+}
+
+/// The pages of one report and how each becomes a chunk of its table.
+struct ReportPages {
+    path: String,
+    locale: Option<String>,
+    historical: bool,
+    planned: Vec<PlannedColumn>,
+    defs: Vec<ColumnDef>,
+    slots: Slots,
+}
+
+impl ReportPages {
+    fn new(
+        id: &str,
+        locale: Option<&str>,
+        historical: bool,
+        columns: &[ReportColumn],
+        names: Names,
+    ) -> ReportPages {
+        let planned = plan_report_columns(columns, historical, names);
+        ReportPages {
+            path: format!("{REPORTS_PATH}/{id}"),
+            locale: locale.map(str::to_string),
+            historical,
+            defs: planned.iter().map(|p| p.def.clone()).collect(),
+            planned,
+            slots: slots_of(columns),
+        }
+    }
+
+    fn join(&self, pages: Vec<Page<Chunk>>) -> Result<Table> {
+        let chunks = pages.into_iter().map(|page| page.content).collect();
+        one_batch(join_kept_chunks(&self.defs, chunks)?)
+    }
+}
+
+impl PageSource for ReportPages {
+    type Content = Chunk;
+
+    fn request(&self, page: u64) -> Request {
+        let mut query = vec![
+            ("page".to_string(), page.to_string()),
+            ("limit".to_string(), REPORT_PAGE_SIZE.to_string()),
+        ];
+        if let Some(locale) = &self.locale {
+            query.push(("locale".into(), locale.clone()));
+        }
+        Request::get(self.path.clone(), query)
+    }
+
+    fn convert(&self, body: Bytes, request: &Request, _page: u64) -> Result<Page<Chunk>> {
+        let json = Response::of(body).json(request)?;
+        let page = report_page(&json, self.historical, &self.slots).ok_or_else(|| {
+            request.invalid_response("expected {\"data\": [{\"attributes\": {\"items\": [...]}}]}")
+        })?;
+        let rows = &page.content;
+        let chunk = build_chunk_keeping_raw(&self.defs, rows.len(), |c, r| {
+            extract(&self.planned[c], &rows[r])
+        });
+        Ok(Page {
+            len: page.len,
+            claim: page.claim,
+            ids: page.ids,
+            content: chunk,
+        })
+    }
+}
+
+/// The report's columns with labels in `locale`, in the report's own column order.
+async fn fetch_columns(
+    transport: &Transport,
+    id: &str,
+    locale: Option<&str>,
+    info: &Map<String, Value>,
+) -> Result<Vec<ReportColumn>> {
+    let mut query = vec![("report_id".to_string(), id.to_string())];
+    if let Some(locale) = locale {
+        query.push(("locale".into(), locale.into()));
+    }
+    let request = Request::get(COLUMNS_PATH, query);
+    let json = transport
+        .execute(&request, Some(Api::V1))
+        .await?
+        .json(&request)?;
+    columns_of(&json, &request, info)
+}
+
+/// The columns of a `/custom-reports/columns` answer, in the order `info` names.
+fn columns_of(
+    json: &Value,
+    request: &Request,
+    info: &Map<String, Value>,
+) -> Result<Vec<ReportColumn>> {
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    let described: Vec<ReportColumn> = json
+        .pointer("/data/attributes")
+        .and_then(Value::as_array)
+        .ok_or_else(|| request.invalid_response("expected {\"data\": {\"attributes\": [...]}}"))?
+        .iter()
+        .filter_map(|c| {
+            let attribute_id = text(c, "attribute_id")?;
+            Some(ReportColumn {
+                label: text(c, "human_readable").unwrap_or_else(|| attribute_id.clone()),
+                data_type: text(c, "data_type").unwrap_or_else(|| "TEXT".into()),
+                attribute_id,
+            })
+        })
+        .collect();
+    let order: Vec<&str> = info
+        .get("columns")
+        .and_then(Value::as_array)
+        .map(|c| c.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    if order.is_empty() {
+        return Ok(described);
+    }
+    let mut by_id: HashMap<&str, &ReportColumn> = described
+        .iter()
+        .map(|c| (c.attribute_id.as_str(), c))
+        .collect();
+    let mut ordered: Vec<ReportColumn> = order
+        .iter()
+        .filter_map(|id| by_id.remove(id).cloned())
+        .collect();
+    // Columns the list did not name still come, after the named ones.
+    ordered.extend(
+        described
+            .iter()
+            .filter(|c| by_id.contains_key(c.attribute_id.as_str()))
+            .cloned(),
+    );
+    Ok(ordered)
+}
+
+/// A v1 report through the same conversion as a read from v1 (columns named by key),
+/// from its list entry `info`, its `/custom-reports/columns` body and its pages in
+/// order, without a server. For tests that feed bodies.
+#[doc(hidden)]
+pub fn report_table_from_pages(
+    info: &Map<String, Value>,
+    columns_body: &[u8],
+    page_bodies: &[Bytes],
+) -> Result<Table> {
+    let request = Request::get(COLUMNS_PATH, Vec::new());
+    let json = Response::of(Bytes::copy_from_slice(columns_body)).json(&request)?;
+    let columns = columns_of(&json, &request, info)?;
+    let id = info.get("id").and_then(Value::as_str).unwrap_or("0");
+    let pages = ReportPages::new(id, None, is_historical(info), &columns, Names::Key);
+    // As the paging hands them over (it has already made each record come once).
+    let converted = page_bodies
+        .iter()
+        .enumerate()
+        .map(|(index, body)| {
+            let request = pages.request(index as u64 + 1);
+            pages.convert(body.clone(), &request, index as u64 + 1)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    pages.join(converted)
+}
