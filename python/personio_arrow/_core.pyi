@@ -6,7 +6,26 @@ from typing import Any, Literal, Sequence, final
 
 from typing_extensions import Self
 
-__all__ = ["Client", "FakeServer", "Table", "__version__", "format_table", "write_table"]
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "FakeServer",
+    "InvalidResponseError",
+    "ListingChangedError",
+    "NetworkError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PersonioError",
+    "RateLimitError",
+    "ReportNotReadyError",
+    "ServerError",
+    "Table",
+    "TypeFallbackWarning",
+    "__version__",
+    "format_table",
+    "write_table",
+]
 
 __version__: str
 
@@ -106,6 +125,26 @@ class FakeServer:
     def stats_json(self) -> str: ...
     def issued_tokens(self) -> list[str]: ...
     def shutdown(self) -> None: ...
+
+class PersonioError(Exception):
+    """A call to Personio failed; ``message`` is Personio's own, ``str()`` adds the rest."""
+
+    status: int | None
+    trace_id: str | None
+    endpoint: str | None
+    message: str | None
+
+class AuthenticationError(PersonioError): ...
+class PermissionDeniedError(PersonioError): ...
+class NotFoundError(PersonioError): ...
+class RateLimitError(PersonioError): ...
+class ServerError(PersonioError): ...
+class BadRequestError(PersonioError): ...
+class InvalidResponseError(PersonioError): ...
+class NetworkError(PersonioError): ...
+class ReportNotReadyError(PersonioError): ...
+class ListingChangedError(PersonioError): ...
+class TypeFallbackWarning(UserWarning): ...
 
 def write_table(table: Table, path: str | PathLike[str]) -> None:
     """Writes a table; the extension picks the format."""
