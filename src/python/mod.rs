@@ -6,6 +6,7 @@ mod errors;
 mod exceptions;
 mod export;
 mod fake;
+mod fake_options;
 mod table;
 mod wait;
 

@@ -124,7 +124,7 @@ def test_expired_token_is_renewed(fake_factory) -> None:
     time.sleep(1.2)
     client.employees()
     assert fake.stats()["auth_v1"] == 2
-    assert fake.stats()["by_status"].get("401", 0) == 0  # renewed before it was refused
+    assert fake.stats()["by_status"].get(401, 0) == 0  # renewed before it was refused
 
 
 def test_unreachable_server_is_a_network_error() -> None:
