@@ -2,11 +2,30 @@
 
 from datetime import datetime
 from os import PathLike
-from typing import Any, Literal, Sequence, final
+from typing import Any, Literal, Sequence, TypedDict, final, type_check_only
 
-from typing_extensions import Self
+from typing_extensions import NotRequired, Required, Self, TypeAlias
 
-__all__ = ["Client", "FakeServer", "Table", "__version__", "format_table", "write_table"]
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "Client",
+    "FakeServer",
+    "InvalidResponseError",
+    "ListingChangedError",
+    "NetworkError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "PersonioError",
+    "RateLimitError",
+    "ReportNotReadyError",
+    "ServerError",
+    "Table",
+    "TypeFallbackWarning",
+    "__version__",
+    "format_table",
+    "write_table",
+]
 
 __version__: str
 
@@ -92,20 +111,147 @@ class Client:
     ) -> Table:
         """One custom report by ID or web-app URL, typed by its columns' data types."""
 
+@type_check_only
+class CredentialSpec(TypedDict):
+    """One more credential of the fake server."""
+
+    client_id: str
+    client_secret: str
+    whitelist: NotRequired[list[str] | None]
+    scopes: NotRequired[list[str]]
+
+@type_check_only
+class RateLimitSpec(TypedDict):
+    """A token bucket: ``burst`` requests at once, refilled at ``per_second``."""
+
+    burst: int
+    per_second: float
+
+@type_check_only
+class RateLimitGroups(TypedDict, total=False):
+    """A token bucket per endpoint group; a group left out is not limited."""
+
+    employees: RateLimitSpec | None
+    v1: RateLimitSpec | None
+    v1_auth: RateLimitSpec | None
+    v2: RateLimitSpec | None
+    v2_auth: RateLimitSpec | None
+
+@type_check_only
+class ValueOverride(TypedDict):
+    """A wire value sent instead of the generated one."""
+
+    employee: int
+    key: str
+    value: Any
+
+_FaultRoute: TypeAlias = Literal["employees", "reports_v1", "reports_v2", "auth"]
+
+@type_check_only
+class FaultSpec(TypedDict, total=False):
+    """One injected fault; the fields after ``probability`` belong to one kind each."""
+
+    kind: Required[
+        Literal[
+            "server_error_burst",
+            "rate_limit_burst",
+            "token_expiry",
+            "token_revocation",
+            "connection_reset",
+            "truncated_body",
+            "malformed_body",
+            "slow_body",
+            "redirect",
+            "lying_total",
+            "empty_page",
+            "records_move",
+        ]
+    ]
+    routes: list[_FaultRoute]
+    after: int | None
+    count: int | None
+    probability: float | None
+    statuses: list[int] | None
+    retry_after_seconds: int | None
+    stall_ms: int | None
+    location: str | None
+    lie: Literal["huge", "zero", "short"] | None
+    mode: Literal["delete", "insert", "move"] | None
+
+@type_check_only
+class FakeOptions(TypedDict, total=False):
+    """The knobs of the fake server, all optional (see ``FakePersonio``)."""
+
+    seed: int
+    employees: int
+    custom_attributes: int
+    latency_ms: int
+    port: int
+    whitelist: list[str] | None
+    credentials: list[CredentialSpec]
+    token_ttl_seconds: int
+    v1_auth_without_expires_in: bool
+    server_errors: int
+    malformed_responses: int
+    revoke_tokens_after: int | None
+    rate_limits: Literal["personio", "ample"] | RateLimitGroups | None
+    updated_at_base: str | None
+    overrides: list[ValueOverride]
+    legacy_attribute_objects: int
+    report_updating_reads: int
+    report_page_cap: int
+    wide_report_columns: int
+    report_v2_page_cap: int | None
+    faults: list[FaultSpec]
+
+@type_check_only
+class FakeStats(TypedDict):
+    """What the fake server has seen."""
+
+    requests: int
+    auth_v1: int
+    auth_v2: int
+    by_route: dict[str, int]
+    by_status: dict[int, int]
+    max_in_flight: int
+    rate_limited: int
+    injected_errors: int
+    by_fault: dict[str, int]
+
 @final
 class FakeServer:
     """A running fake Personio server; see ``personio_arrow.testing.FakePersonio``."""
 
-    def __new__(cls, options_json: str = "{}") -> Self: ...
+    def __new__(cls, options: FakeOptions | None = None) -> Self: ...
     @property
     def url(self) -> str: ...
     @property
     def client_id(self) -> str: ...
     @property
     def client_secret(self) -> str: ...
-    def stats_json(self) -> str: ...
+    def stats(self) -> FakeStats: ...
     def issued_tokens(self) -> list[str]: ...
     def shutdown(self) -> None: ...
+
+class PersonioError(Exception):
+    """A call to Personio failed; ``message`` is Personio's own, ``str()`` adds the rest."""
+
+    status: int | None
+    trace_id: str | None
+    endpoint: str | None
+    message: str | None
+
+class AuthenticationError(PersonioError): ...
+class PermissionDeniedError(PersonioError): ...
+class NotFoundError(PersonioError): ...
+class RateLimitError(PersonioError): ...
+class ServerError(PersonioError): ...
+class BadRequestError(PersonioError): ...
+class InvalidResponseError(PersonioError): ...
+class NetworkError(PersonioError): ...
+class ReportNotReadyError(PersonioError): ...
+class ListingChangedError(PersonioError): ...
+class TypeFallbackWarning(UserWarning): ...
 
 def write_table(table: Table, path: str | PathLike[str]) -> None:
     """Writes a table; the extension picks the format."""

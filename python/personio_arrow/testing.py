@@ -7,10 +7,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from personio_arrow._core import Client, FakeServer
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from personio_arrow._core import FakeOptions, FakeStats
 
 __all__ = ["FakePersonio"]
 
@@ -50,10 +54,13 @@ class FakePersonio:
       move); routes ``employees``, ``reports_v1``, ``reports_v2`` (default) and
       ``auth``. See the README.
     - ``port`` (0: any free port). The server only ever listens on 127.0.0.1.
+
+    An unknown knob, or a value of the wrong type, raises ``TypeError`` naming the knob
+    when the server starts; a value that cannot work raises ``ValueError``.
     """
 
-    def __init__(self, **options: Any) -> None:
-        self._options = json.dumps(options)
+    def __init__(self, **options: Unpack[FakeOptions]) -> None:
+        self._options = options
         self._server: FakeServer | None = None
 
     def start(self) -> FakePersonio:
@@ -107,12 +114,11 @@ class FakePersonio:
         token appears in a message, a repr, a warning or a log."""
         return self._running.issued_tokens()
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> FakeStats:
         """What the server has seen: ``requests``, ``auth_v1``, ``auth_v2``,
-        ``by_route``, ``by_status``, ``max_in_flight``, ``rate_limited``,
-        ``injected_errors``, ``by_fault``."""
-        stats: dict[str, Any] = json.loads(self._running.stats_json())
-        return stats
+        ``by_route``, ``by_status`` (HTTP status -> count), ``max_in_flight``,
+        ``rate_limited``, ``injected_errors``, ``by_fault``."""
+        return self._running.stats()
 
     def __repr__(self) -> str:
         state = f"url={self._server.url!r}" if self._server is not None else "stopped"

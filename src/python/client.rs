@@ -4,7 +4,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyDateTime, PyString};
 
-use super::errors::{to_py_err, warn_all};
+use super::errors::warn_all;
 use super::table::PyTable;
 use super::wait::wait;
 use crate::arrow::Table;
@@ -15,7 +15,7 @@ use crate::resources::reports::ReportQuery;
 use crate::Client;
 
 /// A Personio API client; safe to share between threads.
-#[pyclass(module = "personio_arrow._core", name = "Client", frozen)]
+#[pyclass(module = "personio_arrow", name = "Client", frozen)]
 pub struct PyClient {
     client: Client,
 }
@@ -65,7 +65,7 @@ impl PyClient {
             allow_http,
         };
         Ok(PyClient {
-            client: Client::new(options).map_err(to_py_err)?,
+            client: Client::new(options)?,
         })
     }
 
@@ -102,7 +102,7 @@ impl PyClient {
         let query = EmployeeQuery {
             attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
             updated_since: updated_since.map(|u| instant_text(&u)).transpose()?,
-            names: names.parse().map_err(to_py_err)?,
+            names: names.parse()?,
         };
         let client = self.client.clone();
         finish(py, wait(py, async move { client.employees(&query).await })?)
@@ -111,7 +111,7 @@ impl PyClient {
     /// One employee as a one-row table.
     #[pyo3(signature = (employee_id, *, names = "key"))]
     fn employee(&self, py: Python<'_>, employee_id: i64, names: &str) -> PyResult<PyTable> {
-        let names: Names = names.parse().map_err(to_py_err)?;
+        let names: Names = names.parse()?;
         let client = self.client.clone();
         finish(
             py,
@@ -156,10 +156,10 @@ impl PyClient {
         }
         let query = ReportQuery {
             locale,
-            names: names.parse().map_err(to_py_err)?,
+            names: names.parse()?,
             wait,
             timeout: std::time::Duration::from_secs_f64(timeout),
-            api: api.parse().map_err(to_py_err)?,
+            api: api.parse()?,
         };
         let client = self.client.clone();
         // `wait` is an argument here, so the helper is named in full.

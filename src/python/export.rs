@@ -5,7 +5,6 @@ use std::path::PathBuf;
 use arrow::util::pretty::pretty_format_batches;
 use pyo3::prelude::*;
 
-use super::errors::to_py_err;
 use super::table::{type_name, PyTable};
 use crate::export;
 
@@ -14,7 +13,7 @@ use crate::export;
 #[pyfunction]
 pub fn write_table(py: Python<'_>, table: PyRef<'_, PyTable>, path: PathBuf) -> PyResult<()> {
     let core = table.to_core();
-    py.detach(|| export::write(&core, &path)).map_err(to_py_err)
+    Ok(py.detach(|| export::write(&core, &path))?)
 }
 
 /// The first `max_rows` rows as a text grid, or with `schema_only` each column's type.

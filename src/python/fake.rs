@@ -1,29 +1,33 @@
 //! The fake Personio server, started in-process for tests and demos.
 
-use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
-use crate::fake::{FakeOptions, FakeServer};
+use super::fake_options::{fake_options, stats_dict};
+use crate::fake::{FakeError, FakeServer};
 use crate::runtime::runtime;
 
 /// A running fake Personio server (low-level; use `personio_arrow.testing.FakePersonio`).
-#[pyclass(module = "personio_arrow._core", name = "FakeServer", frozen)]
+#[pyclass(module = "personio_arrow.testing", name = "FakeServer", frozen)]
 pub struct PyFakeServer {
     server: FakeServer,
 }
 
 #[pymethods]
 impl PyFakeServer {
-    /// Starts a server from its options as a JSON object (every `FakeOptions` field).
+    /// Starts a server from its options: a dict with any `FakeOptions` fields.
     #[new]
-    #[pyo3(signature = (options_json = "{}"))]
-    fn new(py: Python<'_>, options_json: &str) -> PyResult<PyFakeServer> {
-        let options: FakeOptions = serde_json::from_str(options_json)
-            .map_err(|e| PyValueError::new_err(format!("bad fake server option: {e}")))?;
+    #[pyo3(signature = (options = None))]
+    fn new(py: Python<'_>, options: Option<Bound<'_, PyDict>>) -> PyResult<PyFakeServer> {
+        let options = fake_options(options.as_ref())?;
         let runtime = runtime();
         let server = py
             .detach(|| runtime.block_on(FakeServer::start(options)))
-            .map_err(|e| PyRuntimeError::new_err(format!("the fake server did not start: {e}")))?;
+            .map_err(|e| match e {
+                FakeError::InvalidOptions(_) => PyValueError::new_err(e.to_string()),
+                FakeError::Bind { .. } => PyOSError::new_err(e.to_string()),
+            })?;
         Ok(PyFakeServer { server })
     }
 
@@ -45,10 +49,9 @@ impl PyFakeServer {
         self.server.client_secret().to_string()
     }
 
-    /// What the server has seen so far, as a JSON object.
-    fn stats_json(&self) -> PyResult<String> {
-        serde_json::to_string(&self.server.stats())
-            .map_err(|e| PyRuntimeError::new_err(e.to_string()))
+    /// What the server has seen so far.
+    fn stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        stats_dict(py, self.server.stats())
     }
 
     /// Every token this server issued (the last 4096).
@@ -63,7 +66,7 @@ impl PyFakeServer {
 
     fn __repr__(&self) -> String {
         format!(
-            "personio_arrow._core.FakeServer(url={:?})",
+            "personio_arrow.testing.FakeServer(url={:?})",
             self.server.url()
         )
     }

@@ -3,8 +3,10 @@
 
 mod client;
 mod errors;
+mod exceptions;
 mod export;
 mod fake;
+mod fake_options;
 mod table;
 mod wait;
 
@@ -17,6 +19,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<client::PyClient>()?;
     m.add_class::<table::PyTable>()?;
     m.add_class::<fake::PyFakeServer>()?;
+    exceptions::add_classes(m)?;
     m.add_function(wrap_pyfunction!(export::write_table, m)?)?;
     m.add_function(wrap_pyfunction!(export::format_table, m)?)?;
     Ok(())

@@ -22,7 +22,7 @@ const REPR_COLUMNS: usize = 24;
 const HTML_ROWS: usize = 10;
 
 /// A typed table returned by every read.
-#[pyclass(module = "personio_arrow._core", name = "Table", frozen)]
+#[pyclass(module = "personio_arrow", name = "Table", frozen)]
 pub struct PyTable {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,

@@ -6,7 +6,6 @@ use std::time::Duration;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
-use super::errors::to_py_err;
 use crate::error::Result;
 use crate::runtime::runtime;
 
@@ -27,7 +26,7 @@ where
             runtime.block_on(async { tokio::time::timeout(SIGNAL_CHECK_INTERVAL, &mut task).await })
         });
         match finished {
-            Ok(Ok(result)) => return result.map_err(to_py_err),
+            Ok(Ok(result)) => return Ok(result?),
             Ok(Err(join_error)) => {
                 return Err(PyRuntimeError::new_err(format!(
                     "personio-arrow task failed: {join_error}"

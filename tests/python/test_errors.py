@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import pickle
 import time
 
 import pytest
 
 import personio_arrow as pio
+import personio_arrow.exceptions
+from personio_arrow.testing import FakePersonio
+
+FAILURES = [
+    "AuthenticationError",
+    "PermissionDeniedError",
+    "NotFoundError",
+    "RateLimitError",
+    "ServerError",
+    "BadRequestError",
+    "InvalidResponseError",
+    "NetworkError",
+    "ReportNotReadyError",
+    "ListingChangedError",
+]
 
 
 def test_wrong_secret_is_an_authentication_error(company) -> None:
@@ -14,8 +30,10 @@ def test_wrong_secret_is_an_authentication_error(company) -> None:
     with pytest.raises(pio.AuthenticationError) as caught:
         client.employees()
     assert caught.value.status == 403  # OBSERVED.md: "Wrong credentials"
-    assert "Wrong credentials" in str(caught.value)
+    assert caught.value.message == "Wrong credentials"  # Personio's own words...
+    assert str(caught.value) == "authentication failed: Wrong credentials (HTTP 403 from POST /v1/auth)"
     assert caught.value.endpoint == "POST /v1/auth"
+    assert caught.value.trace_id is None  # v1 auth sends none
     assert isinstance(caught.value, pio.PersonioError)
 
 
@@ -106,7 +124,7 @@ def test_expired_token_is_renewed(fake_factory) -> None:
     time.sleep(1.2)
     client.employees()
     assert fake.stats()["auth_v1"] == 2
-    assert fake.stats()["by_status"].get("401", 0) == 0  # renewed before it was refused
+    assert fake.stats()["by_status"].get(401, 0) == 0  # renewed before it was refused
 
 
 def test_unreachable_server_is_a_network_error() -> None:
@@ -177,3 +195,44 @@ def test_a_client_used_before_fork_works_in_the_child(company) -> None:
     os.kill(child, 9)
     os.waitpid(child, 0)
     pytest.fail("the forked child stalled on the parent's connections")
+
+
+@pytest.mark.parametrize("name", ["PersonioError", *FAILURES, "TypeFallbackWarning"])
+def test_the_classes_are_personio_arrows_own(name) -> None:
+    cls = getattr(pio, name)
+    assert cls is getattr(personio_arrow.exceptions, name)
+    assert (cls.__module__, cls.__qualname__) == ("personio_arrow", name)
+    assert repr(cls) == f"<class 'personio_arrow.{name}'>"
+    assert cls.__doc__
+    if name == "TypeFallbackWarning":
+        assert issubclass(cls, UserWarning) and not issubclass(cls, pio.PersonioError)
+    elif name != "PersonioError":
+        assert cls.__bases__ == (pio.PersonioError,)
+    else:
+        assert cls.__bases__ == (Exception,)
+
+
+def test_the_public_classes_live_where_users_import_them() -> None:
+    for cls in (pio.Client, pio.Table):
+        assert (cls.__module__, getattr(pio, cls.__qualname__)) == ("personio_arrow", cls)
+    assert FakePersonio.__module__ == "personio_arrow.testing"
+
+
+def test_a_raised_error_pickles_with_its_attributes(fake_factory) -> None:
+    fake = fake_factory(employees=20, server_errors=100)
+    with pytest.raises(pio.ServerError) as caught:
+        fake.client(max_retries=0).employees()
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is pio.ServerError
+    assert str(copy) == str(caught.value) and "HTTP 503" in str(copy)
+    assert (copy.status, copy.endpoint, copy.message) == (503, "GET /v1/company/employees/attributes", "Service Unavailable")
+    assert caught.value.message and "503" not in caught.value.message  # Personio's text alone
+
+
+def test_an_error_made_by_hand_has_the_attributes() -> None:
+    # Users raise them in their own tests; the attributes are there, None until set.
+    error = pio.RateLimitError("slow down")
+    assert str(error) == "slow down" and isinstance(error, pio.PersonioError)
+    assert (error.status, error.trace_id, error.endpoint, error.message) == (None, None, None, None)
+    error.status = 429
+    assert error.status == 429 and pio.PersonioError("other").status is None
