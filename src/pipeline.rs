@@ -1,6 +1,6 @@
 //! The one way a listing becomes a table: pages from [`crate::paginate`], each converted
-//! to an Arrow chunk by its resource's [`PageSource`] on a blocking worker while later
-//! pages still download, then one join ([`one_batch`]).
+//! to an Arrow chunk by its resource's [`PageSource`] on a blocking worker ([`Workers`])
+//! while later pages still download, then one join ([`one_batch`]).
 
 use std::sync::Arc;
 
@@ -40,6 +40,7 @@ pub async fn read_pages<S: PageSource>(
     let concurrency = transport.config().concurrency;
     let requests = Semaphore::new(concurrency);
     let requests = &requests;
+    let workers = &Workers::new();
     let endpoint = source.request(0).endpoint();
     let fetch = |position: u64| {
         let source = source.clone();
@@ -52,12 +53,46 @@ pub async fn read_pages<S: PageSource>(
                     .map_err(|e| Error::Internal(format!("request slots closed: {e}")))?;
                 transport.execute(&request, Some(api)).await?
             };
-            tokio::task::spawn_blocking(move || source.convert(response.body, &request, position))
+            workers
+                .run(move || source.convert(response.body, &request, position))
                 .await
-                .map_err(|e| Error::Internal(format!("page conversion failed: {e}")))?
         }
     };
     read_listing(addressing, concurrency * 2, &endpoint, fetch).await
+}
+
+/// Blocking workers for the CPU work of one read, as many at once as there are cores:
+/// then no more pages or chunks sit in memory as parsed JSON than the work needs.
+#[derive(Clone)]
+pub struct Workers(Arc<Semaphore>);
+
+impl Workers {
+    /// Slots for one read.
+    pub fn new() -> Workers {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        Workers(Arc::new(Semaphore::new(cores)))
+    }
+
+    /// Runs `work` on a blocking worker once a slot is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let _slot = self
+            .0
+            .acquire()
+            .await
+            .map_err(|e| Error::Internal(format!("worker slots closed: {e}")))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| Error::Internal(format!("a conversion failed: {e}")))?
+    }
+}
+
+impl Default for Workers {
+    fn default() -> Workers {
+        Workers::new()
+    }
 }
 
 /// `table` as one record batch: pyarrow, polars and pandas then see one chunk per

@@ -339,13 +339,13 @@ async fn read_body(
             "the response is larger than the {cap} bytes accepted (max_response_bytes)"
         )))
     };
-    if response
-        .content_length()
-        .is_some_and(|length| length > cap as u64)
-    {
+    let announced = response.content_length().unwrap_or(0);
+    if announced > cap as u64 {
         return Err(too_large());
     }
-    let mut body = bytes::BytesMut::new();
+    // Sized once where the length is announced: growing by doubling would hold up to
+    // twice a large report's body at once.
+    let mut body = bytes::BytesMut::with_capacity(announced as usize);
     while let Some(chunk) = response.chunk().await.map_err(BodyFault::Http)? {
         if body.len() + chunk.len() > cap {
             return Err(too_large());

@@ -32,16 +32,16 @@ use crate::arrow::build::{build_chunk_keeping_raw, join_kept_chunks, Chunk};
 use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::paginate::{listing_changed, MAX_PASSES};
-use crate::pipeline::one_batch;
+use crate::pipeline::{one_batch, Workers};
 use crate::transport::{Api, Request, Transport};
 
 /// Guard against a `next` link that never ends.
 const MAX_V2_PAGES: usize = 100_000;
 /// Empty pages in a row that may still link on (a cursor can land between rows).
 const MAX_EMPTY_PAGES_IN_A_ROW: usize = 3;
-/// Rows converted together on one worker: enough to keep the workers busy, few
-/// enough that a chunk's parsed cells stay small.
-const ROWS_PER_CHUNK: usize = 1_000;
+/// Rows converted together on one worker: about a v1 page's worth of cells, so that
+/// the parsed rows of the chunks in progress stay a few megabytes.
+const ROWS_PER_CHUNK: usize = 200;
 
 /// One report through v2. `historical` is v1's word where v1 knows the report, else
 /// the report is historical when it has an effective-date column.
@@ -127,6 +127,7 @@ impl ReportRead<'_> {
             plan: None,
             chunks: Vec::new(),
         };
+        let workers = Workers::new();
         let mut seen_links = std::collections::HashSet::new();
         let mut empty_in_a_row = 0;
         while pass.pages < MAX_V2_PAGES {
@@ -164,8 +165,11 @@ impl ReportRead<'_> {
             for rows in page.rows.chunks(ROWS_PER_CHUNK) {
                 let (plan, body, rows, request) =
                     (plan.clone(), body.clone(), rows.to_vec(), request.clone());
-                pass.chunks.push(tokio::task::spawn_blocking(move || {
-                    convert_rows(&plan, &body, &rows, &request)
+                let workers = workers.clone();
+                pass.chunks.push(tokio::spawn(async move {
+                    workers
+                        .run(move || convert_rows(&plan, &body, &rows, &request))
+                        .await
                 }));
             }
             match page.next {
@@ -417,4 +421,64 @@ fn follow(transport: &Transport, href: &str, previous: &Request) -> Result<Reque
 /// or a grouped report v2 cannot render), so that v1 should be asked instead.
 pub fn not_on_v2(error: &Error) -> bool {
     matches!(error, Error::NotFound(_) | Error::BadRequest(_))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, AsArray};
+    use arrow::datatypes::Date32Type;
+    use serde_json::json;
+
+    fn text(id: &str, value: &str) -> Value {
+        json!({"attribute_id": id, "string_value": {"value": value}})
+    }
+
+    /// A report of more rows than one chunk reads at once: the person and the dates
+    /// straddle the chunks' border, and one value only in the last chunk falls back.
+    #[test]
+    fn rows_across_chunks_are_dated_and_fall_back_together() {
+        let rows: Vec<Value> = (0..ROWS_PER_CHUNK + 5)
+            .map(|row| {
+                // Rows ROWS_PER_CHUNK - 1 and ROWS_PER_CHUNK are one person, two dates.
+                let person = if row == ROWS_PER_CHUNK { row - 1 } else { row };
+                let date = if row == ROWS_PER_CHUNK {
+                    "2024-03-01"
+                } else {
+                    "2024-01-01"
+                };
+                let hours = if row == ROWS_PER_CHUNK + 4 {
+                    json!({"attribute_id": "hours", "string_value": {"value": "eight"}})
+                } else {
+                    json!({"attribute_id": "hours", "numeric_value": {"number": row}})
+                };
+                json!([
+                    text("email", &format!("p{person}@example.com")),
+                    text("effective_date", date),
+                    hours
+                ])
+            })
+            .collect();
+        let body = json!({"_meta": {"columns": [
+                {"name": "email", "display": "Email", "type": "string"},
+                {"name": "effective_date", "display": "Effective date", "type": "timestamp"},
+                {"name": "hours", "display": "Hours", "type": "decimal"}]},
+            "_data": rows});
+        let table = v2_table_from_page(body.to_string().as_bytes(), true).unwrap();
+        assert_eq!(table.batches.len(), 1);
+        let batch = &table.batches[0];
+        assert_eq!(batch.num_rows(), ROWS_PER_CHUNK + 5);
+        let to = batch.column(1).as_primitive::<Date32Type>();
+        assert_eq!(to.value(ROWS_PER_CHUNK - 1), 19782); // 2024-02-29
+        assert!(to.is_null(ROWS_PER_CHUNK));
+        assert!(to.is_null(0));
+        let hours = batch.column(3).as_string::<i32>();
+        assert_eq!(hours.value(0), "0");
+        assert_eq!(
+            hours.value(ROWS_PER_CHUNK + 3),
+            (ROWS_PER_CHUNK + 3).to_string()
+        );
+        assert!(hours.value(ROWS_PER_CHUNK + 4).contains("eight"));
+        assert_eq!(table.warnings.len(), 1);
+    }
 }
