@@ -433,8 +433,13 @@ fn accepts(kind: &Kind, value: &Value) -> bool {
 /// The raw values as strings (see [`raw_text`]).
 pub fn raw_strings(values: &[Option<&Value>]) -> ArrayRef {
     let mut b = StringBuilder::with_capacity(values.len(), values.len() * 16);
-    for v in values {
-        b.append_option(v.and_then(raw_text));
+    for value in values {
+        match value {
+            // Borrowed where it can be: this runs for every typed value a chunk keeps.
+            Some(Value::String(text)) => b.append_value(text),
+            Some(other) => b.append_option(raw_text(other)),
+            None => b.append_null(),
+        }
     }
     Arc::new(b.finish())
 }

@@ -180,29 +180,35 @@ impl V2Plan {
 
     /// One chunk of rows, the period columns left null, and what dates each row.
     pub fn convert(&self, rows: &[Vec<Value>]) -> (Chunk, Vec<RowFacts>) {
+        // Each cell decoded once, though an option cell feeds two columns.
+        let decoded: Vec<Vec<Decoded<'_>>> = rows
+            .iter()
+            .map(|row| {
+                let names = self.columns.iter().map(|c| c.name.as_str());
+                row.iter()
+                    .zip(names)
+                    .map(|(cell, name)| decode(cell, name))
+                    .collect()
+            })
+            .collect();
         let chunk = build_chunk_keeping_raw(&self.defs, rows.len(), |c, r| {
             let (column, part) = self.sources[c]?;
-            self.cell_part(&rows[r], column, part)
+            let cell = rows[r].get(column)?;
+            let value = match (decoded[r].get(column)?, part) {
+                (Decoded::Missing, _) => return None,
+                (Decoded::Scalar(value), Part::Scalar) => value,
+                (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
+                (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
+                // Whole, so that it parses as nothing and the column keeps it as JSON text.
+                _ => cell,
+            };
+            Some(Cow::Borrowed(value))
         });
         let facts = match self.effective {
             Some(effective) => rows.iter().map(|row| self.facts(row, effective)).collect(),
             None => Vec::new(),
         };
         (chunk, facts)
-    }
-
-    /// One part of the cell of `row` in report column `column`.
-    fn cell_part<'a>(&self, row: &'a [Value], column: usize, part: Part) -> Option<Cow<'a, Value>> {
-        let cell = row.get(column)?;
-        let value = match (decode(cell, &self.columns[column].name), part) {
-            (Decoded::Missing, _) => return None,
-            (Decoded::Scalar(value), Part::Scalar) => value,
-            (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
-            (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
-            // Whole, so that it parses as nothing and the column keeps it as JSON text.
-            _ => cell,
-        };
-        Some(Cow::Borrowed(value))
     }
 
     fn facts(&self, row: &[Value], effective: usize) -> RowFacts {
