@@ -2,6 +2,11 @@
 //!
 //! The crate is a pure Rust core ([`Client`], typed Arrow conversion, and the fake
 //! Personio server in [`fake`]); the pyo3 bindings live behind the `python` feature.
+//!
+//! A client's surface is at the crate root: the [`Client`], its [`Config`] and
+//! [`Options`], the query types of its reads ([`EmployeeQuery`], [`ReportQuery`] with
+//! [`ReportApi`], and [`Names`] for column naming), the [`Table`] they return, [`Error`]
+//! and [`Secret`].
 
 pub mod arrow;
 pub mod auth;
@@ -14,6 +19,8 @@ pub mod fake;
 pub mod paginate;
 pub mod pipeline;
 pub mod ratelimit;
+#[doc(hidden)]
+pub mod recorded;
 pub mod redact;
 pub mod resources;
 pub mod runtime;
@@ -28,6 +35,10 @@ mod python;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub use arrow::Table;
 pub use client::Client;
-pub use config::Config;
-pub use error::{Error, Result};
+pub use config::{Config, Options, Secret};
+pub use error::{ApiFailure, Error, Result};
+pub use resources::employees::EmployeeQuery;
+pub use resources::names::Names;
+pub use resources::reports::{ReportApi, ReportQuery};
