@@ -10,8 +10,9 @@ use serde_json::Value;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::config::{Config, Secret};
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use crate::transport::{Api, Body, Request, Transport};
 
 /// Refresh this long before the announced expiry, so that no request carries a token

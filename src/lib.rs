@@ -24,6 +24,7 @@ pub mod recorded;
 pub mod redact;
 pub mod resources;
 pub mod runtime;
+pub mod secret;
 pub mod transport;
 
 #[cfg(feature = "python")]
@@ -37,8 +38,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 pub use arrow::Table;
 pub use client::Client;
-pub use config::{Config, Options, Secret};
+pub use config::{Config, Options};
 pub use error::{ApiFailure, Error, Result};
 pub use resources::employees::EmployeeQuery;
 pub use resources::names::Names;
 pub use resources::reports::{ReportApi, ReportQuery};
+pub use secret::Secret;
