@@ -9,13 +9,14 @@
 //! and [`Secret`].
 
 pub mod arrow;
-pub mod auth;
+mod auth;
 pub mod client;
 pub mod config;
 pub mod deadline;
 pub mod error;
 pub mod export;
 pub mod fake;
+mod http;
 pub mod paginate;
 pub mod pipeline;
 pub mod ratelimit;
