@@ -1,8 +1,6 @@
 //! The authenticated layer the resources use: the HTTP layer ([`crate::http`]) with the
 //! token layer's ([`crate::auth`]) bearer token attached to every try.
 
-use serde_json::Value;
-
 use crate::auth::TokenCache;
 use crate::config::Config;
 use crate::error::Result;
@@ -31,17 +29,6 @@ impl Transport {
     /// The configuration this transport was built with.
     pub fn config(&self) -> &Config {
         self.http.config()
-    }
-
-    /// GET `path` with a bearer token for `api`, as JSON.
-    pub async fn get_json(
-        &self,
-        api: Api,
-        path: &str,
-        query: Vec<(String, String)>,
-    ) -> Result<Value> {
-        let request = Request::get(path, query);
-        self.execute(&request, Some(api)).await?.json(&request)
     }
 
     /// Sends `request`, with a bearer token for `auth` when given, and returns a 2xx
