@@ -7,6 +7,9 @@
 //! `fake` module, behind the `fake` feature; the pyo3 bindings are behind `python` (which
 //! turns `fake` on: Python ships `personio_arrow.testing.FakePersonio`). Everything else
 //! is private to the crate.
+//!
+//! The layers, the rule that the fake shares no code with the client and the core knows
+//! no Python, and how `tests/boundaries.rs` enforces it: see `ARCHITECTURE.md`.
 
 #[cfg_attr(
     not(test),
