@@ -1,4 +1,5 @@
-//! Personio's two token flows and the token cache shared by every call of a client.
+//! The token layer: Personio's two token flows and the token cache shared by every call
+//! of a client, above the HTTP layer ([`crate::http`]) through which tokens are fetched.
 //!
 //! `/v1/auth` is itself rate limited, so a token is fetched once, shared by all
 //! concurrent requests (they wait on one lock while it is fetched), refreshed shortly
@@ -6,13 +7,15 @@
 
 use std::time::Duration;
 
+use reqwest::header::{HeaderMap, AUTHORIZATION};
 use serde_json::Value;
 use tokio::sync::Mutex;
 use tokio::time::Instant;
 
-use crate::config::{Config, Secret};
+use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::transport::{Api, Body, Request, Transport};
+use crate::http::{Anonymous, Authorizer, Body, Http, Request};
+use crate::secret::Secret;
 
 /// Refresh this long before the announced expiry, so that no request carries a token
 /// that expires on its way.
@@ -21,18 +24,27 @@ const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 /// overflow the clock).
 const MAX_LIFETIME: f64 = 86_400.0;
 
+/// Which API generation a request belongs to; each has its own token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Api {
+    /// `/v1/...`, token from `POST /v1/auth`.
+    V1,
+    /// `/v2/...`, token from `POST /v2/auth/token`.
+    V2,
+}
+
 /// A bearer token and the cache generation it belongs to.
 #[derive(Clone)]
 pub struct Token {
     value: Secret,
     expires_at: Instant,
     /// Bumped on every new token, so that a 401 invalidates only the token it was sent with.
-    pub generation: u64,
+    generation: u64,
 }
 
-impl Token {
-    /// The value to send in `Authorization: Bearer`.
-    pub fn value(&self) -> &str {
+/// The value to send in `Authorization: Bearer`.
+impl AsRef<str> for Token {
+    fn as_ref(&self) -> &str {
         self.value.expose()
     }
 }
@@ -45,18 +57,13 @@ impl std::fmt::Debug for Token {
     }
 }
 
-/// One cached token per API version.
+/// One cached token per API version. Every token issued is handed to the HTTP layer to
+/// conceal, so that error text echoing it is scrubbed.
 #[derive(Debug, Default)]
 pub struct TokenCache {
     v1: Mutex<Option<Token>>,
     v2: Mutex<Option<Token>>,
-    /// The latest tokens Personio issued to this client, so that error text echoing
-    /// any of them can be scrubbed.
-    issued: std::sync::Mutex<Vec<Secret>>,
 }
-
-/// How many issued tokens are remembered for scrubbing.
-const REMEMBERED_TOKENS: usize = 16;
 
 impl TokenCache {
     fn slot(&self, api: Api) -> &Mutex<Option<Token>> {
@@ -66,8 +73,17 @@ impl TokenCache {
         }
     }
 
+    /// The tokens of `api` for each try of one request sent through `http`.
+    pub fn authorizer<'a>(&'a self, http: &'a Http, api: Api) -> WithToken<'a> {
+        WithToken {
+            tokens: self,
+            http,
+            api,
+        }
+    }
+
     /// A valid token for `api`, fetched at most once however many callers ask at once.
-    pub async fn token(&self, transport: &Transport, api: Api) -> Result<Token> {
+    async fn token(&self, http: &Http, api: Api) -> Result<Token> {
         let mut slot = self.slot(api).lock().await;
         if let Some(token) = slot.as_ref() {
             if Instant::now() < token.expires_at {
@@ -75,32 +91,14 @@ impl TokenCache {
             }
         }
         let generation = slot.as_ref().map_or(1, |t| t.generation + 1);
-        // Boxed: fetching goes through the transport, which asks this cache for tokens.
-        let token = Box::pin(fetch_token(transport, api, generation)).await?;
-        self.remember(&token.value);
+        let token = fetch_token(http, api, generation).await?;
+        http.conceal(&token.value);
         *slot = Some(token.clone());
         Ok(token)
     }
 
-    /// Every token remembered as issued to this client.
-    pub fn issued(&self) -> Vec<Secret> {
-        self.issued
-            .lock()
-            .map(|issued| issued.clone())
-            .unwrap_or_default()
-    }
-
-    fn remember(&self, token: &Secret) {
-        if let Ok(mut issued) = self.issued.lock() {
-            if issued.len() == REMEMBERED_TOKENS {
-                issued.remove(0);
-            }
-            issued.push(token.clone());
-        }
-    }
-
     /// Drops the token of `generation` after Personio refused it; a newer one is kept.
-    pub async fn invalidate(&self, api: Api, generation: u64) {
+    async fn invalidate(&self, api: Api, generation: u64) {
         let mut slot = self.slot(api).lock().await;
         if slot.as_ref().is_some_and(|t| t.generation == generation) {
             if let Some(token) = slot.as_mut() {
@@ -111,28 +109,59 @@ impl TokenCache {
 
     /// Takes a token Personio rotated in a response's `Authorization` header (older v1
     /// behaviour); it replaces the current one with the same lifetime.
-    pub async fn accept_rotated(&self, api: Api, value: &str) {
+    pub async fn accept_rotated(&self, http: &Http, api: Api, headers: &HeaderMap) {
+        let Some(value) = rotated_token(headers) else {
+            return;
+        };
         let mut slot = self.slot(api).lock().await;
         if let Some(token) = slot.as_mut() {
             if token.value.expose() != value {
                 token.value = Secret::new(value);
                 token.generation += 1;
-                self.remember(&token.value);
+                http.conceal(&token.value);
             }
         }
     }
 }
 
-async fn fetch_token(transport: &Transport, api: Api, generation: u64) -> Result<Token> {
-    let config = transport.config();
+/// The token of one API for each try of one request.
+pub struct WithToken<'a> {
+    tokens: &'a TokenCache,
+    http: &'a Http,
+    api: Api,
+}
+
+impl Authorizer for WithToken<'_> {
+    type Credential = Token;
+
+    async fn credential(&self) -> Result<Option<Token>> {
+        self.tokens.token(self.http, self.api).await.map(Some)
+    }
+
+    async fn refused(&self, token: &Token) {
+        self.tokens.invalidate(self.api, token.generation).await;
+    }
+}
+
+/// A v1 response may carry a fresh one-time token (older Personio behaviour).
+fn rotated_token(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?;
+    value
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
+async fn fetch_token(http: &Http, api: Api, generation: u64) -> Result<Token> {
+    let config = http.config();
     let (path, body) = match api {
         Api::V1 => ("/v1/auth", v1_body(config)),
         Api::V2 => ("/v2/auth/token", v2_body(config)),
     };
     // A token request may be sent twice: at worst Personio issues a second token.
     let request = Request::post(path, body).retry_safe();
-    let response = transport
-        .execute(&request, None)
+    let response = http
+        .send(&request, &Anonymous)
         .await
         .map_err(refused_as_authentication)?;
     let json: Value = response.json(&request)?;

@@ -16,7 +16,7 @@ use crate::resources::reports::{self, ReportQuery};
 use crate::transport::Transport;
 
 /// A Personio API client. Cheap to clone; clones share the token. Every client of one
-/// credential in the process shares one rate budget ([`crate::ratelimit`]).
+/// credential in the process shares one rate budget.
 #[derive(Debug, Clone)]
 pub struct Client {
     transport: Arc<Transport>,

@@ -5,6 +5,7 @@ use std::time::Duration;
 use url::Url;
 
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 
 /// The public Personio API.
 pub const DEFAULT_BASE_URL: &str = "https://api.personio.de";
@@ -22,28 +23,6 @@ pub const DEFAULT_DEADLINE: f64 = 600.0;
 /// The default response size cap: far above Personio's largest page (100 employees, or
 /// a report page), small enough that a hostile body cannot exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
-
-/// A string that never shows itself in `Debug` output, logs or messages.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Secret {
-        Secret(value.into())
-    }
-
-    /// The value, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
 
 /// What the caller gave; `None` means "look in the environment, then use the default".
 #[derive(Debug, Clone, Default)]

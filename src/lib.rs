@@ -1,23 +1,47 @@
 //! personio-arrow: a client for the Personio HR API that returns Apache Arrow tables.
 //!
-//! The crate is a pure Rust core ([`Client`], typed Arrow conversion, and the fake
-//! Personio server in [`fake`]); the pyo3 bindings live behind the `python` feature.
+//! The public surface is at the crate root: the [`Client`], its [`Config`] and
+//! [`Options`], the query types of its reads ([`EmployeeQuery`], [`ReportQuery`] with
+//! [`ReportApi`], and [`Names`] for column naming), the [`Table`] they return, [`Error`]
+//! and [`Secret`]; [`export`] writes a table to a file. The fake Personio server is the
+//! `fake` module, behind the `fake` feature; the pyo3 bindings are behind `python` (which
+//! turns `fake` on: Python ships `personio_arrow.testing.FakePersonio`). Everything else
+//! is private to the crate.
+//!
+//! The layers, the rule that the fake shares no code with the client and the core knows
+//! no Python, and how `tests/boundaries.rs` enforces it: see `ARCHITECTURE.md`.
 
-pub mod arrow;
-pub mod auth;
-pub mod client;
-pub mod config;
-pub mod deadline;
-pub mod error;
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "`empty_table`, used by tests only: the report pipeline's rewrite owns it"
+    )
+)]
+mod arrow;
+mod auth;
+mod client;
+mod config;
+mod deadline;
+mod error;
 pub mod export;
+#[cfg(feature = "fake")]
 pub mod fake;
-pub mod paginate;
-pub mod pipeline;
-pub mod ratelimit;
-pub mod redact;
-pub mod resources;
-pub mod runtime;
-pub mod transport;
+mod http;
+mod paginate;
+mod pipeline;
+mod ratelimit;
+#[doc(hidden)]
+pub mod recorded;
+mod redact;
+#[expect(
+    dead_code,
+    reason = "`EmployeeRecord::id`, unused: the report pipeline's rewrite owns it"
+)]
+mod resources;
+mod runtime;
+mod secret;
+mod transport;
 
 #[cfg(feature = "python")]
 mod python;
@@ -28,6 +52,11 @@ mod python;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+pub use arrow::Table;
 pub use client::Client;
-pub use config::Config;
-pub use error::{Error, Result};
+pub use config::{Config, Options};
+pub use error::{ApiFailure, Error, Result};
+pub use resources::employees::EmployeeQuery;
+pub use resources::names::Names;
+pub use resources::reports::{ReportApi, ReportQuery};
+pub use secret::Secret;

@@ -1,31 +1,36 @@
-//! Both token flows against the fake server, through the one transport path.
+//! Both token flows against the fake server, through the client's reads: a v2 report
+//! read takes a v2 token only, the attribute list a v1 token only.
 
-use personio_arrow::config::{Config, Options, Secret};
 use personio_arrow::fake::{FakeOptions, FakeServer};
-use personio_arrow::transport::{Api, Transport};
-use personio_arrow::Error;
+use personio_arrow::{Client, Error, Options, ReportApi, ReportQuery, Secret};
 
-fn transport(server: &FakeServer, secret: &str) -> Transport {
-    let options = Options {
+fn client(server: &FakeServer, secret: &str) -> Client {
+    Client::new(Options {
         client_id: Some(server.client_id().to_string()),
         client_secret: Some(Secret::new(secret)),
         base_url: Some(server.url()),
         max_retries: Some(0),
         ..Options::default()
-    };
-    Transport::new(Config::resolve(options, |_| None).unwrap()).unwrap()
+    })
+    .unwrap()
+}
+
+/// A report read through the v2 Report API alone.
+fn v2_only() -> ReportQuery {
+    ReportQuery {
+        api: ReportApi::V2,
+        ..ReportQuery::default()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v2_token_flow_is_cached_and_used() {
     let server = FakeServer::start(FakeOptions::default()).await.unwrap();
-    let transport = transport(&server, server.client_secret());
+    let client = client(&server, server.client_secret());
+    let report = server.report_id("Headcount").unwrap();
     for _ in 0..3 {
-        let json = transport
-            .get_json(Api::V2, "/v1/company/employees/attributes", Vec::new())
-            .await
-            .unwrap();
-        assert!(json["data"].as_array().is_some_and(|a| !a.is_empty()));
+        let table = client.custom_report(&report, &v2_only()).await.unwrap();
+        assert!(table.num_rows() > 0);
     }
     let stats = server.stats();
     assert_eq!((stats.auth_v2, stats.auth_v1), (1, 0));
@@ -34,11 +39,9 @@ async fn v2_token_flow_is_cached_and_used() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn v2_wrong_secret_is_an_authentication_error() {
     let server = FakeServer::start(FakeOptions::default()).await.unwrap();
-    let transport = transport(&server, "wrong-v2-secret-1b7c");
-    let err = transport
-        .get_json(Api::V2, "/v1/company/employees/attributes", Vec::new())
-        .await
-        .unwrap_err();
+    let client = client(&server, "wrong-v2-secret-1b7c");
+    let report = server.report_id("Headcount").unwrap();
+    let err = client.custom_report(&report, &v2_only()).await.unwrap_err();
     assert!(
         matches!(&err, Error::Authentication(f) if f.endpoint == "POST /v2/auth/token"),
         "{err}"
@@ -54,17 +57,14 @@ async fn one_token_for_many_concurrent_requests() {
     })
     .await
     .unwrap();
-    let transport = std::sync::Arc::new(transport(&server, server.client_secret()));
+    let client = client(&server, server.client_secret());
     let calls = (0..8).map(|_| {
-        let transport = transport.clone();
-        tokio::spawn(async move {
-            transport
-                .get_json(Api::V1, "/v1/company/employees/attributes", Vec::new())
-                .await
-        })
+        let client = client.clone();
+        tokio::spawn(async move { client.employee_attributes().await })
     });
     for call in futures::future::join_all(calls).await {
         call.unwrap().unwrap();
     }
-    assert_eq!(server.stats().auth_v1, 1);
+    let stats = server.stats();
+    assert_eq!((stats.auth_v1, stats.auth_v2), (1, 0));
 }

@@ -4,10 +4,8 @@ use std::collections::HashSet;
 
 use arrow::array::{Array, AsArray};
 use arrow::datatypes::{DataType, Int64Type};
-use personio_arrow::config::{Options, Secret};
 use personio_arrow::fake::{FakeOptions, FakeServer};
-use personio_arrow::resources::employees::EmployeeQuery;
-use personio_arrow::{Client, Error};
+use personio_arrow::{Client, EmployeeQuery, Error, Options, Secret, Table};
 
 async fn fake(options: FakeOptions) -> FakeServer {
     FakeServer::start(options)
@@ -26,7 +24,7 @@ fn client_for(server: &FakeServer, tweak: impl FnOnce(&mut Options)) -> Client {
     Client::new(options).expect("client builds")
 }
 
-fn ids(table: &personio_arrow::arrow::Table) -> Vec<i64> {
+fn ids(table: &Table) -> Vec<i64> {
     let index = table.schema.index_of("id").unwrap();
     table
         .batches

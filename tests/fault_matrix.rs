@@ -35,12 +35,8 @@ use arrow::compute::cast;
 use arrow::datatypes::DataType;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use futures::StreamExt;
-use personio_arrow::arrow::Table;
-use personio_arrow::config::{Options, Secret};
 use personio_arrow::fake::{FakeOptions, FakeServer, FaultSpec, RateLimitPreset, RateLimits};
-use personio_arrow::resources::employees::EmployeeQuery;
-use personio_arrow::resources::reports::{ReportApi, ReportQuery};
-use personio_arrow::Client;
+use personio_arrow::{Client, EmployeeQuery, Options, ReportApi, ReportQuery, Secret, Table};
 use serde_json::{json, Value};
 
 const SEED: u64 = 7;

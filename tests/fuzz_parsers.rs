@@ -1,7 +1,8 @@
 //! Seeded property tests of the JSON -> Arrow paths: generated and mutated employee list
 //! bodies (with their `/attributes` body), v1 custom report pages (with their columns
 //! body) and v2 report pages, through the same conversion the client runs on bodies it
-//! downloaded (`table_from_pages`, `report_table_from_pages`, `v2_table_from_page`).
+//! downloaded (`personio_arrow::recorded`: `table_from_pages`, `report_table_from_pages`
+//! and `v2_table_from_page`).
 //!
 //! Every case checks:
 //! 1. nothing panics;
@@ -33,11 +34,8 @@ use proptest::sample::{select, Index};
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 use serde_json::{json, Map, Value};
 
-use personio_arrow::arrow::Table;
-use personio_arrow::resources::employees::table_from_pages;
-use personio_arrow::resources::reports_v1::report_table_from_pages;
-use personio_arrow::resources::reports_v2::v2_table_from_page;
-use personio_arrow::Error;
+use personio_arrow::recorded::{report_table_from_pages, table_from_pages, v2_table_from_page};
+use personio_arrow::{Error, Table};
 
 /// Cases per property, 120,000 in all: about 70 s of a debug `cargo test` on 2 cores
 /// (employees about 1.1 ms a case, v1 reports 0.8 ms, v2 reports 0.3 ms of one core).

@@ -10,11 +10,8 @@
 
 use std::time::{Duration, Instant};
 
-use personio_arrow::config::{Options, Secret};
 use personio_arrow::fake::{all_scopes, CredentialSpec, FakeOptions, FakeServer, FakeStats};
-use personio_arrow::resources::employees::EmployeeQuery;
-use personio_arrow::resources::reports::{ReportApi, ReportQuery};
-use personio_arrow::{Client, Error};
+use personio_arrow::{Client, EmployeeQuery, Error, Options, ReportApi, ReportQuery, Secret};
 use reqwest::StatusCode;
 
 const BURST: u32 = 5;
@@ -94,6 +91,17 @@ fn bound(requests: u64) -> f64 {
     (requests as f64 - f64::from(BURST)).max(0.0) / PER_SECOND
 }
 
+/// Runs `future` to completion on a runtime of its own, as a caller in another thread
+/// (outside the test's runtime) would; on that thread alone, so that the threads of a
+/// test compete for the cores no more than the callers they stand for.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(future)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrency_4_reads_a_limited_report_without_a_429() {
     let server = fake(300, |_| {}).await;
@@ -132,8 +140,7 @@ async fn clients_of_one_credential_in_threads_share_one_budget() {
             })
             .unwrap();
             let started = Instant::now();
-            let rows =
-                personio_arrow::runtime::block_on(async { read_report(&client, &report).await });
+            let rows = block_on(async { read_report(&client, &report).await });
             (rows, started.elapsed().as_secs_f64())
         })
     };
@@ -197,12 +204,11 @@ async fn a_pause_learned_by_one_client_holds_for_its_credential_only() {
     // Another client of the same credential, in another thread, knows of the pause and
     // does not even ask: 60 s is past its deadline.
     let same = with_deadline(server.client_id(), server.client_secret());
-    let error = tokio::task::spawn_blocking(move || {
-        personio_arrow::runtime::block_on(same.employees(&EmployeeQuery::default()))
-    })
-    .await
-    .unwrap()
-    .unwrap_err();
+    let error =
+        tokio::task::spawn_blocking(move || block_on(same.employees(&EmployeeQuery::default())))
+            .await
+            .unwrap()
+            .unwrap_err();
     assert!(
         matches!(&error, Error::RateLimit(f) if f.status.is_none()),
         "{error}"

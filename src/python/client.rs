@@ -8,10 +8,11 @@ use super::errors::warn_all;
 use super::table::PyTable;
 use super::wait::wait;
 use crate::arrow::Table;
-use crate::config::{Options, Secret};
+use crate::config::Options;
 use crate::resources::employees::EmployeeQuery;
 use crate::resources::names::Names;
 use crate::resources::reports::ReportQuery;
+use crate::secret::Secret;
 use crate::Client;
 
 /// A Personio API client; safe to share between threads.

@@ -116,11 +116,13 @@ impl Bucket {
     }
 
     /// The group this bucket paces.
+    #[cfg(test)]
     pub fn name(&self) -> &str {
         &self.name
     }
 
     /// The limits believed now: the prior, or what the server announced last.
+    #[cfg(test)]
     pub fn limits(&self) -> Limits {
         self.state().limits
     }

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use url::Url;
 
-pub use bucket::{Bucket, Limits, OverDeadline, Permit, MAX_WAIT};
+pub use bucket::{Bucket, Limits, OverDeadline, Permit};
 
 /// `GET /v1/company/employees*`: 300 a minute, bursts of 15 (changelog of 2024-05-06).
 const V1_EMPLOYEES: Limits = Limits {

@@ -1,0 +1,637 @@
+//! The HTTP layer: the one request path below the tokens. Headers, retries, the rate
+//! budget, redirects refused, bodies bounded, error bodies mapped and scrubbed.
+//!
+//! It attaches a bearer credential when an [`Authorizer`] hands it one and says when
+//! Personio refused it, but knows nothing of how credentials are obtained: that is the
+//! token layer's ([`crate::auth`]), which sends its own requests through this one.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderValue, ACCEPT, LOCATION, USER_AGENT};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use url::Url;
+
+use crate::config::Config;
+use crate::deadline;
+use crate::error::{ApiFailure, Error, Result};
+use crate::ratelimit::{backoff, OverDeadline, RateBudget};
+use crate::redact::redact;
+use crate::secret::Secret;
+
+/// Sent with every request, so Personio can tell this client apart.
+const USER_AGENT_VALUE: &str = concat!("personio-arrow/", env!("CARGO_PKG_VERSION"));
+/// First wait before retrying a 5xx or a network failure.
+const RETRY_BASE: Duration = Duration::from_millis(200);
+/// How many secrets besides the client secret (the latest tokens) are scrubbed.
+const CONCEALED_SECRETS: usize = 16;
+
+/// A request body.
+#[derive(Clone)]
+pub enum Body {
+    /// No body.
+    Empty,
+    /// `application/json`.
+    Json(Value),
+    /// `application/x-www-form-urlencoded`.
+    Form(Vec<(String, String)>),
+}
+
+/// One API call, described so that it can be sent again on retry.
+#[derive(Clone)]
+pub struct Request {
+    /// HTTP method.
+    pub method: Method,
+    /// Path below the base URL, e.g. `/v1/company/employees`.
+    pub path: String,
+    /// Query parameters, in order; a name may repeat (`attributes[]`).
+    pub query: Vec<(String, String)>,
+    /// Body.
+    pub body: Body,
+    /// Whether sending it twice does no harm (reads, token requests), so that a reply
+    /// lost on the way (a reset, a cut body, a timeout) may be asked for again.
+    pub retry_safe: bool,
+}
+
+impl Request {
+    /// A GET of `path` with `query`.
+    pub fn get(path: impl Into<String>, query: Vec<(String, String)>) -> Request {
+        Request {
+            method: Method::GET,
+            path: path.into(),
+            query,
+            body: Body::Empty,
+            retry_safe: true,
+        }
+    }
+
+    /// A POST of `body` to `path`; retried only where it cannot have arrived, unless
+    /// marked [`Request::retry_safe`].
+    pub fn post(path: impl Into<String>, body: Body) -> Request {
+        Request {
+            method: Method::POST,
+            path: path.into(),
+            query: Vec::new(),
+            body,
+            retry_safe: false,
+        }
+    }
+
+    /// Marks a request that may be sent twice (a token request).
+    pub fn retry_safe(mut self) -> Request {
+        self.retry_safe = true;
+        self
+    }
+
+    /// `GET /v1/company/employees`: how errors name the endpoint.
+    pub fn endpoint(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+
+    /// An [`Error::InvalidResponse`] naming this request's endpoint.
+    pub fn invalid_response(&self, message: impl Into<String>) -> Error {
+        Error::invalid_response(&self.endpoint(), message)
+    }
+}
+
+/// A successful response.
+pub struct Response {
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// The whole body.
+    pub body: Bytes,
+}
+
+impl Response {
+    /// A response of `body` without headers (for feeding recorded bodies to parsers).
+    pub fn of(body: Bytes) -> Response {
+        Response {
+            headers: HeaderMap::new(),
+            body,
+        }
+    }
+
+    /// The body as JSON, or [`Error::InvalidResponse`] naming the endpoint.
+    pub fn json(&self, request: &Request) -> Result<Value> {
+        serde_json::from_slice(&self.body)
+            .map_err(|e| request.invalid_response(format!("the body is not valid JSON ({e})")))
+    }
+}
+
+/// How each try of a request is authorized. The HTTP layer attaches the credential it is
+/// handed and reports a refusal; obtaining, caching and renewing it is the caller's.
+pub trait Authorizer {
+    /// What one try carries; its text is sent as `Authorization: Bearer`.
+    type Credential: AsRef<str>;
+
+    /// The credential for the next try; `None` sends the request without one.
+    async fn credential(&self) -> Result<Option<Self::Credential>>;
+
+    /// Personio refused `credential` (401): the next one handed out should be new.
+    async fn refused(&self, credential: &Self::Credential);
+}
+
+/// No credential: for the token requests, which carry the client secret in their body.
+pub struct Anonymous;
+
+impl Authorizer for Anonymous {
+    type Credential = String;
+
+    async fn credential(&self) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    async fn refused(&self, _: &String) {}
+}
+
+/// HTTP client and configuration of one [`crate::Client`]; its rate budget is the
+/// company's, shared with every other client of the credential ([`RateBudget`]).
+#[derive(Debug)]
+pub struct Http {
+    /// The HTTP client and the process that built it: a forked child must not reuse the
+    /// parent's pooled connections (both would read the same sockets), so it builds its own.
+    http: std::sync::Mutex<(u32, reqwest::Client)>,
+    headers: HeaderMap,
+    config: Config,
+    /// The latest tokens issued to this client, so that error text echoing any of them
+    /// can be scrubbed (as it is of the client secret).
+    concealed: std::sync::Mutex<Vec<Secret>>,
+}
+
+impl Http {
+    /// Builds the HTTP client (rustls, HTTP/2 where offered, our headers).
+    pub fn new(config: Config) -> Result<Http> {
+        // reqwest is built without a default crypto provider; install ring once.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        for (name, value) in [
+            ("x-personio-partner-id", &config.partner_id),
+            ("x-personio-app-id", &config.app_id),
+        ] {
+            if let Some(value) = value {
+                let value = HeaderValue::from_str(value)
+                    .ok()
+                    .filter(|_| value.is_ascii())
+                    .ok_or_else(|| {
+                        Error::invalid_argument(format!("{name} must be printable ASCII"))
+                    })?;
+                headers.insert(name, value);
+            }
+        }
+        headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+        let http = build_http(&config, &headers)?;
+        Ok(Http {
+            http: std::sync::Mutex::new((std::process::id(), http)),
+            headers,
+            config,
+            concealed: std::sync::Mutex::default(),
+        })
+    }
+
+    /// The HTTP client of this process (rebuilt once in a forked child).
+    fn http(&self) -> Result<reqwest::Client> {
+        let mut slot = self.http.lock().unwrap_or_else(|e| e.into_inner());
+        let pid = std::process::id();
+        if slot.0 != pid {
+            *slot = (pid, build_http(&self.config, &self.headers)?);
+        }
+        Ok(slot.1.clone())
+    }
+
+    /// The configuration this HTTP layer was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Adds `secret` (a token issued to this client) to what server text is scrubbed of;
+    /// the latest [`CONCEALED_SECRETS`] are kept.
+    pub fn conceal(&self, secret: &Secret) {
+        if let Ok(mut concealed) = self.concealed.lock() {
+            if concealed.len() == CONCEALED_SECRETS {
+                concealed.remove(0);
+            }
+            concealed.push(secret.clone());
+        }
+    }
+
+    /// Sends `request` with the credential `authorizer` hands out for each try, and
+    /// returns a 2xx response.
+    ///
+    /// Every try first takes a token from the company's budget for the request's
+    /// endpoint group, and every answer feeds its rate-limit headers back. A 429 pauses
+    /// the whole group and is retried for as long as the call's deadline allows (outside
+    /// a call, `max_retries` times); server errors and lost replies are retried up to
+    /// `max_retries` times where the request may be sent twice; a refused credential is
+    /// renewed once on 401.
+    pub async fn send<A: Authorizer>(&self, request: &Request, authorizer: &A) -> Result<Response> {
+        let budget = RateBudget::shared(&self.config.base_url, &self.config.client_id);
+        let mut attempt = 0u32;
+        let mut renewed = false;
+        loop {
+            let credential = authorizer.credential().await?;
+            let permit = budget
+                .acquire(&request.path)
+                .await
+                .map_err(|over| over_deadline(request, &over))?;
+            let mut builder = self
+                .http()?
+                .request(request.method.clone(), self.config.url(&request.path))
+                .query(&request.query);
+            builder = match &request.body {
+                Body::Empty => builder,
+                Body::Json(json) => builder.json(json),
+                Body::Form(form) => builder.form(form),
+            };
+            if let Some(credential) = &credential {
+                builder = builder.bearer_auth(credential.as_ref());
+            }
+            let outcome = match builder.send().await {
+                Ok(response) => {
+                    let status = response.status();
+                    let headers = response.headers().clone();
+                    // Within a call, a rate limit is waited out for as long as the
+                    // deadline allows; outside one, `max_retries` bounds it. The wait
+                    // itself happens in the next `acquire`, with everyone else's.
+                    if status == StatusCode::TOO_MANY_REQUESTS {
+                        let pause = permit.too_many_requests(&headers);
+                        let may_wait =
+                            deadline::allows(pause).unwrap_or(attempt < self.config.max_retries);
+                        if may_wait {
+                            attempt += 1;
+                            continue;
+                        }
+                    } else {
+                        permit.observe(&headers);
+                    }
+                    read_body(response, self.config.max_response_bytes, request)
+                        .await
+                        .map(|body| (status, headers, body))
+                }
+                Err(e) => Err(BodyFault::Http(e)),
+            };
+            let (status, headers, body) = match outcome {
+                Ok(parts) => parts,
+                Err(BodyFault::Http(e))
+                    if attempt < self.config.max_retries && is_transient(&e, request) =>
+                {
+                    tokio::time::sleep(backoff(RETRY_BASE, attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                Err(BodyFault::Http(e)) => return Err(network_error(request, &e)),
+                Err(BodyFault::Refused(error)) => return Err(error),
+            };
+            if status.is_success() {
+                return Ok(Response { headers, body });
+            }
+            match status {
+                StatusCode::UNAUTHORIZED if !renewed => {
+                    if let Some(credential) = &credential {
+                        renewed = true;
+                        authorizer.refused(credential).await;
+                        continue;
+                    }
+                }
+                // A server error on a read or token request is asked again; a request
+                // that must not run twice only on 503 (Personio did not take it).
+                status
+                    if status.is_server_error()
+                        && (request.retry_safe || status == StatusCode::SERVICE_UNAVAILABLE)
+                        && attempt < self.config.max_retries =>
+                {
+                    tokio::time::sleep(backoff(RETRY_BASE, attempt)).await;
+                    attempt += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            let secret = self.config.client_secret.expose();
+            let concealed = self.concealed();
+            let secrets: Vec<&str> = std::iter::once(secret)
+                .chain(concealed.iter().map(Secret::expose))
+                .collect();
+            return Err(status_error(request, status, &headers, &body, &secrets));
+        }
+    }
+
+    /// Every secret besides the client secret that server text is scrubbed of.
+    fn concealed(&self) -> Vec<Secret> {
+        self.concealed
+            .lock()
+            .map(|concealed| concealed.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A wait for the rate budget that the call's deadline does not leave time for.
+fn over_deadline(request: &Request, over: &OverDeadline) -> Error {
+    Error::RateLimit(ApiFailure {
+        status: None,
+        trace_id: None,
+        message: format!(
+            "the rate limit of {} lets the next request go in {:.1} s, after the call's \
+             deadline",
+            over.group,
+            over.wait.as_secs_f64()
+        ),
+        endpoint: request.endpoint(),
+    })
+}
+
+/// Whether a failure may go away on a second try: a connection never made, always; a
+/// reply lost or cut on the way (reset, timeout, a body short of its length), only for
+/// a request that may be sent twice.
+fn is_transient(error: &reqwest::Error, request: &Request) -> bool {
+    error.is_connect()
+        || (request.retry_safe
+            && (error.is_timeout() || error.is_request() || error.is_body() || error.is_decode()))
+}
+
+/// Why a body could not be had.
+enum BodyFault {
+    /// The network or the HTTP layer failed.
+    Http(reqwest::Error),
+    /// The body is refused as it is (too large).
+    Refused(Error),
+}
+
+/// The whole body, refused once it passes `cap` bytes (announced or received).
+async fn read_body(
+    mut response: reqwest::Response,
+    cap: usize,
+    request: &Request,
+) -> std::result::Result<Bytes, BodyFault> {
+    let too_large = || {
+        BodyFault::Refused(request.invalid_response(format!(
+            "the response is larger than the {cap} bytes accepted (max_response_bytes)"
+        )))
+    };
+    let announced = response.content_length().unwrap_or(0);
+    if announced > cap as u64 {
+        return Err(too_large());
+    }
+    // Sized once where the length is announced: growing by doubling would hold up to
+    // twice a large report's body at once.
+    let mut body = bytes::BytesMut::with_capacity(announced as usize);
+    while let Some(chunk) = response.chunk().await.map_err(BodyFault::Http)? {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+/// The reqwest client: rustls, HTTP/2 where offered, our headers, no redirects.
+fn build_http(config: &Config, headers: &HeaderMap) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .default_headers(headers.clone())
+        .timeout(config.timeout)
+        .connect_timeout(config.timeout.min(Duration::from_secs(10)))
+        .pool_max_idle_per_host(config.concurrency.max(4))
+        // A redirect would carry the auth body (with the client secret) or the bearer
+        // token to wherever it points: none is followed, each is an error.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| Error::invalid_argument(format!("cannot build the HTTP client: {e}")))
+}
+
+fn network_error(request: &Request, error: &reqwest::Error) -> Error {
+    // Walk to the root cause: reqwest's own text alone ("error sending request") says little.
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message = format!("{message}: {cause}");
+        source = cause.source();
+    }
+    Error::Network(ApiFailure {
+        status: None,
+        trace_id: None,
+        message,
+        endpoint: request.endpoint(),
+    })
+}
+
+/// Maps a non-2xx response to the error the user can act on. Server text is bounded
+/// and scrubbed of `secrets` (the client secret, the tokens issued).
+fn status_error(
+    request: &Request,
+    status: StatusCode,
+    headers: &HeaderMap,
+    body: &[u8],
+    secrets: &[&str],
+) -> Error {
+    if status.is_redirection() {
+        return redirect_error(request, status, headers);
+    }
+    let (message, body_trace_id) = describe_error_body(body);
+    let message = message.map(|m| redact(&m, secrets));
+    let message = message.unwrap_or_else(|| {
+        format!(
+            "HTTP {} {}",
+            status.as_u16(),
+            status.canonical_reason().unwrap_or("")
+        )
+        .trim_end()
+        .to_string()
+    });
+    let trace_id = body_trace_id
+        .or_else(|| {
+            ["x-personio-trace-id", "x-request-id"]
+                .iter()
+                .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_string))
+        })
+        .map(|trace_id| redact(&trace_id, secrets));
+    let failure = ApiFailure {
+        status: Some(status.as_u16()),
+        trace_id,
+        message,
+        endpoint: request.endpoint(),
+    };
+    // Personio answers some refusals with a 400 or 401 whose message alone tells what
+    // they mean (OBSERVED.md: v2 reports and persons).
+    let message = failure.message.to_ascii_lowercase();
+    let missing_right = matches!(
+        message.as_str(),
+        "unauthorized token" | "unauthorized request"
+    );
+    match status.as_u16() {
+        400 | 401 if missing_right => Error::PermissionDenied(failure),
+        400 if message.contains("not found") => Error::NotFound(failure),
+        401 => Error::Authentication(failure),
+        403 => Error::PermissionDenied(failure),
+        404 => Error::NotFound(failure),
+        429 => Error::RateLimit(failure),
+        500..=599 => Error::Server(failure),
+        _ => Error::BadRequest(failure),
+    }
+}
+
+/// A 3xx: never followed (it could carry credentials elsewhere), named by the origin
+/// it points to and never its path or query.
+fn redirect_error(request: &Request, status: StatusCode, headers: &HeaderMap) -> Error {
+    let target = headers
+        .get(LOCATION)
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| Url::parse(l).ok())
+        .map(|url| url.origin().ascii_serialization())
+        .filter(|origin| origin != "null")
+        .map_or("a location on the same host".to_string(), |origin| origin);
+    Error::InvalidResponse(ApiFailure {
+        status: Some(status.as_u16()),
+        trace_id: None,
+        message: format!(
+            "the server redirected to {target}; redirects are not followed, so that \
+             credentials go nowhere but the configured base URL"
+        ),
+        endpoint: request.endpoint(),
+    })
+}
+
+/// Personio's message and trace id from any of its error shapes: v1
+/// `{"error":{"message"}}`, custom reports `{"trace_id","errors":[..]}` or a bare array,
+/// v2 problem+json `{"personio_trace_id","errors":[{"title","detail"}]}`, and OAuth
+/// `{"error","error_description"}`.
+fn describe_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
+    let Ok(mut json) = serde_json::from_slice::<Value>(body) else {
+        return (None, None);
+    };
+    // Custom reports wrap the whole error object in an array.
+    if let Value::Array(items) = &mut json {
+        if items.len() == 1 && items[0].get("errors").is_some() {
+            json = items.remove(0);
+        }
+    }
+    let text = |v: Option<&Value>| {
+        v.and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let trace_id = text(json.get("trace_id")).or_else(|| text(json.get("personio_trace_id")));
+    let errors = match &json {
+        Value::Array(items) => Some(items),
+        _ => json.get("errors").and_then(Value::as_array),
+    };
+    let from_errors = errors.and_then(|items| {
+        let parts: Vec<String> = items
+            .iter()
+            .filter_map(|e| {
+                text(e.get("detail"))
+                    .or_else(|| text(e.get("details")))
+                    .or_else(|| text(e.get("message")))
+                    .or_else(|| text(e.get("title")))
+            })
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("; "))
+    });
+    let message = text(json.pointer("/error/message"))
+        .or(from_errors)
+        .or_else(|| text(json.get("error_description")))
+        .or_else(|| text(json.get("error")))
+        .or_else(|| text(json.get("message")))
+        .or_else(|| text(json.get("detail")));
+    (message, trace_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The observed v2 refusals (OBSERVED.md), as Personio words them.
+    #[test]
+    fn observed_refusals_map_to_their_meaning() {
+        let request = Request::get("/v2/reports/r1", Vec::new());
+        let cases = [
+            (
+                400,
+                r#"{"errors":[{"status":"400","id":"a1b2","title":"Bad Request","detail":"Report with id r1 not found."}]}"#,
+                "NotFound",
+                "Report with id r1 not found.",
+            ),
+            (
+                400,
+                r#"{"error":{"message":"Unsupported nested type: null"}}"#,
+                "BadRequest",
+                "Unsupported nested type: null",
+            ),
+            (
+                400,
+                r#"{"error":{"message":"Unauthorized token"}}"#,
+                "PermissionDenied",
+                "Unauthorized token",
+            ),
+            (
+                400,
+                r#"{"error":{"message":"Array contains no element matching the predicate."}}"#,
+                "BadRequest",
+                "Array contains no element matching the predicate.",
+            ),
+            (
+                401,
+                r#"{"error":{"message":"Unauthorized Request"}}"#,
+                "PermissionDenied",
+                "Unauthorized Request",
+            ),
+            (
+                401,
+                r#"{"success":false,"error":{"code":0,"message":"Token expired"}}"#,
+                "Authentication",
+                "Token expired",
+            ),
+        ];
+        for (status, body, variant, message) in cases {
+            let status = StatusCode::from_u16(status).unwrap();
+            let error = status_error(&request, status, &HeaderMap::new(), body.as_bytes(), &[]);
+            assert!(
+                format!("{error:?}").starts_with(variant),
+                "{body}: {error:?}"
+            );
+            assert_eq!(error.failure().unwrap().message, message);
+        }
+    }
+
+    #[test]
+    fn reads_every_error_shape() {
+        let cases: [(&str, &str, Option<&str>); 6] = [
+            (
+                r#"[{"title":"ID","detail":"Report ID not found"}]"#,
+                "Report ID not found",
+                None,
+            ),
+            (
+                r#"{"success":false,"error":{"code":404,"message":"Not here"}}"#,
+                "Not here",
+                None,
+            ),
+            (
+                r#"{"status":400,"trace_id":"t1","errors":[{"message":"Bad id"}]}"#,
+                "Bad id",
+                Some("t1"),
+            ),
+            (
+                r#"[{"status":404,"trace_id":"t0","errors":[{"title":"Not Found","details":"Report not found"}]}]"#,
+                "Report not found",
+                Some("t0"),
+            ),
+            (
+                r#"{"personio_trace_id":"t2","errors":[{"title":"Insufficient","detail":"Scope"}]}"#,
+                "Scope",
+                Some("t2"),
+            ),
+            (
+                r#"{"error":"invalid_client","error_description":"Unknown client.","trace_id":"t3"}"#,
+                "Unknown client.",
+                Some("t3"),
+            ),
+        ];
+        for (body, message, trace) in cases {
+            let (m, t) = describe_error_body(body.as_bytes());
+            assert_eq!(m.as_deref(), Some(message), "{body}");
+            assert_eq!(t.as_deref(), trace, "{body}");
+        }
+        assert_eq!(describe_error_body(b"<html>"), (None, None));
+    }
+}
