@@ -11,13 +11,6 @@
 //! The layers, the rule that the fake shares no code with the client and the core knows
 //! no Python, and how `tests/boundaries.rs` enforces it: see `ARCHITECTURE.md`.
 
-#[cfg_attr(
-    not(test),
-    expect(
-        dead_code,
-        reason = "`empty_table`, used by tests only: the report pipeline's rewrite owns it"
-    )
-)]
 mod arrow;
 mod auth;
 mod client;
@@ -34,10 +27,6 @@ mod ratelimit;
 #[doc(hidden)]
 pub mod recorded;
 mod redact;
-#[expect(
-    dead_code,
-    reason = "`EmployeeRecord::id`, unused: the report pipeline's rewrite owns it"
-)]
 mod resources;
 mod runtime;
 mod secret;

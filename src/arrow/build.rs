@@ -274,11 +274,6 @@ pub fn concat_chunks(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<Reco
     RecordBatch::try_new(schema.clone(), columns).map_err(internal)
 }
 
-/// An empty table with the full schema of `columns`.
-pub fn empty_table(columns: &[ColumnDef]) -> Result<Table> {
-    build_table(columns, 0, |_, _| None)
-}
-
 /// One typed array, or `Unparseable` if any present value is not of the kind.
 pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, Unparseable> {
     Ok(match kind {
@@ -564,7 +559,8 @@ mod tests {
 
     #[test]
     fn empty_table_has_the_schema() {
-        let table = empty_table(&[def("a", Kind::Date32), def("b", Kind::StringList)]).unwrap();
+        let columns = [def("a", Kind::Date32), def("b", Kind::StringList)];
+        let table = build_table(&columns, 0, |_, _| None).unwrap();
         assert_eq!(table.num_rows(), 0);
         assert_eq!(table.schema.field(0).data_type(), &DataType::Date32);
         assert!(matches!(

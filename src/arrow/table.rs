@@ -10,7 +10,7 @@ pub struct Table {
     pub schema: SchemaRef,
     /// The rows; all batches share `schema`.
     pub batches: Vec<RecordBatch>,
-    /// One message per column that kept raw strings (see [`super::build::build_table`]).
+    /// One message per column that kept raw strings (see `arrow::build::join_chunks`).
     pub warnings: Vec<String>,
 }
 

@@ -47,13 +47,6 @@ pub struct EmployeeRecord<'a> {
     pub attributes: HashMap<&'a str, AttributeValue, RandomState>,
 }
 
-impl EmployeeRecord<'_> {
-    /// The `id` (an integer, or an integer string).
-    pub fn id(&self) -> Option<i64> {
-        crate::arrow::parse::int64(&self.attributes.get("id")?.value).ok()?
-    }
-}
-
 /// `{"label", "value", "type", "universal_id", "currency"?}`, keeping what varies.
 #[derive(Deserialize)]
 pub struct AttributeValue {
