@@ -17,6 +17,9 @@ use std::sync::Arc;
 
 use arrow::array::ArrayRef;
 use bytes::Bytes;
+use std::fmt;
+
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -227,7 +230,64 @@ struct WirePage<'a> {
     #[serde(rename = "_meta")]
     meta: Option<Value>,
     #[serde(rename = "_data", borrow)]
-    data: Option<&'a RawValue>,
+    data: Option<Rows<'a>>,
+}
+
+/// `_data` as the text of each row, found in the one pass that reads the body; `None`
+/// where `_data` is not a list.
+struct Rows<'a>(Option<Vec<&'a RawValue>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Rows<'a> {
+    fn deserialize<D: Deserializer<'de>>(data: D) -> std::result::Result<Self, D::Error> {
+        data.deserialize_any(RowsVisitor)
+    }
+}
+
+struct RowsVisitor;
+
+impl<'de> Visitor<'de> for RowsVisitor {
+    type Value = Rows<'de>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut rows: A) -> std::result::Result<Rows<'de>, A::Error> {
+        let mut texts = Vec::new();
+        while let Some(row) = rows.next_element::<&'de RawValue>()? {
+            texts.push(row);
+        }
+        Ok(Rows(Some(texts)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Rows<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Rows(None))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Rows<'de>, E> {
+        Ok(Rows(None))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<Rows<'de>, E> {
+        Ok(Rows(None))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<Rows<'de>, E> {
+        Ok(Rows(None))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Rows<'de>, E> {
+        Ok(Rows(None))
+    }
+
+    fn visit_str<E>(self, _: &str) -> std::result::Result<Rows<'de>, E> {
+        Ok(Rows(None))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Rows<'de>, E> {
+        Ok(Rows(None))
+    }
 }
 
 fn split_page(body: &Bytes, request: &Request) -> Result<SplitPage> {
@@ -244,7 +304,7 @@ fn split_page(body: &Bytes, request: &Request) -> Result<SplitPage> {
         })?;
     let rows: Vec<&RawValue> = page
         .data
-        .and_then(|data| serde_json::from_str(data.get()).ok())
+        .and_then(|data| data.0)
         .ok_or_else(|| request.invalid_response("expected \"_data\": [[cell, ...], ...]"))?;
     let start = body.as_ptr() as usize;
     let rows = rows
