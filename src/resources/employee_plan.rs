@@ -101,16 +101,6 @@ pub struct Layout {
 /// fields and keys beyond the plan): present only when some record has it.
 pub const DISCOVERED_METADATA_KEY: &str = "personio.discovered";
 
-const WEEKDAYS: [&str; 7] = [
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-
 fn standard_shape(key: &str) -> Option<Shape> {
     let entity_list = |fields: &[(&str, Kind)]| {
         Shape::Scalar(Kind::StructList(
@@ -202,10 +192,17 @@ fn known_fields(key: &str) -> Vec<(&'static str, Kind)> {
     let mut fields = vec![("id", Kind::Int64), ("name", Kind::Utf8)];
     match key {
         "holiday_calendar" => fields.extend([("country", Kind::Utf8), ("state", Kind::Utf8)]),
-        "work_schedule" => {
-            fields.push(("valid_from", Kind::Date32));
-            fields.extend(WEEKDAYS.map(|day| (day, Kind::Hours)));
-        }
+        // The hours of each weekday, under the day's name as the record spells it.
+        "work_schedule" => fields.extend([
+            ("valid_from", Kind::Date32),
+            ("monday", Kind::Hours),
+            ("tuesday", Kind::Hours),
+            ("wednesday", Kind::Hours),
+            ("thursday", Kind::Hours),
+            ("friday", Kind::Hours),
+            ("saturday", Kind::Hours),
+            ("sunday", Kind::Hours),
+        ]),
         // `supervisor_name` is composed from the names, which come in every supervisor.
         "supervisor" => fields.extend([
             ("first_name", Kind::Utf8),
