@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListArray, ListBuilder,
-    StringBuilder, StringDictionaryBuilder, StructArray, TimestampMicrosecondBuilder,
+    ArrayBuilder, ArrayRef, BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListArray,
+    ListBuilder, StringBuilder, StringDictionaryBuilder, StructArray, TimestampMicrosecondBuilder,
 };
 use arrow::buffer::{NullBuffer, OffsetBuffer};
 use arrow::compute::{cast, concat_batches};
@@ -15,7 +15,7 @@ use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use serde_json::Value;
 
 use super::kind::{struct_fields, Kind};
-use super::parse::{self, is_missing, raw_text, Unparseable};
+use super::parse::{self, is_missing, raw_text, Parsed, Unparseable};
 use super::table::Table;
 use crate::error::{Error, Result};
 
@@ -34,6 +34,25 @@ pub struct ColumnDef {
     pub kind: Kind,
     /// Field metadata (Personio key, label, type, ...).
     pub metadata: HashMap<String, String>,
+}
+
+impl ColumnDef {
+    /// A column with no metadata.
+    pub fn plain(name: &str, kind: Kind) -> ColumnDef {
+        ColumnDef {
+            name: name.to_string(),
+            kind,
+            metadata: HashMap::new(),
+        }
+    }
+
+    /// A column whose name is also its Personio key (`personio.key`).
+    pub fn keyed(name: &str, kind: Kind) -> ColumnDef {
+        ColumnDef {
+            metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
+            ..ColumnDef::plain(name, kind)
+        }
+    }
 }
 
 /// Typed arrays of one chunk of rows (one page), before the chunks are joined.
@@ -276,67 +295,20 @@ pub fn concat_chunks(schema: &SchemaRef, batches: &[RecordBatch]) -> Result<Reco
 
 /// One typed array, or `Unparseable` if any present value is not of the kind.
 pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, Unparseable> {
+    let n = values.len();
     Ok(match kind {
-        Kind::Int64 => {
-            let mut b = Int64Builder::with_capacity(values.len());
-            for v in values {
-                b.append_option(present(*v).map(parse::int64).transpose()?.flatten());
-            }
-            Arc::new(b.finish())
-        }
-        Kind::Float64 | Kind::Hours => {
-            let parser = if *kind == Kind::Hours {
-                parse::hours
-            } else {
-                parse::float64
-            };
-            let mut b = Float64Builder::with_capacity(values.len());
-            for v in values {
-                b.append_option(present(*v).map(parser).transpose()?.flatten());
-            }
-            Arc::new(b.finish())
-        }
-        Kind::Bool => {
-            let mut b = BooleanBuilder::with_capacity(values.len());
-            for v in values {
-                b.append_option(present(*v).map(parse::boolean).transpose()?.flatten());
-            }
-            Arc::new(b.finish())
-        }
-        Kind::Utf8 => {
-            let mut b = StringBuilder::with_capacity(values.len(), values.len() * 16);
-            for v in values {
-                b.append_option(present(*v).map(parse::text).transpose()?.flatten());
-            }
-            Arc::new(b.finish())
-        }
-        Kind::Date32 => {
-            let mut b = Date32Builder::with_capacity(values.len());
-            for v in values {
-                b.append_option(present(*v).map(parse::date32).transpose()?.flatten());
-            }
-            Arc::new(b.finish())
-        }
-        Kind::PlainDate => {
-            let mut b = Date32Builder::with_capacity(values.len());
-            for v in values {
-                b.append_option(present(*v).map(parse::plain_date).transpose()?.flatten());
-            }
-            Arc::new(b.finish())
-        }
-        Kind::TimestampUtc => {
-            let mut b =
-                TimestampMicrosecondBuilder::with_capacity(values.len()).with_timezone("UTC");
-            for v in values {
-                b.append_option(
-                    present(*v)
-                        .map(parse::timestamp_micros)
-                        .transpose()?
-                        .flatten(),
-                );
-            }
-            Arc::new(b.finish())
-        }
+        Kind::Int64 => filled(Int64Builder::with_capacity(n), values, parse::int64)?,
+        Kind::Float64 => filled(Float64Builder::with_capacity(n), values, parse::float64)?,
+        Kind::Hours => filled(Float64Builder::with_capacity(n), values, parse::hours)?,
+        Kind::Bool => filled(BooleanBuilder::with_capacity(n), values, parse::boolean)?,
+        Kind::Utf8 => filled(StringBuilder::with_capacity(n, n * 16), values, parse::text)?,
+        Kind::Date32 => filled(Date32Builder::with_capacity(n), values, parse::date32)?,
+        Kind::PlainDate => filled(Date32Builder::with_capacity(n), values, parse::plain_date)?,
+        Kind::TimestampUtc => filled(
+            TimestampMicrosecondBuilder::with_capacity(n).with_timezone("UTC"),
+            values,
+            parse::timestamp_micros,
+        )?,
         Kind::Dictionary => {
             let mut b = StringDictionaryBuilder::<Int32Type>::new();
             for v in values {
@@ -366,6 +338,18 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
         }
         Kind::StructList(members) => struct_list(members, values)?,
     })
+}
+
+/// `builder` with every value `parse`d appended (absent and null ones as nulls), finished.
+fn filled<T>(
+    mut builder: impl ArrayBuilder + Extend<Option<T>>,
+    values: &[Option<&Value>],
+    parse: fn(&Value) -> Parsed<T>,
+) -> Result<ArrayRef, Unparseable> {
+    for v in values {
+        builder.extend([present(*v).map(parse).transpose()?.flatten()]);
+    }
+    Ok(builder.finish())
 }
 
 /// A value that is there and not JSON null.
@@ -469,18 +453,10 @@ mod tests {
     use arrow::datatypes::Int64Type;
     use serde_json::json;
 
-    fn def(name: &str, kind: Kind) -> ColumnDef {
-        ColumnDef {
-            name: name.into(),
-            kind,
-            metadata: HashMap::new(),
-        }
-    }
-
     #[test]
     fn unparseable_value_turns_column_into_raw_strings() {
         let rows = [json!(1), json!("2"), json!("n/a"), json!(null)];
-        let table = build_table(&[def("n", Kind::Int64)], rows.len(), |_, r| {
+        let table = build_table(&[ColumnDef::plain("n", Kind::Int64)], rows.len(), |_, r| {
             Some(Cow::Borrowed(&rows[r]))
         })
         .unwrap();
@@ -527,7 +503,7 @@ mod tests {
     #[test]
     fn a_column_failing_in_one_chunk_is_raw_in_every_chunk() {
         let pages = [vec![json!("1"), json!(2)], vec![json!("x")]];
-        let columns = [def("n", Kind::Int64)];
+        let columns = [ColumnDef::plain("n", Kind::Int64)];
         let chunks = pages
             .iter()
             .map(|rows| build_chunk(&columns, rows.len(), |_, r| Some(Cow::Borrowed(&rows[r]))))
@@ -546,7 +522,7 @@ mod tests {
     #[test]
     fn joined_dictionaries_have_unique_values() {
         let rows = [json!("a"), json!("b"), json!("a")];
-        let table = build_table(&[def("d", Kind::Dictionary)], 3, |_, r| {
+        let table = build_table(&[ColumnDef::plain("d", Kind::Dictionary)], 3, |_, r| {
             Some(Cow::Borrowed(&rows[r]))
         })
         .unwrap();
@@ -559,7 +535,10 @@ mod tests {
 
     #[test]
     fn empty_table_has_the_schema() {
-        let columns = [def("a", Kind::Date32), def("b", Kind::StringList)];
+        let columns = [
+            ColumnDef::plain("a", Kind::Date32),
+            ColumnDef::plain("b", Kind::StringList),
+        ];
         let table = build_table(&columns, 0, |_, _| None).unwrap();
         assert_eq!(table.num_rows(), 0);
         assert_eq!(table.schema.field(0).data_type(), &DataType::Date32);

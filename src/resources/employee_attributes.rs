@@ -71,20 +71,14 @@ pub(super) fn parse_attributes(json: &Value) -> Option<Vec<Attribute>> {
 
 /// The attribute list as a table: key, label, type, universal_id, options.
 pub fn attributes_table(attributes: &[Attribute]) -> Result<Table> {
-    let columns: Vec<ColumnDef> = [
+    let columns = [
         ("key", Kind::Utf8),
         ("label", Kind::Utf8),
         ("type", Kind::Utf8),
         ("universal_id", Kind::Utf8),
         ("options", Kind::StringList),
     ]
-    .into_iter()
-    .map(|(name, kind)| ColumnDef {
-        name: name.into(),
-        kind,
-        metadata: HashMap::new(),
-    })
-    .collect();
+    .map(|(name, kind)| ColumnDef::plain(name, kind));
     let rows: Vec<[Value; 5]> = attributes
         .iter()
         .map(|a| {

@@ -87,11 +87,7 @@ pub fn plan_report_columns(
     for (name, label, kind, part) in fixed {
         labels.push((label.to_string(), name.to_string()));
         planned.push(PlannedColumn {
-            def: ColumnDef {
-                name: name.into(),
-                kind,
-                metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
-            },
+            def: ColumnDef::keyed(name, kind),
             slot: 0,
             part,
         });

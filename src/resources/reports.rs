@@ -2,7 +2,6 @@
 //! query chooses ([`super::reports_v1`] or [`super::reports_v2`]).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
@@ -106,29 +105,22 @@ pub async fn fetch_report_list(
 
 /// The report list as a table: id, name, description, type, status, dates, columns.
 pub fn report_list_table(reports: &[Map<String, Value>]) -> Result<Table> {
-    let columns: Vec<ColumnDef> = [
-        ("id", Kind::Utf8),
-        ("name", Kind::Utf8),
-        ("description", Kind::Utf8),
-        ("type", Kind::Utf8),
-        ("status", Kind::Utf8),
-        ("period_type", Kind::Utf8),
-        ("start_date", Kind::Date32),
-        ("end_date", Kind::Date32),
-        ("created_at", Kind::TimestampUtc),
-        ("updated_at", Kind::TimestampUtc),
-        ("data_refreshed_at", Kind::TimestampUtc),
-        ("author_first_name", Kind::Utf8),
-        ("author_last_name", Kind::Utf8),
-        ("columns", Kind::StringList),
-    ]
-    .into_iter()
-    .map(|(name, kind)| ColumnDef {
-        name: name.into(),
-        kind,
-        metadata: HashMap::from([("personio.key".to_string(), name.to_string())]),
-    })
-    .collect();
+    let columns = [
+        ColumnDef::keyed("id", Kind::Utf8),
+        ColumnDef::keyed("name", Kind::Utf8),
+        ColumnDef::keyed("description", Kind::Utf8),
+        ColumnDef::keyed("type", Kind::Utf8),
+        ColumnDef::keyed("status", Kind::Utf8),
+        ColumnDef::keyed("period_type", Kind::Utf8),
+        ColumnDef::keyed("start_date", Kind::Date32),
+        ColumnDef::keyed("end_date", Kind::Date32),
+        ColumnDef::keyed("created_at", Kind::TimestampUtc),
+        ColumnDef::keyed("updated_at", Kind::TimestampUtc),
+        ColumnDef::keyed("data_refreshed_at", Kind::TimestampUtc),
+        ColumnDef::keyed("author_first_name", Kind::Utf8),
+        ColumnDef::keyed("author_last_name", Kind::Utf8),
+        ColumnDef::keyed("columns", Kind::StringList),
+    ];
     build_table(&columns, reports.len(), |c, r| {
         reports[r].get(&columns[c].name).map(Cow::Borrowed)
     })
