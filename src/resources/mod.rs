@@ -1,5 +1,6 @@
 //! One module per Personio resource; each turns API responses into typed tables.
 
+pub mod choice;
 pub mod employee_attributes;
 pub mod employee_pages;
 pub mod employee_plan;

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use super::choice::parse_choice;
 use crate::error::{Error, Result};
 
 /// How columns are named.
@@ -18,13 +19,11 @@ impl std::str::FromStr for Names {
     type Err = Error;
 
     fn from_str(value: &str) -> Result<Names> {
-        match value {
-            "key" => Ok(Names::Key),
-            "label" => Ok(Names::Label),
-            other => Err(Error::invalid_argument(format!(
-                "names must be \"key\" or \"label\", got {other:?}"
-            ))),
-        }
+        parse_choice(
+            "names",
+            value,
+            &[("key", Names::Key), ("label", Names::Label)],
+        )
     }
 }
 

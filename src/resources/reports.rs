@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
+use super::choice::parse_choice;
 use super::names::Names;
 use super::report_ref::parse_report_reference;
 use super::reports_v1::{is_historical, v1_table, REPORTS_PATH};
@@ -50,14 +51,12 @@ impl std::str::FromStr for ReportApi {
     type Err = Error;
 
     fn from_str(value: &str) -> Result<ReportApi> {
-        match value {
-            "auto" => Ok(ReportApi::Auto),
-            "v1" => Ok(ReportApi::V1),
-            "v2" => Ok(ReportApi::V2),
-            other => Err(Error::invalid_argument(format!(
-                "api must be \"auto\", \"v1\" or \"v2\", got {other:?}"
-            ))),
-        }
+        let choices = [
+            ("auto", ReportApi::Auto),
+            ("v1", ReportApi::V1),
+            ("v2", ReportApi::V2),
+        ];
+        parse_choice("api", value, &choices)
     }
 }
 
