@@ -124,115 +124,76 @@ pub fn plan_report_columns(
 
 type PartSpec = (&'static str, &'static str, Kind, Part);
 
+/// An output column that reads one field of the attribute object, as is: (name suffix,
+/// label suffix, type, field).
+type FieldPart = (&'static str, &'static str, Kind, &'static str);
+
+/// The data types whose output columns each read one field: (data type, its columns).
+#[rustfmt::skip]
+const FIELD_PARTS: &[(&str, &[FieldPart])] = &[
+    // The spec types `entity_id` as a string, and v2 sends option keys as text
+    // (`"0815"`, `"ACME"`): ids as written, the same through either API.
+    ("ENTITY", &[
+        ("_id", " ID", Kind::Utf8, "entity_id"),
+        ("_name", "", Kind::Utf8, "value"),
+    ]),
+    ("DURATION", &[("", "", Kind::Float64, "duration")]),
+    // v1 sends only the symbol for salaries, so that is what the column holds.
+    ("SALARY", &[
+        ("", "", Kind::Float64, "amount"),
+        ("_currency_symbol", " currency", Kind::Utf8, "currency_symbol"),
+    ]),
+    ("COMPENSATION", &[
+        ("", "", Kind::Float64, "amount"),
+        ("_currency", " currency", Kind::Utf8, "currency_code"),
+        ("_overtime_hours", " overtime hours", Kind::Float64, "overtime_hours"),
+        ("_bonus_type", " bonus type", Kind::Utf8, "bonus_type"),
+    ]),
+    ("ABSENCE_OVERVIEW", &[
+        ("_start_date", " start", Kind::Date32, "start_date"),
+        ("_end_date", " end", Kind::Date32, "end_date"),
+        ("_days", " days", Kind::Float64, "duration_days"),
+        ("_hours", " hours", Kind::Float64, "duration_hours"),
+    ]),
+];
+
+/// A field of the struct in a `list<struct>` column: (name, type).
+type Member = (&'static str, Kind);
+
+/// The data types that become one `list<struct>` column: (data type, part, the struct's
+/// fields).
+#[rustfmt::skip]
+const LIST_PARTS: &[(&str, Part, &[Member])] = &[
+    ("COST_CENTER", Part::CostCenters, &[
+        ("id", Kind::Int64), ("name", Kind::Utf8), ("weight", Kind::Float64),
+    ]),
+    ("ABSENCE_PERIOD", Part::AbsencePeriods, &[
+        ("start_date", Kind::Date32), ("end_date", Kind::Date32),
+        ("half_day_at_start", Kind::Bool), ("half_day_at_end", Kind::Bool),
+    ]),
+    ("PERFORMANCE_TARGET", Part::PerformanceTargets, &[
+        ("id", Kind::Utf8), ("value", Kind::Float64),
+    ]),
+    ("PERFORMANCE_KPI", Part::PerformanceKpis, &[
+        ("target_id", Kind::Utf8), ("kpi_id", Kind::Utf8), ("value", Kind::Float64),
+    ]),
+];
+
 /// The output columns one report column of `data_type` becomes.
 fn parts_of(data_type: &str) -> Vec<PartSpec> {
-    let struct_list = |fields: &[(&str, Kind)]| {
-        Kind::StructList(
-            fields
-                .iter()
-                .map(|(n, k)| (n.to_string(), k.clone()))
-                .collect(),
-        )
-    };
-    match data_type {
-        // The spec types `entity_id` as a string, and v2 sends option keys as text
-        // (`"0815"`, `"ACME"`): ids as written, the same through either API.
-        "ENTITY" => vec![
-            ("_id", " ID", Kind::Utf8, Part::Field("entity_id")),
-            ("_name", "", Kind::Utf8, Part::Field("value")),
-        ],
-        "DURATION" => vec![("", "", Kind::Float64, Part::Field("duration"))],
-        // v1 sends only the symbol for salaries, so that is what the column holds.
-        "SALARY" => vec![
-            ("", "", Kind::Float64, Part::Field("amount")),
-            (
-                "_currency_symbol",
-                " currency",
-                Kind::Utf8,
-                Part::Field("currency_symbol"),
-            ),
-        ],
-        "COMPENSATION" => vec![
-            ("", "", Kind::Float64, Part::Field("amount")),
-            (
-                "_currency",
-                " currency",
-                Kind::Utf8,
-                Part::Field("currency_code"),
-            ),
-            (
-                "_overtime_hours",
-                " overtime hours",
-                Kind::Float64,
-                Part::Field("overtime_hours"),
-            ),
-            (
-                "_bonus_type",
-                " bonus type",
-                Kind::Utf8,
-                Part::Field("bonus_type"),
-            ),
-        ],
-        "ABSENCE_OVERVIEW" => vec![
-            (
-                "_start_date",
-                " start",
-                Kind::Date32,
-                Part::Field("start_date"),
-            ),
-            ("_end_date", " end", Kind::Date32, Part::Field("end_date")),
-            (
-                "_days",
-                " days",
-                Kind::Float64,
-                Part::Field("duration_days"),
-            ),
-            (
-                "_hours",
-                " hours",
-                Kind::Float64,
-                Part::Field("duration_hours"),
-            ),
-        ],
-        "COST_CENTER" => vec![(
-            "",
-            "",
-            struct_list(&[
-                ("id", Kind::Int64),
-                ("name", Kind::Utf8),
-                ("weight", Kind::Float64),
-            ]),
-            Part::CostCenters,
-        )],
-        "ABSENCE_PERIOD" => vec![(
-            "",
-            "",
-            struct_list(&[
-                ("start_date", Kind::Date32),
-                ("end_date", Kind::Date32),
-                ("half_day_at_start", Kind::Bool),
-                ("half_day_at_end", Kind::Bool),
-            ]),
-            Part::AbsencePeriods,
-        )],
-        "PERFORMANCE_TARGET" => vec![(
-            "",
-            "",
-            struct_list(&[("id", Kind::Utf8), ("value", Kind::Float64)]),
-            Part::PerformanceTargets,
-        )],
-        "PERFORMANCE_KPI" => vec![(
-            "",
-            "",
-            struct_list(&[
-                ("target_id", Kind::Utf8),
-                ("kpi_id", Kind::Utf8),
-                ("value", Kind::Float64),
-            ]),
-            Part::PerformanceKpis,
-        )],
+    if let Some((_, part, fields)) = LIST_PARTS.iter().find(|(t, ..)| *t == data_type) {
+        let fields = fields.iter().map(|(n, k)| (n.to_string(), k.clone()));
+        return vec![("", "", Kind::StructList(fields.collect()), *part)];
+    }
+    match FIELD_PARTS.iter().find(|(t, _)| *t == data_type) {
+        Some((_, fields)) => fields
+            .iter()
+            .map(|(suffix, label_suffix, kind, field)| {
+                (*suffix, *label_suffix, kind.clone(), Part::Field(field))
+            })
+            .collect(),
         // TEXT, and any type Personio adds later: the text as written.
-        _ => vec![("", "", Kind::Utf8, Part::Field("value"))],
+        None => vec![("", "", Kind::Utf8, Part::Field("value"))],
     }
 }
 
