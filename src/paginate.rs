@@ -373,6 +373,23 @@ mod tests {
             .collect()
     }
 
+    /// Reads, 4 at once, from a server that ignores the position: records `1..=len`
+    /// each time, claiming `total`. Returns what was read and how many fetches it took.
+    async fn read_same_page(len: usize, total: usize) -> (Result<Vec<Page<()>>>, usize) {
+        let calls = AtomicUsize::new(0);
+        let fetch = |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            std::future::ready(Ok(Page {
+                len,
+                claim: records(total),
+                ids: (1..=len).map(|id| Some(id.to_string())).collect(),
+                content: (),
+            }))
+        };
+        let read = read_listing(Addressing::RecordOffset, 4, "GET /list", fetch).await;
+        (read, calls.load(Ordering::SeqCst))
+    }
+
     async fn read(server: &Server, concurrency: usize) -> Result<Vec<Page<()>>> {
         read_listing(server.addressing, concurrency, "GET /list", |p| {
             server.page(p)
@@ -420,43 +437,19 @@ mod tests {
 
     #[tokio::test]
     async fn a_server_that_ignores_the_position_is_refused() {
-        let calls = AtomicUsize::new(0);
-        let fetch = |_| {
-            calls.fetch_add(1, Ordering::SeqCst);
-            std::future::ready(Ok(Page {
-                len: 100,
-                claim: records(250),
-                ids: (1..=100).map(|id| Some(id.to_string())).collect(),
-                content: (),
-            }))
-        };
-        let error = read_listing(Addressing::RecordOffset, 4, "GET /list", fetch)
-            .await
-            .unwrap_err();
-        let message = error.to_string();
+        let (read, calls) = read_same_page(100, 250).await;
+        let message = read.unwrap_err().to_string();
         assert!(message.contains("only records read before"), "{message}");
         assert!(message.contains("refusing"), "{message}");
-        assert!(calls.load(Ordering::SeqCst) <= 12);
+        assert!(calls <= 12);
     }
 
     #[tokio::test]
     async fn a_server_that_does_not_page_but_tells_the_truth_is_read_once() {
         // `updated_since` may disable paging: every record at once, whatever the offset.
-        let calls = AtomicUsize::new(0);
-        let fetch = |_| {
-            calls.fetch_add(1, Ordering::SeqCst);
-            std::future::ready(Ok(Page {
-                len: 120,
-                claim: records(120),
-                ids: (1..=120).map(|id| Some(id.to_string())).collect(),
-                content: (),
-            }))
-        };
-        let pages = read_listing(Addressing::RecordOffset, 4, "GET /list", fetch)
-            .await
-            .unwrap();
-        assert_eq!(ids_of(&pages), (1..=120).collect::<Vec<_>>());
-        assert_eq!(calls.load(Ordering::SeqCst), 2); // the page, and one look further
+        let (read, calls) = read_same_page(120, 120).await;
+        assert_eq!(ids_of(&read.unwrap()), (1..=120).collect::<Vec<_>>());
+        assert_eq!(calls, 2); // the page, and one look further
     }
 
     #[tokio::test]
