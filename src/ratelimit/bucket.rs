@@ -299,15 +299,29 @@ mod tests {
 
     const SECOND: Duration = Duration::from_secs(1);
 
-    fn bucket(burst: f64, per_second: f64) -> Arc<Bucket> {
-        Bucket::new("test", Limits { burst, per_second })
+    fn limits(burst: f64, per_second: f64) -> Limits {
+        Limits { burst, per_second }
     }
 
-    /// Takes `n` tokens one after another and drops them unanswered.
-    async fn take(bucket: &Arc<Bucket>, n: usize) {
+    fn bucket(burst: f64, per_second: f64) -> Arc<Bucket> {
+        Bucket::new("test", limits(burst, per_second))
+    }
+
+    /// Takes `n` tokens one after another and drops them unanswered; returns how long
+    /// that took.
+    async fn take(bucket: &Arc<Bucket>, n: usize) -> Duration {
+        let start = Instant::now();
         for _ in 0..n {
             bucket.acquire().await.unwrap();
         }
+        start.elapsed()
+    }
+
+    /// Answers the next request with a 429 that says `Retry-After: retry_after`;
+    /// returns the pause it set.
+    async fn answer_429_retry_after(bucket: &Arc<Bucket>, retry_after: &str) -> Duration {
+        let permit = bucket.acquire().await.unwrap();
+        permit.too_many_requests(&headers(&[("retry-after", retry_after)]))
     }
 
     fn near(actual: Duration, expected: Duration) -> bool {
@@ -362,13 +376,7 @@ mod tests {
             ("x-ratelimit-replenish-rate", "30"),
             ("x-ratelimit-remaining", "29"),
         ]));
-        assert_eq!(
-            bucket.limits(),
-            Limits {
-                burst: 30.0,
-                per_second: 30.0
-            }
-        );
+        assert_eq!(bucket.limits(), limits(30.0, 30.0));
         let start = Instant::now();
         take(&bucket, 29).await;
         assert_eq!(start.elapsed(), Duration::ZERO, "29 left means 29 now");
@@ -385,9 +393,8 @@ mod tests {
             ("x-ratelimit-replenish-rate", "1"),
             ("x-ratelimit-remaining", "0"),
         ]));
-        let start = Instant::now();
-        take(&bucket, 3).await;
-        assert!(near(start.elapsed(), 3 * SECOND), "{:?}", start.elapsed());
+        let waited = take(&bucket, 3).await;
+        assert!(near(waited, 3 * SECOND), "{waited:?}");
 
         // v1: 5 a window, 1 left, whole again in 8 s (4 spent: 0.5 a second).
         let bucket = bucket_after(&[
@@ -396,16 +403,9 @@ mod tests {
             ("x-ratelimit-reset", "8"),
         ])
         .await;
-        assert_eq!(
-            bucket.limits(),
-            Limits {
-                burst: 5.0,
-                per_second: 0.5
-            }
-        );
-        let start = Instant::now();
-        take(&bucket, 2).await;
-        assert!(near(start.elapsed(), 2 * SECOND), "{:?}", start.elapsed());
+        assert_eq!(bucket.limits(), limits(5.0, 0.5));
+        let waited = take(&bucket, 2).await;
+        assert!(near(waited, 2 * SECOND), "{waited:?}");
     }
 
     #[tokio::test(start_paused = true)]
@@ -485,9 +485,7 @@ mod tests {
         late.too_many_requests(&HeaderMap::new());
         assert_eq!(bucket.limits().per_second, 1.0);
         // Everyone is slowed: after the pause, one a second.
-        let start = Instant::now();
-        take(&bucket, 3).await;
-        let waited = start.elapsed();
+        let waited = take(&bucket, 3).await;
         assert!(
             waited >= Duration::from_millis(2900) && waited <= Duration::from_millis(3500),
             "{waited:?}"
@@ -507,25 +505,16 @@ mod tests {
         let at = (chrono::Utc::now() + chrono::TimeDelta::seconds(30))
             .format("%a, %d %b %Y %H:%M:%S GMT")
             .to_string();
-        let pause = bucket
-            .acquire()
-            .await
-            .unwrap()
-            .too_many_requests(&headers(&[("retry-after", &at)]));
+        let pause = answer_429_retry_after(&bucket, &at).await;
         assert!(pause > 28 * SECOND && pause <= 30 * SECOND, "{pause:?}");
-        let start = Instant::now();
-        take(&bucket, 1).await;
-        assert!(near(start.elapsed(), pause), "{:?}", start.elapsed());
+        let waited = take(&bucket, 1).await;
+        assert!(near(waited, pause), "{waited:?}");
     }
 
     #[tokio::test(start_paused = true)]
     async fn waits_are_bounded() {
         let bucket = bucket(10.0, 10.0);
-        let pause = bucket
-            .acquire()
-            .await
-            .unwrap()
-            .too_many_requests(&headers(&[("retry-after", "3600")]));
+        let pause = answer_429_retry_after(&bucket, "3600").await;
         assert_eq!(pause, MAX_WAIT);
         // A rate of one a day still lets a request go after MAX_WAIT.
         let slow = bucket_after(&[
@@ -534,19 +523,14 @@ mod tests {
             ("x-ratelimit-remaining", "0"),
         ])
         .await;
-        let start = Instant::now();
-        take(&slow, 1).await;
-        assert!(near(start.elapsed(), MAX_WAIT), "{:?}", start.elapsed());
+        let waited = take(&slow, 1).await;
+        assert!(near(waited, MAX_WAIT), "{waited:?}");
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_wait_past_the_deadline_fails_at_once() {
         let bucket = bucket(10.0, 10.0);
-        bucket
-            .acquire()
-            .await
-            .unwrap()
-            .too_many_requests(&headers(&[("retry-after", "60")]));
+        answer_429_retry_after(&bucket, "60").await;
         let start = Instant::now();
         let outcome = deadline::within(Duration::from_secs(30), "the read", async {
             Ok(bucket.acquire().await)

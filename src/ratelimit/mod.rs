@@ -138,27 +138,25 @@ mod tests {
 
     #[test]
     fn paths_fall_into_personios_groups() {
-        let name = |path: &str| group(path).0;
-        assert_eq!(name("/v1/auth"), "/v1/auth");
-        assert_eq!(name("/v1/company/employees"), "/v1/company/employees");
-        assert_eq!(name("/v1/company/employees/42/"), "/v1/company/employees");
-        assert_eq!(
-            name("/v1/company/employees/attributes"),
-            "/v1/company/employees"
-        );
-        assert_eq!(name("/v1/company/employeesx"), "/v1");
-        assert_eq!(name("/v1/company/custom-reports/reports/a1"), "/v1");
-        assert_eq!(name("/v2/auth/token"), "/v2/auth");
-        assert_eq!(
-            name("/v2/reports/6f976df8-1b2c-4d5e-8f90-123456789abc"),
-            "/v2/reports"
-        );
-        assert_eq!(name("/v2/reports"), "/v2/reports");
-        assert_eq!(
-            name("/v2/persons/12/employments"),
-            "/v2/persons/employments"
-        );
-        assert_eq!(name("/v2/absence-periods"), "/v2/absence-periods");
+        let paths = [
+            ("/v1/auth", "/v1/auth"),
+            ("/v1/company/employees", "/v1/company/employees"),
+            ("/v1/company/employees/42/", "/v1/company/employees"),
+            ("/v1/company/employees/attributes", "/v1/company/employees"),
+            ("/v1/company/employeesx", "/v1"),
+            ("/v1/company/custom-reports/reports/a1", "/v1"),
+            ("/v2/auth/token", "/v2/auth"),
+            (
+                "/v2/reports/6f976df8-1b2c-4d5e-8f90-123456789abc",
+                "/v2/reports",
+            ),
+            ("/v2/reports", "/v2/reports"),
+            ("/v2/persons/12/employments", "/v2/persons/employments"),
+            ("/v2/absence-periods", "/v2/absence-periods"),
+        ];
+        for (path, name) in paths {
+            assert_eq!(group(path).0, name, "{path}");
+        }
         assert_eq!(group("/v1/company/employees").1, V1_EMPLOYEES);
         assert_eq!(group("/v2/attendance-periods").1, V2_ENDPOINT);
     }
