@@ -38,7 +38,7 @@
 //! report types and read counting), `report_catalogue` (the reports of the company),
 //! `report_values` and `report_history` (report cells), `reports_v1` and `reports_v2`
 //! (the two report wire formats; the v1 -> v2 mapping is documented in `reports_v2`),
-//! `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
+//! `query` (their query strings), `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
 //! credential and endpoint group, with Personio's headers), `faults` (injected
 //! faults), `conn` (the listener whose connections a fault can reset), `stats`
 //! (counters, latency), `json` (writing).
@@ -53,6 +53,7 @@ mod faults;
 mod json;
 mod limits;
 mod options;
+mod query;
 mod report_catalogue;
 mod report_history;
 mod report_values;

@@ -38,44 +38,13 @@ use super::auth::Grant;
 use super::errors::ReportError;
 use super::faults::Content;
 use super::options::Lie;
+use super::query::{list_param, pairs, param};
 use super::report_values::{iso, Cell, Source, Value};
 use super::reports::{Catalogue, Column, DataType, Kind, Locale, Report, Seen, SCOPE};
 use super::{json, AppState};
 
 /// Employees per page when `limit` is not given.
 pub(crate) const DEFAULT_LIMIT: usize = 50;
-
-/// The query pairs of a request.
-fn pairs(query: Option<&str>) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-/// Every value of a list parameter: `key=a,b`, `key=a&key=b` and `key[]=a`.
-fn list_param(pairs: &[(String, String)], key: &str) -> Option<Vec<String>> {
-    let mut found = None;
-    for (k, v) in pairs {
-        if k == key || k.strip_suffix("[]") == Some(key) {
-            let list: &mut Vec<String> = found.get_or_insert_with(Vec::new);
-            list.extend(
-                v.split(',')
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned),
-            );
-        }
-    }
-    found
-}
-
-fn param<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
 
 fn require(grant: &Grant) -> Result<(), ReportError> {
     if grant.has(SCOPE) {

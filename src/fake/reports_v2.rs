@@ -84,6 +84,7 @@ use chrono::NaiveDate;
 use super::auth::Grant;
 use super::errors::{ReportApiError, V2Error};
 use super::faults::Content;
+use super::query::{pairs, param};
 use super::report_values::{iso, Cell, Value};
 use super::reports::{Column, DataType, Kind, Locale, Report, SCOPE};
 use super::{cursor, json, AppState};
@@ -95,20 +96,6 @@ const BAD_CURSOR: &str = "The cursor is invalid";
 
 /// The extra first column of historical reports (assumed).
 const EFFECTIVE_DATE: &str = "effective_date";
-
-fn pairs(query: Option<&str>) -> Vec<(String, String)> {
-    url::form_urlencoded::parse(query.unwrap_or("").as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
-}
-
-fn param<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs
-        .iter()
-        .rev()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v.as_str())
-}
 
 /// `limit`: absent -> `default`, `<= 0` -> all (`usize::MAX`), else the number.
 fn limit(q: &[(String, String)], default: usize) -> Result<usize, V2Error> {
