@@ -95,6 +95,20 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// `[{...},{...}]`: an object per item, its fields written by `fields`.
+fn push_objects<T>(out: &mut String, items: &[T], mut fields: impl FnMut(&mut Obj, &T)) {
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut o = Obj::new(out);
+        fields(&mut o, item);
+        o.end();
+    }
+    out.push(']');
+}
+
 /// The report's metadata fields (without braces), as the list and the report share them.
 fn push_metadata(o: &mut Obj, r: &Report, seen: &Seen) {
     o.str("id", &r.id);
@@ -118,19 +132,11 @@ fn push_metadata(o: &mut Obj, r: &Report, seen: &Seen) {
         json::push_str(out, &c.id);
     }
     out.push(']');
-    let out = o.key("filters");
-    out.push('[');
-    for (i, f) in r.filters.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let mut fo = Obj::new(out);
+    push_objects(o.key("filters"), &r.filters, |fo, f| {
         fo.str("column", f.column);
         fo.str("comparison", f.comparison);
         fo.str("value", f.value);
-        fo.end();
-    }
-    out.push(']');
+    });
     o.str("period_type", r.period_type);
     // Observed on real accounts, not in the spec.
     o.str("archival_status", "live");
@@ -359,20 +365,11 @@ fn push_attribute(
             o.raw("employee_id", &id);
             let list = o.key("cost_centers");
             match v {
-                Some(Value::CostCenters(shares)) => {
-                    list.push('[');
-                    for (i, s) in shares.iter().enumerate() {
-                        if i > 0 {
-                            list.push(',');
-                        }
-                        let mut so = Obj::new(list);
-                        so.str("cost_center_id", &s.id.to_string());
-                        so.str("value", &s.name);
-                        so.str("weight", &format!("{}%", s.weight));
-                        so.end();
-                    }
-                    list.push(']');
-                }
+                Some(Value::CostCenters(shares)) => push_objects(list, shares, |so, s| {
+                    so.str("cost_center_id", &s.id.to_string());
+                    so.str("value", &s.name);
+                    so.str("weight", &format!("{}%", s.weight));
+                }),
                 _ if as_string(70) => list.push_str("[]"),
                 _ => list.push_str("null"),
             }
@@ -489,34 +486,17 @@ fn push_attribute(
             };
             let list = o.key(key);
             match v {
-                Some(Value::Targets(targets)) => {
-                    list.push('[');
-                    for (i, t) in targets.iter().enumerate() {
-                        if i > 0 {
-                            list.push(',');
-                        }
-                        let mut to = Obj::new(list);
-                        to.str("performance_target_id", &t.id);
-                        if kpis {
-                            let kl = to.key("performance_kpis");
-                            kl.push('[');
-                            for (j, (kid, kv)) in t.kpis.iter().enumerate() {
-                                if j > 0 {
-                                    kl.push(',');
-                                }
-                                let mut ko = Obj::new(kl);
-                                ko.str("performance_kpi_id", kid);
-                                ko.str("performance_kpi_value", kv);
-                                ko.end();
-                            }
-                            kl.push(']');
-                        } else {
-                            to.str("performance_target_value", &t.value);
-                        }
-                        to.end();
+                Some(Value::Targets(targets)) => push_objects(list, targets, |to, t| {
+                    to.str("performance_target_id", &t.id);
+                    if kpis {
+                        push_objects(to.key("performance_kpis"), &t.kpis, |ko, (kid, kv)| {
+                            ko.str("performance_kpi_id", kid);
+                            ko.str("performance_kpi_value", kv);
+                        });
+                    } else {
+                        to.str("performance_target_value", &t.value);
                     }
-                    list.push(']');
-                }
+                }),
                 _ if as_string(70) => list.push_str("[]"),
                 _ => list.push_str("null"),
             }
