@@ -63,7 +63,7 @@ pub struct Chunk {
     pub arrays: Vec<Option<ArrayRef>>,
     /// Per column that did not parse: (column index, an offending value).
     pub failures: Vec<(usize, String)>,
-    /// Per column, its values as raw strings, kept by [`build_chunk_keeping_raw`] where
+    /// Per column, its values as raw strings, kept by [`build_chunk`] with [`RawStrings::Kept`] where
     /// the column may still fall back and its typed array cannot give them back; empty
     /// for chunks whose raw values are read again from their source at the join.
     pub raw: Vec<Option<ArrayRef>>,
@@ -101,31 +101,25 @@ impl Chunk {
     }
 }
 
+/// Whether a chunk keeps its columns' raw strings for the join (see [`Chunk::raw`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawStrings {
+    /// Kept where the typed array could not give them back: the chunk needs no source
+    /// afterwards.
+    Kept,
+    /// Not kept: the join reads them again from the chunk's source if a column falls
+    /// back.
+    ReadAgain,
+}
+
 /// Converts `rows` rows; `cell(column, row)` gives each value.
 pub fn build_chunk<'a>(
     columns: &[ColumnDef],
     rows: usize,
     cell: impl Fn(usize, usize) -> Cell<'a>,
+    raw: RawStrings,
 ) -> Chunk {
-    build(columns, rows, cell, false)
-}
-
-/// [`build_chunk`], keeping each column's raw strings where the join could not get them
-/// back from the typed array (see [`Chunk::raw`]): the chunk needs no source afterwards.
-pub fn build_chunk_keeping_raw<'a>(
-    columns: &[ColumnDef],
-    rows: usize,
-    cell: impl Fn(usize, usize) -> Cell<'a>,
-) -> Chunk {
-    build(columns, rows, cell, true)
-}
-
-fn build<'a>(
-    columns: &[ColumnDef],
-    rows: usize,
-    cell: impl Fn(usize, usize) -> Cell<'a>,
-    keep_raw: bool,
-) -> Chunk {
+    let keep_raw = raw == RawStrings::Kept;
     let mut chunk = Chunk::to_fill(rows, columns.len());
     if keep_raw {
         chunk.raw = vec![None; columns.len()];
@@ -248,7 +242,7 @@ fn kept_raw(chunk: &Chunk, column: usize) -> Result<ArrayRef> {
         .map_err(|e| Error::Internal(format!("cannot turn a column back into text: {e}")))
 }
 
-/// Joins chunks that kept their raw strings ([`build_chunk_keeping_raw`]).
+/// Joins chunks that kept their raw strings ([`RawStrings::Kept`]).
 pub fn join_kept_chunks(columns: &[ColumnDef], chunks: Vec<Chunk>) -> Result<Table> {
     join_chunks(columns, chunks, |_, _| {
         Err(Error::Internal(
@@ -263,7 +257,10 @@ pub fn build_table<'a>(
     rows: usize,
     cell: impl Fn(usize, usize) -> Cell<'a>,
 ) -> Result<Table> {
-    join_kept_chunks(columns, vec![build_chunk_keeping_raw(columns, rows, cell)])
+    join_kept_chunks(
+        columns,
+        vec![build_chunk(columns, rows, cell, RawStrings::Kept)],
+    )
 }
 
 /// Concatenates batches into one. Dictionary columns are encoded again afterwards:
@@ -506,7 +503,14 @@ mod tests {
         let columns = [ColumnDef::plain("n", Kind::Int64)];
         let chunks = pages
             .iter()
-            .map(|rows| build_chunk(&columns, rows.len(), |_, r| Some(Cow::Borrowed(&rows[r]))))
+            .map(|rows| {
+                build_chunk(
+                    &columns,
+                    rows.len(),
+                    |_, r| Some(Cow::Borrowed(&rows[r])),
+                    RawStrings::ReadAgain,
+                )
+            })
             .collect();
         let table = join_chunks(&columns, chunks, |chunk, _| {
             let values: Vec<Option<&Value>> = pages[chunk].iter().map(Some).collect();

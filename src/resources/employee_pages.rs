@@ -11,7 +11,7 @@ use super::employee_attributes::ATTRIBUTES_PATH;
 use super::employee_plan::{extract, Columns, Plan};
 use super::employee_seen::Observed;
 use super::employee_wire::{parse_employees, EmployeeRecord};
-use crate::arrow::build::{build_chunk, join_chunks, raw_strings, Chunk};
+use crate::arrow::build::{build_chunk, join_chunks, raw_strings, Chunk, RawStrings};
 use crate::arrow::{Cell, Table};
 use crate::error::{Error, Result};
 use crate::paginate::{id_text, listing_changed, Claim, Page};
@@ -221,7 +221,12 @@ fn arrange(
                 "a page body needed at the join was not fetched again".into(),
             ))
         }
-        (_, false) => build_chunk(&missing.defs, page.chunk.rows, |_, _| None),
+        (_, false) => build_chunk(
+            &missing.defs,
+            page.chunk.rows,
+            |_, _| None,
+            RawStrings::ReadAgain,
+        ),
     };
     for (at, column) in later.into_iter().enumerate() {
         arranged.put(column, converted.take(at));

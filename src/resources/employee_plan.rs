@@ -19,7 +19,7 @@ use super::employee_seen::{Observed, Seen};
 use super::employee_wire::{entity_fields, field_value, EmployeeRecord};
 use super::employees::Attribute;
 use super::names::{label_names, Names};
-use crate::arrow::build::{build_chunk, Chunk};
+use crate::arrow::build::{build_chunk, Chunk, RawStrings};
 use crate::arrow::parse::is_missing;
 use crate::arrow::{Cell, ColumnDef, Kind};
 
@@ -340,9 +340,14 @@ impl Columns {
 
     /// These columns of `records`.
     pub fn convert(&self, records: &[EmployeeRecord<'_>]) -> Chunk {
-        build_chunk(&self.defs, records.len(), |c, r| {
-            extract(&self.locators[c], &records[r])
-        })
+        // Employee pages drop their bodies and fetch them again in the rare case a
+        // column falls back, rather than keep raw strings for every typed column.
+        build_chunk(
+            &self.defs,
+            records.len(),
+            |c, r| extract(&self.locators[c], &records[r]),
+            RawStrings::ReadAgain,
+        )
     }
 }
 

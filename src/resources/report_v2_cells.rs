@@ -14,7 +14,7 @@ use std::hash::BuildHasher;
 use serde_json::Value;
 
 use super::names::{label_names, Names};
-use crate::arrow::build::{build_chunk_keeping_raw, Chunk};
+use crate::arrow::build::{build_chunk, Chunk, RawStrings};
 use crate::arrow::parse::{is_missing, plain_date, timestamp_micros};
 use crate::arrow::{ColumnDef, Kind};
 
@@ -191,19 +191,24 @@ impl V2Plan {
                     .collect()
             })
             .collect();
-        let chunk = build_chunk_keeping_raw(&self.defs, rows.len(), |c, r| {
-            let (column, part) = self.sources[c]?;
-            let cell = rows[r].get(column)?;
-            let value = match (decoded[r].get(column)?, part) {
-                (Decoded::Missing, _) => return None,
-                (Decoded::Scalar(value), Part::Scalar) => value,
-                (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
-                (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
-                // Whole, so that it parses as nothing and the column keeps it as JSON text.
-                _ => cell,
-            };
-            Some(Cow::Borrowed(value))
-        });
+        let chunk = build_chunk(
+            &self.defs,
+            rows.len(),
+            |c, r| {
+                let (column, part) = self.sources[c]?;
+                let cell = rows[r].get(column)?;
+                let value = match (decoded[r].get(column)?, part) {
+                    (Decoded::Missing, _) => return None,
+                    (Decoded::Scalar(value), Part::Scalar) => value,
+                    (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
+                    (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
+                    // Whole, so that it parses as nothing and the column keeps it as JSON text.
+                    _ => cell,
+                };
+                Some(Cow::Borrowed(value))
+            },
+            RawStrings::Kept,
+        );
         let facts = match self.effective {
             Some(effective) => rows.iter().map(|row| self.facts(row, effective)).collect(),
             None => Vec::new(),

@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::names::Names;
 use super::report_columns::{extract, plan_report_columns, slots_of, PlannedColumn, ReportColumn};
 use super::report_rows::{report_page, Slots};
-use crate::arrow::build::{build_chunk_keeping_raw, join_kept_chunks, Chunk};
+use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::{ColumnDef, Table};
 use crate::error::Result;
 use crate::paginate::{Addressing, Page};
@@ -103,9 +103,12 @@ impl PageSource for ReportPages {
             request.invalid_response("expected {\"data\": [{\"attributes\": {\"items\": [...]}}]}")
         })?;
         let rows = &page.content;
-        let chunk = build_chunk_keeping_raw(&self.defs, rows.len(), |c, r| {
-            extract(&self.planned[c], &rows[r])
-        });
+        let chunk = build_chunk(
+            &self.defs,
+            rows.len(),
+            |c, r| extract(&self.planned[c], &rows[r]),
+            RawStrings::Kept,
+        );
         Ok(Page {
             len: page.len,
             claim: page.claim,

@@ -31,7 +31,7 @@ use super::report_rows::day_before;
 use super::report_v2_cells::{
     carries_value, RowFacts, V2Column, V2Plan, EFFECTIVE_DATE_COLUMN, PERIOD_COLUMNS,
 };
-use crate::arrow::build::{build_chunk_keeping_raw, join_kept_chunks, Chunk};
+use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::paginate::{listing_changed, MAX_PASSES};
@@ -394,12 +394,16 @@ fn join(plan: &V2Plan, converted: Vec<Converted>) -> Result<Table> {
     for mut chunk in chunks {
         if plan.dated() {
             let periods = periods(&facts[row..], chunk.rows);
-            let mut dated =
-                build_chunk_keeping_raw(&plan.defs[..PERIOD_COLUMNS], chunk.rows, |c, r| {
+            let mut dated = build_chunk(
+                &plan.defs[..PERIOD_COLUMNS],
+                chunk.rows,
+                |c, r| {
                     let day = if c == 0 { &periods[r].0 } else { &periods[r].1 };
                     day.as_deref()
                         .map(|d| std::borrow::Cow::Owned(Value::from(d)))
-                });
+                },
+                RawStrings::Kept,
+            );
             for column in 0..PERIOD_COLUMNS {
                 move_column(&mut dated, &mut chunk, column);
             }
