@@ -54,18 +54,21 @@ pub enum Part {
 pub struct PlannedColumn {
     /// Name, type and metadata.
     pub def: ColumnDef,
-    /// The report column's slot in [`ReportRow::cells`] (its index in the report's
-    /// columns); unused by the item-level parts.
+    /// The report column's slot in [`ReportRow::cells`] (see [`slots_of`]); unused by
+    /// the item-level parts.
     pub slot: usize,
     /// The part of the row.
     pub part: Part,
 }
 
-/// Each report column's slot: its index among `columns` (the first, if one repeats).
+/// Each report column's slot: its attribute's place among the distinct attributes of
+/// `columns`, in order (a repeated attribute keeps its first slot).
 pub fn slots_of(columns: &[ReportColumn]) -> Slots {
     let mut slots = Slots::new();
-    for (index, column) in columns.iter().enumerate() {
-        slots.entry(column.attribute_id.clone()).or_insert(index);
+    for column in columns {
+        // Numbered densely: a row holds one slot per distinct attribute.
+        let next = slots.len();
+        slots.entry(column.attribute_id.clone()).or_insert(next);
     }
     slots
 }

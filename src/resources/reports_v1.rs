@@ -209,3 +209,34 @@ pub fn report_table_from_pages(
         .collect::<Result<Vec<_>>>()?;
     pages.join(converted)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::AsArray;
+
+    /// A column list that names one attribute twice (the report list gave no order):
+    /// each column still reads its own cells.
+    #[test]
+    fn a_repeated_column_reads_like_the_others() {
+        let info = serde_json::json!({"id": "7", "type": "point_in_time"});
+        let columns = br#"{"success": true, "data": {"type": "ReportColumns", "attributes": [
+            {"attribute_id": "a", "data_type": "TEXT", "human_readable": "A"},
+            {"attribute_id": "a", "data_type": "TEXT", "human_readable": "A"},
+            {"attribute_id": "b", "data_type": "TEXT", "human_readable": "B"}]}}"#;
+        let page = br#"{"success": true, "metadata": {"total_elements": 1, "total_pages": 1},
+            "data": [{"type": "Report", "attributes": {"items": [{"employee_id": 1,
+            "attributes": [{"attribute_id": "a", "value": "x"}, {"attribute_id": "b", "value": "y"}]}]}}]}"#;
+        let table = report_table_from_pages(
+            info.as_object().unwrap(),
+            columns,
+            &[Bytes::from_static(page)],
+        )
+        .unwrap();
+        let batch = &table.batches[0];
+        let texts: Vec<&str> = (1..4)
+            .map(|c| batch.column(c).as_string::<i32>().value(0))
+            .collect();
+        assert_eq!(texts, ["x", "x", "y"]);
+    }
+}
