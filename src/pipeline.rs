@@ -2,10 +2,12 @@
 //! to an Arrow chunk by its resource's [`PageSource`] on a blocking worker ([`Workers`])
 //! while later pages still download, then one join ([`one_batch`]).
 
+use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use tokio::sync::Semaphore;
+use tokio::task::JoinHandle;
 
 use crate::arrow::build::concat_chunks;
 use crate::arrow::Table;
@@ -73,19 +75,48 @@ impl Workers {
         Workers(Arc::new(Semaphore::new(cores)))
     }
 
-    /// Runs `work` on a blocking worker once a slot is free.
+    /// Runs `work` on a blocking worker once a slot is free. The slot goes with the
+    /// work: if this future is dropped, the slot is freed only when the work is done.
     pub async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let _slot = self
+        let slot = self
             .0
-            .acquire()
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| Error::Internal(format!("worker slots closed: {e}")))?;
-        tokio::task::spawn_blocking(work)
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            work()
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("a conversion failed: {e}")))?
+    }
+}
+
+/// A spawned task that is cancelled when its handle is dropped (a read given up, a
+/// pass superseded), so that no conversion is started for what nobody waits for.
+pub struct Task<T>(JoinHandle<T>);
+
+impl<T: Send + 'static> Task<T> {
+    /// Spawns `future` on the runtime.
+    pub fn spawn(future: impl Future<Output = T> + Send + 'static) -> Task<T> {
+        Task(tokio::spawn(future))
+    }
+
+    /// The task's output.
+    pub async fn join(mut self) -> Result<T> {
+        (&mut self.0)
             .await
-            .map_err(|e| Error::Internal(format!("a conversion failed: {e}")))?
+            .map_err(|e| Error::Internal(format!("a conversion task failed: {e}")))
+    }
+}
+
+impl<T> Drop for Task<T> {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

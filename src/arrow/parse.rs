@@ -1,8 +1,9 @@
 //! Loose parsing of Personio's JSON values into typed scalars.
 //!
-//! Every parser answers `Ok(None)` for a missing value (JSON null, or an empty string,
-//! which Personio sends for "no value") and `Err(Unparseable)` for a value that is there
-//! but is not of the type: the caller then keeps the column as raw strings.
+//! Every parser answers `Ok(None)` for a missing value (see [`is_missing`]) and
+//! `Err(Unparseable)` for a value that is there but is not of the type: the caller then
+//! keeps the column as raw strings. Tags and lists of objects are the one exception:
+//! there `[]` is an empty list, not a missing one.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use serde_json::Value;
@@ -121,16 +122,16 @@ pub fn boolean(value: &Value) -> Parsed<bool> {
     }
 }
 
-/// Text as written; numbers and booleans as their JSON text. A blank string is "no
-/// value", as everywhere in Personio. Objects and arrays are not text.
+/// Text as written; numbers and booleans as their JSON text. No value (see
+/// [`is_missing`]) is none; objects and arrays that hold one are not text.
 pub fn text(value: &Value) -> Parsed<String> {
     match value {
-        Value::Null => Ok(None),
-        Value::String(s) if s.trim().is_empty() => Ok(None),
+        v if is_missing(v) => Ok(None),
         Value::String(s) => Ok(Some(s.clone())),
         Value::Number(n) => Ok(Some(n.to_string())),
         Value::Bool(b) => Ok(Some(b.to_string())),
-        Value::Array(_) | Value::Object(_) => Err(Unparseable),
+        // Null never gets here: it is missing.
+        Value::Null | Value::Array(_) | Value::Object(_) => Err(Unparseable),
     }
 }
 

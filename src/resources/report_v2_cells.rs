@@ -104,13 +104,13 @@ pub struct V2Plan {
 }
 
 impl V2Plan {
-    /// The plan of a report of `columns`; `sample` rows (the first page) type the
-    /// `timestamp` columns (see [`timestamp_kind`]).
+    /// The plan of a report of `columns`; `first_timestamps` (see [`first_timestamps`])
+    /// types the `timestamp` columns (see [`timestamp_kind`]).
     pub fn new(
         columns: Vec<V2Column>,
         historical: bool,
         names: Names,
-        sample: &[Vec<Value>],
+        first_timestamps: &[Option<Value>],
     ) -> V2Plan {
         let effective = historical
             .then(|| columns.iter().position(|c| c.name == EFFECTIVE_DATE_COLUMN))
@@ -133,7 +133,7 @@ impl V2Plan {
             if Some(index) == effective {
                 continue;
             }
-            for (suffix, label_suffix, kind, part) in parts_of(&columns, index, sample) {
+            for (suffix, label_suffix, kind, part) in parts_of(&columns, index, first_timestamps) {
                 let name = format!("{}{suffix}", column.name);
                 labels.push((format!("{}{label_suffix}", column.label()), name.clone()));
                 defs.push(ColumnDef {
@@ -239,7 +239,7 @@ impl V2Plan {
 fn parts_of(
     columns: &[V2Column],
     index: usize,
-    sample: &[Vec<Value>],
+    first_timestamps: &[Option<Value>],
 ) -> Vec<(&'static str, &'static str, Kind, Part)> {
     let scalar = |kind| vec![("", "", kind, Part::Scalar)];
     match columns[index].kind.as_str() {
@@ -247,7 +247,9 @@ fn parts_of(
             ("_id", " ID", Kind::Utf8, Part::OptionKey),
             ("_name", "", Kind::Utf8, Part::OptionLabel),
         ],
-        "timestamp" => scalar(timestamp_kind(&columns[index].name, index, sample)),
+        "timestamp" => scalar(timestamp_kind(
+            first_timestamps.get(index).and_then(Option::as_ref),
+        )),
         "decimal" | "percentage" => scalar(Kind::Float64),
         "integer" => scalar(Kind::Int64),
         "boolean" => scalar(Kind::Bool),
@@ -259,13 +261,7 @@ fn parts_of(
 /// `timestamp` columns hold dates (observed: `"YYYY-MM-DD"`); one whose first value
 /// carries a time with an offset holds instants. Either way a later value of the other
 /// form does not parse, so no time of day is ever dropped.
-fn timestamp_kind(name: &str, index: usize, sample: &[Vec<Value>]) -> Kind {
-    let first = sample
-        .iter()
-        .find_map(|row| match decode(row.get(index)?, name) {
-            Decoded::Scalar(value) => Some(value),
-            _ => None,
-        });
+fn timestamp_kind(first: Option<&Value>) -> Kind {
     match first {
         Some(value) if plain_date(value).is_err() && timestamp_micros(value).is_ok() => {
             Kind::TimestampUtc
@@ -274,9 +270,34 @@ fn timestamp_kind(name: &str, index: usize, sample: &[Vec<Value>]) -> Kind {
     }
 }
 
-/// Whether a cell of `column` carries a value (one it reads, or one it keeps as text).
-pub fn carries_value(cell: &Value, column: &str) -> bool {
-    !matches!(decode(cell, column), Decoded::Missing)
+/// Rows looked at, at most, for the first value of each `timestamp` column: a column
+/// with none there is read as dates (an instant later keeps its text, with a warning).
+const SAMPLED_ROWS: usize = 1_000;
+
+/// The first value of each `timestamp` column among the first [`SAMPLED_ROWS`] of
+/// `rows`, `None` for every other column; rows are read only while one is missing.
+pub fn first_timestamps(
+    columns: &[V2Column],
+    rows: impl Iterator<Item = Vec<Value>>,
+) -> Vec<Option<Value>> {
+    let mut first: Vec<Option<Value>> = vec![None; columns.len()];
+    let is_timestamp = |index: usize| columns[index].kind == "timestamp";
+    let mut missing = (0..columns.len()).filter(|c| is_timestamp(*c)).count();
+    for row in rows.take(SAMPLED_ROWS) {
+        if missing == 0 {
+            break;
+        }
+        for (index, cell) in row.iter().enumerate().take(columns.len()) {
+            if !is_timestamp(index) || first[index].is_some() {
+                continue;
+            }
+            if let Decoded::Scalar(value) = decode(cell, &columns[index].name) {
+                first[index] = Some(value.clone());
+                missing -= 1;
+            }
+        }
+    }
+    first
 }
 
 /// Decodes a cell by the one `*_value` key it carries.

@@ -23,19 +23,18 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use tokio::task::JoinHandle;
 use url::Url;
 
 use super::names::Names;
 use super::report_rows::day_before;
 use super::report_v2_cells::{
-    carries_value, RowFacts, V2Column, V2Plan, EFFECTIVE_DATE_COLUMN, PERIOD_COLUMNS,
+    first_timestamps, RowFacts, V2Column, V2Plan, EFFECTIVE_DATE_COLUMN, PERIOD_COLUMNS,
 };
 use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::paginate::{listing_changed, MAX_PASSES};
-use crate::pipeline::{one_batch, Workers};
+use crate::pipeline::{one_batch, Task, Workers};
 use crate::transport::{Api, Request, Transport};
 
 /// Guard against a `next` link that never ends.
@@ -61,16 +60,18 @@ pub async fn fetch_report_v2(
         historical,
         names,
     };
-    let mut previous: Option<Pass> = None;
+    let workers = Workers::new();
+    // What tells the last pass apart; its chunks are dropped, which cancels them.
+    let mut previous: Option<(Vec<V2Column>, Vec<u64>)> = None;
     for _ in 0..MAX_PASSES {
-        let pass = read.pass(transport).await?;
-        let agrees = previous
-            .as_ref()
-            .is_some_and(|p| p.columns == pass.columns && p.row_hashes == pass.row_hashes);
+        let pass = read.pass(transport, &workers).await?;
+        let agrees = previous.as_ref().is_some_and(|(columns, hashes)| {
+            *columns == pass.columns && *hashes == pass.row_hashes
+        });
         if pass.pages == 1 || agrees {
             return pass.finish().await;
         }
-        previous = Some(pass);
+        previous = Some((pass.columns, pass.row_hashes));
     }
     Err(listing_changed(&format!("GET /v2/reports/{id}")))
 }
@@ -82,14 +83,15 @@ pub fn v2_table_from_page(body: &[u8], historical: bool) -> Result<Table> {
     let request = Request::get("/v2/reports/0", Vec::new());
     let body = Bytes::copy_from_slice(body);
     let page = split_page(&body, &request)?;
-    let plan = Arc::new(V2Plan::new(
-        page.columns.clone(),
-        historical,
-        Names::Key,
-        &sample(&page.columns, &body, &page.rows, &request)?,
-    ));
-    let converted = convert_rows(&plan, &body, &page.rows, &request)?;
-    join(&plan, vec![converted])
+    let first = first_timestamps(&page.columns, parsed_rows(&body, &page.rows));
+    let plan = V2Plan::new(page.columns.clone(), historical, Names::Key, &first);
+    let converted = page
+        .rows
+        .chunks(ROWS_PER_CHUNK)
+        .enumerate()
+        .map(|(index, rows)| convert_rows(&plan, &body, rows, index * ROWS_PER_CHUNK, &request))
+        .collect::<Result<Vec<_>>>()?;
+    join(&plan, converted)
 }
 
 /// What is asked of one read.
@@ -107,7 +109,7 @@ struct Pass {
     columns: Vec<V2Column>,
     row_hashes: Vec<u64>,
     plan: Option<Arc<V2Plan>>,
-    chunks: Vec<JoinHandle<Result<Converted>>>,
+    chunks: Vec<Task<Result<Converted>>>,
 }
 
 /// A chunk of rows as a worker converted it.
@@ -117,7 +119,7 @@ struct Converted {
 }
 
 impl ReportRead<'_> {
-    async fn pass(&self, transport: &Transport) -> Result<Pass> {
+    async fn pass(&self, transport: &Transport, workers: &Workers) -> Result<Pass> {
         let query = self
             .locale
             .map(|locale| vec![("locale".to_string(), locale.to_string())])
@@ -130,7 +132,6 @@ impl ReportRead<'_> {
             plan: None,
             chunks: Vec::new(),
         };
-        let workers = Workers::new();
         let mut seen_links = std::collections::HashSet::new();
         let mut empty_in_a_row = 0;
         while pass.pages < MAX_V2_PAGES {
@@ -142,8 +143,8 @@ impl ReportRead<'_> {
                     let historical = self.historical.unwrap_or_else(|| {
                         page.columns.iter().any(|c| c.name == EFFECTIVE_DATE_COLUMN)
                     });
-                    let sample = sample(&page.columns, &body, &page.rows, &request)?;
-                    let plan = V2Plan::new(page.columns.clone(), historical, self.names, &sample);
+                    let first = first_timestamps(&page.columns, parsed_rows(&body, &page.rows));
+                    let plan = V2Plan::new(page.columns.clone(), historical, self.names, &first);
                     pass.columns = page.columns.clone();
                     pass.plan.insert(Arc::new(plan)).clone()
                 }
@@ -165,13 +166,14 @@ impl ReportRead<'_> {
             } else {
                 0
             };
-            for rows in page.rows.chunks(ROWS_PER_CHUNK) {
+            for (index, rows) in page.rows.chunks(ROWS_PER_CHUNK).enumerate() {
                 let (plan, body, rows, request) =
                     (plan.clone(), body.clone(), rows.to_vec(), request.clone());
                 let workers = workers.clone();
-                pass.chunks.push(tokio::spawn(async move {
+                let first_row = index * ROWS_PER_CHUNK;
+                pass.chunks.push(Task::spawn(async move {
                     workers
-                        .run(move || convert_rows(&plan, &body, &rows, &request))
+                        .run(move || convert_rows(&plan, &body, &rows, first_row, &request))
                         .await
                 }));
             }
@@ -204,11 +206,7 @@ impl Pass {
     async fn finish(self) -> Result<Table> {
         let mut converted = Vec::with_capacity(self.chunks.len());
         for chunk in self.chunks {
-            converted.push(
-                chunk
-                    .await
-                    .map_err(|e| Error::Internal(format!("chunk conversion failed: {e}")))??,
-            );
+            converted.push(chunk.join().await??);
         }
         match &self.plan {
             Some(plan) => join(plan, converted),
@@ -325,12 +323,13 @@ fn split_page(body: &Bytes, request: &Request) -> Result<SplitPage> {
     })
 }
 
-/// The cells of the rows at `ranges` of `body`, each checked to be at most one per
-/// column.
+/// The cells of the rows at `ranges` of `body` (the page's rows from `first_row` on),
+/// each checked to be at most one per column.
 fn parse_rows(
     body: &[u8],
     ranges: &[Range<usize>],
     width: usize,
+    first_row: usize,
     request: &Request,
 ) -> Result<Vec<Vec<Value>>> {
     ranges
@@ -340,45 +339,33 @@ fn parse_rows(
             |(index, range)| match serde_json::from_slice(&body[range.clone()]) {
                 Ok(Value::Array(cells)) if cells.len() <= width => Ok(cells),
                 _ => Err(request.invalid_response(format!(
-                "row {index} of the page is not an array of at most {width} cells, one per column"
-            ))),
+                    "row {} of the page is not an array of at most {width} cells, one per column",
+                    first_row + index
+                ))),
             },
         )
         .collect()
 }
 
-/// The first rows of a page, enough to see a value in each column (the first values
-/// type the `timestamp` columns): rows are parsed until every column has shown one.
-fn sample(
-    columns: &[V2Column],
-    body: &Bytes,
-    rows: &[Range<usize>],
-    request: &Request,
-) -> Result<Vec<Vec<Value>>> {
-    let mut sample = Vec::new();
-    let mut seen = vec![false; columns.len()];
-    for range in rows {
-        let row = parse_rows(body, std::slice::from_ref(range), usize::MAX, request)?
-            .pop()
-            .unwrap_or_default();
-        for ((seen, cell), column) in seen.iter_mut().zip(&row).zip(columns) {
-            *seen |= carries_value(cell, &column.name);
-        }
-        sample.push(row);
-        if seen.iter().all(|s| *s) {
-            break;
-        }
-    }
-    Ok(sample)
+/// The rows at `ranges`, parsed one by one as they are asked for; a row that is not a
+/// list is skipped (its chunk's conversion names it).
+fn parsed_rows<'a>(
+    body: &'a [u8],
+    ranges: &'a [Range<usize>],
+) -> impl Iterator<Item = Vec<Value>> + 'a {
+    ranges
+        .iter()
+        .filter_map(move |range| serde_json::from_slice(&body[range.clone()]).ok())
 }
 
 fn convert_rows(
     plan: &V2Plan,
     body: &[u8],
     rows: &[Range<usize>],
+    first_row: usize,
     request: &Request,
 ) -> Result<Converted> {
-    let rows = parse_rows(body, rows, plan.columns().len(), request)?;
+    let rows = parse_rows(body, rows, plan.columns().len(), first_row, request)?;
     let (chunk, facts) = plan.convert(&rows);
     Ok(Converted { chunk, facts })
 }
