@@ -519,6 +519,9 @@ mod tests {
         assert_eq!(table.batches.len(), 1);
         let batch = &table.batches[0];
         assert_eq!(batch.num_rows(), ROWS_PER_CHUNK + 5);
+        let from = batch.column(0).as_primitive::<Date32Type>();
+        assert_eq!(from.value(ROWS_PER_CHUNK - 1), 19723); // 2024-01-01
+        assert_eq!(from.value(ROWS_PER_CHUNK), 19783); // 2024-03-01
         let to = batch.column(1).as_primitive::<Date32Type>();
         assert_eq!(to.value(ROWS_PER_CHUNK - 1), 19782); // 2024-02-29
         assert!(to.is_null(ROWS_PER_CHUNK));
