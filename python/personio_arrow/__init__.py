@@ -5,36 +5,9 @@
 >>> df = client.employees().to_pandas()
 """
 
+from personio_arrow import exceptions
 from personio_arrow._core import Client, Table, __version__
-from personio_arrow.exceptions import (
-    AuthenticationError,
-    BadRequestError,
-    InvalidResponseError,
-    ListingChangedError,
-    NetworkError,
-    NotFoundError,
-    PermissionDeniedError,
-    PersonioError,
-    RateLimitError,
-    ReportNotReadyError,
-    ServerError,
-    TypeFallbackWarning,
-)
+from personio_arrow.exceptions import *  # noqa: F403 (the exceptions, named in exceptions.__all__)
 
-__all__ = [
-    "Client",
-    "Table",
-    "__version__",
-    "PersonioError",
-    "AuthenticationError",
-    "PermissionDeniedError",
-    "NotFoundError",
-    "RateLimitError",
-    "ServerError",
-    "BadRequestError",
-    "InvalidResponseError",
-    "NetworkError",
-    "ReportNotReadyError",
-    "ListingChangedError",
-    "TypeFallbackWarning",
-]
+__all__ = ["Client", "Table", "__version__"]
+__all__ += exceptions.__all__
