@@ -195,11 +195,13 @@ pub fn count(value: &Value) -> Option<u64> {
 pub fn tags(value: &Value) -> Parsed<Vec<String>> {
     match value {
         // `[]` is no tags, which is not the same as no answer.
-        Value::Array(_) => {}
-        v if is_missing(v) => return Ok(None),
-        _ => {}
-    }
-    match value {
+        Value::Array(items) => items
+            .iter()
+            .filter(|item| !is_missing(item))
+            .map(|item| text(item).and_then(|t| t.ok_or(Unparseable)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        v if is_missing(v) => Ok(None),
         Value::String(s) => Ok(Some(
             s.split(',')
                 .map(str::trim)
@@ -207,12 +209,6 @@ pub fn tags(value: &Value) -> Parsed<Vec<String>> {
                 .map(str::to_string)
                 .collect(),
         )),
-        Value::Array(items) => items
-            .iter()
-            .filter(|item| !is_missing(item))
-            .map(|item| text(item).and_then(|t| t.ok_or(Unparseable)))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
         _ => Err(Unparseable),
     }
 }
