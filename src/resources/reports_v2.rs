@@ -66,12 +66,12 @@ pub async fn fetch_report_v2(
     for _ in 0..MAX_PASSES {
         let pass = read.pass(transport, &workers).await?;
         let agrees = previous.as_ref().is_some_and(|(columns, hashes)| {
-            *columns == pass.columns && *hashes == pass.row_hashes
+            columns.as_slice() == pass.columns() && *hashes == pass.row_hashes
         });
         if pass.pages == 1 || agrees {
             return pass.finish().await;
         }
-        previous = Some((pass.columns, pass.row_hashes));
+        previous = Some((pass.columns().to_vec(), pass.row_hashes));
     }
     Err(listing_changed(&format!("GET /v2/reports/{id}")))
 }
@@ -83,8 +83,7 @@ pub fn v2_table_from_page(body: &[u8], historical: bool) -> Result<Table> {
     let request = Request::get("/v2/reports/0", Vec::new());
     let body = Bytes::copy_from_slice(body);
     let page = split_page(&body, &request)?;
-    let first = first_timestamps(&page.columns, parsed_rows(&body, &page.rows));
-    let plan = V2Plan::new(page.columns.clone(), historical, Names::Key, &first);
+    let plan = page.plan(&body, historical, Names::Key);
     let converted = page
         .rows
         .chunks(ROWS_PER_CHUNK)
@@ -106,7 +105,6 @@ struct ReportRead<'a> {
 /// passes apart.
 struct Pass {
     pages: usize,
-    columns: Vec<V2Column>,
     row_hashes: Vec<u64>,
     plan: Option<Arc<V2Plan>>,
     chunks: Vec<Task<Result<Converted>>>,
@@ -127,7 +125,6 @@ impl ReportRead<'_> {
         let mut request = Request::get(format!("/v2/reports/{}", self.id), query);
         let mut pass = Pass {
             pages: 0,
-            columns: Vec::new(),
             row_hashes: Vec::new(),
             plan: None,
             chunks: Vec::new(),
@@ -143,9 +140,7 @@ impl ReportRead<'_> {
                     let historical = self.historical.unwrap_or_else(|| {
                         page.columns.iter().any(|c| c.name == EFFECTIVE_DATE_COLUMN)
                     });
-                    let first = first_timestamps(&page.columns, parsed_rows(&body, &page.rows));
-                    let plan = V2Plan::new(page.columns.clone(), historical, self.names, &first);
-                    pass.columns = page.columns.clone();
+                    let plan = page.plan(&body, historical, self.names);
                     pass.plan.insert(Arc::new(plan)).clone()
                 }
                 Some(plan) if plan.columns() != page.columns.as_slice() => {
@@ -202,6 +197,11 @@ impl ReportRead<'_> {
 }
 
 impl Pass {
+    /// The report's columns, as the pass's first page listed them.
+    fn columns(&self) -> &[V2Column] {
+        self.plan.as_ref().map_or(&[], |plan| plan.columns())
+    }
+
     /// The table, once every chunk has converted.
     async fn finish(self) -> Result<Table> {
         let mut converted = Vec::with_capacity(self.chunks.len());
@@ -285,6 +285,15 @@ impl<'de> Visitor<'de> for RowsVisitor {
 
     fn visit_unit<E>(self) -> std::result::Result<Rows<'de>, E> {
         Ok(Rows(None))
+    }
+}
+
+impl SplitPage {
+    /// The plan of the report this page begins: its `timestamp` columns are typed by
+    /// the page's first rows.
+    fn plan(&self, body: &[u8], historical: bool, names: Names) -> V2Plan {
+        let first = first_timestamps(&self.columns, parsed_rows(body, &self.rows));
+        V2Plan::new(self.columns.clone(), historical, names, &first)
     }
 }
 
