@@ -22,6 +22,31 @@ use crate::error::{Error, Result};
 /// One value of one row, borrowed from the response or made for the column.
 pub type Cell<'a> = Option<Cow<'a, Value>>;
 
+/// What a reader hands [`build_chunk`] for one row of one column.
+pub enum Slot<'a> {
+    /// A value, or none.
+    Value(Cell<'a>),
+    /// The JSON text, as sent, of a value that does not fit its column: the column
+    /// falls back to strings and keeps this text.
+    Misfit(&'a str),
+}
+
+impl<'a> From<Cell<'a>> for Slot<'a> {
+    fn from(cell: Cell<'a>) -> Slot<'a> {
+        Slot::Value(cell)
+    }
+}
+
+impl Slot<'_> {
+    /// The value, where it is one.
+    fn value(&self) -> Option<&Value> {
+        match self {
+            Slot::Value(cell) => cell.as_deref(),
+            Slot::Misfit(_) => None,
+        }
+    }
+}
+
 /// Field metadata key marking a column that kept raw strings.
 pub const FALLBACK_METADATA_KEY: &str = "personio.fallback";
 
@@ -112,11 +137,12 @@ pub enum RawStrings {
     ReadAgain,
 }
 
-/// Converts `rows` rows; `cell(column, row)` gives each value.
-pub fn build_chunk<'a>(
+/// Converts `rows` rows; `cell(column, row)` gives each value (a [`Cell`] or a
+/// [`Slot`]).
+pub fn build_chunk<'a, S: Into<Slot<'a>>>(
     columns: &[ColumnDef],
     rows: usize,
-    cell: impl Fn(usize, usize) -> Cell<'a>,
+    cell: impl Fn(usize, usize) -> S,
     raw: RawStrings,
 ) -> Chunk {
     let keep_raw = raw == RawStrings::Kept;
@@ -125,22 +151,32 @@ pub fn build_chunk<'a>(
         chunk.raw = vec![None; columns.len()];
     }
     for (index, column) in columns.iter().enumerate() {
-        let cells: Vec<Cell<'a>> = (0..rows).map(|row| cell(index, row)).collect();
-        let values: Vec<Option<&Value>> = cells.iter().map(|c| c.as_deref()).collect();
-        let built = build_array(&column.kind, &values);
+        let slots: Vec<Slot<'a>> = (0..rows).map(|row| cell(index, row).into()).collect();
+        let misfit = slots.iter().find_map(|slot| match slot {
+            Slot::Misfit(text) => Some(*text),
+            Slot::Value(_) => None,
+        });
+        let values: Vec<Option<&Value>> = slots.iter().map(Slot::value).collect();
+        let built = match misfit {
+            Some(_) => Err(Unparseable),
+            None => build_array(&column.kind, &values),
+        };
         if keep_raw && (built.is_err() || !raw_from_typed(&column.kind)) {
-            chunk.raw[index] = Some(raw_strings(&values));
+            chunk.raw[index] = Some(raw_strings_of(&slots));
         }
         match built {
             Ok(array) => chunk.arrays[index] = Some(array),
             Err(Unparseable) => {
-                let example = values
-                    .iter()
-                    .flatten()
-                    .find(|v| !accepts(&column.kind, v))
-                    .and_then(|v| raw_text(v))
-                    .map(|text| shorten(&text))
-                    .unwrap_or_default();
+                let example = match misfit {
+                    Some(text) => shorten(text),
+                    None => values
+                        .iter()
+                        .flatten()
+                        .find(|v| !accepts(&column.kind, v))
+                        .and_then(|v| raw_text(v))
+                        .map(|text| shorten(&text))
+                        .unwrap_or_default(),
+                };
                 chunk.failures.push((index, example));
             }
         }
@@ -408,13 +444,25 @@ fn accepts(kind: &Kind, value: &Value) -> bool {
 
 /// The raw values as strings (see [`raw_text`]).
 pub fn raw_strings(values: &[Option<&Value>]) -> ArrayRef {
-    let mut b = StringBuilder::with_capacity(values.len(), values.len() * 16);
-    for value in values {
-        match value {
+    let slots: Vec<Slot<'_>> = values
+        .iter()
+        .map(|value| Slot::Value(value.map(Cow::Borrowed)))
+        .collect();
+    raw_strings_of(&slots)
+}
+
+/// The raw strings of `slots`: a value's [`raw_text`], a misfit's text as sent.
+fn raw_strings_of(slots: &[Slot<'_>]) -> ArrayRef {
+    let mut b = StringBuilder::with_capacity(slots.len(), slots.len() * 16);
+    for slot in slots {
+        match slot {
             // Borrowed where it can be: this runs for every typed value a chunk keeps.
-            Some(Value::String(text)) => b.append_value(text),
-            Some(other) => b.append_option(raw_text(other)),
-            None => b.append_null(),
+            Slot::Value(Some(value)) => match value.as_ref() {
+                Value::String(text) => b.append_value(text),
+                other => b.append_option(raw_text(other)),
+            },
+            Slot::Value(None) => b.append_null(),
+            Slot::Misfit(text) => b.append_value(text),
         }
     }
     Arc::new(b.finish())

@@ -24,11 +24,16 @@ const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
 pub fn is_missing(value: &Value) -> bool {
     match value {
         Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
+        Value::String(s) => is_blank(s),
         Value::Array(items) => items.iter().all(is_missing),
         Value::Object(fields) => fields.values().all(is_missing),
         _ => false,
     }
+}
+
+/// A string that says nothing: empty or only whitespace.
+pub fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
 }
 
 /// `40`, `"40"` and `40.0` are 40; `40.5` is not an integer.

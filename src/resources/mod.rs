@@ -12,6 +12,7 @@ pub mod report_columns;
 pub mod report_ref;
 pub mod report_rows;
 pub mod report_v2_cells;
+mod report_v2_decode;
 pub mod reports;
 pub mod reports_v1;
 pub mod reports_v2;

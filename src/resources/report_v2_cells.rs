@@ -13,9 +13,12 @@ use std::hash::BuildHasher;
 
 use serde_json::Value;
 
+use serde_json::value::RawValue;
+
 use super::names::{label_names, Names};
-use crate::arrow::build::{build_chunk, Chunk, RawStrings};
-use crate::arrow::parse::{is_missing, plain_date, timestamp_micros};
+use super::report_v2_decode::{decode, Decoded};
+use crate::arrow::build::{build_chunk, Chunk, RawStrings, Slot};
+use crate::arrow::parse::{plain_date, timestamp_micros};
 use crate::arrow::{ColumnDef, Kind};
 
 /// The column that dates the rows of a historical v2 report (assumed: V2_NOTES names
@@ -67,18 +70,6 @@ enum Part {
     OptionKey,
     /// The `value` (label) of the one option.
     OptionLabel,
-}
-
-/// What one cell holds.
-enum Decoded<'a> {
-    /// Personio sent no value.
-    Missing,
-    /// One scalar.
-    Scalar(&'a Value),
-    /// One option `{"key","value"}`.
-    Option(&'a serde_json::Map<String, Value>),
-    /// Anything its column cannot read as a value: kept whole.
-    Misfit,
 }
 
 /// What the join needs of each row of a historical report to date it.
@@ -178,8 +169,9 @@ impl V2Plan {
         self.effective.is_some()
     }
 
-    /// One chunk of rows, the period columns left null, and what dates each row.
-    pub fn convert(&self, rows: &[Vec<Value>]) -> (Chunk, Vec<RowFacts>) {
+    /// One chunk of rows (the text of each cell), the period columns left null, and
+    /// what dates each row.
+    pub fn convert(&self, rows: &[Vec<&RawValue>]) -> (Chunk, Vec<RowFacts>) {
         // Each cell decoded once, though an option cell feeds two columns.
         let decoded: Vec<Vec<Decoded<'_>>> = rows
             .iter()
@@ -195,17 +187,24 @@ impl V2Plan {
             &self.defs,
             rows.len(),
             |c, r| {
-                let (column, part) = self.sources[c]?;
-                let cell = rows[r].get(column)?;
-                let value = match (decoded[r].get(column)?, part) {
-                    (Decoded::Missing, _) => return None,
-                    (Decoded::Scalar(value), Part::Scalar) => value,
-                    (Decoded::Option(option), Part::OptionKey) => option.get("key")?,
-                    (Decoded::Option(option), Part::OptionLabel) => option.get("value")?,
-                    // Whole, so that it parses as nothing and the column keeps it as JSON text.
-                    _ => cell,
+                let Some((column, part)) = self.sources[c] else {
+                    return Slot::Value(None);
                 };
-                Some(Cow::Borrowed(value))
+                let Some(decoded) = decoded[r].get(column) else {
+                    return Slot::Value(None);
+                };
+                let value = match (decoded, part) {
+                    (Decoded::Missing, _) => None,
+                    (Decoded::Scalar(value), Part::Scalar) | (Decoded::Bare(value), _) => {
+                        Some(value)
+                    }
+                    (Decoded::Option { key, .. }, Part::OptionKey) => key.as_ref(),
+                    (Decoded::Option { label, .. }, Part::OptionLabel) => label.as_ref(),
+                    (Decoded::Misfit(text), _) => return Slot::Misfit(text),
+                    // A shape its column does not read: kept whole, as sent.
+                    _ => return Slot::Misfit(rows[r][column].get()),
+                };
+                Slot::Value(value.map(Cow::Borrowed))
             },
             RawStrings::Kept,
         );
@@ -216,17 +215,17 @@ impl V2Plan {
         (chunk, facts)
     }
 
-    fn facts(&self, row: &[Value], effective: usize) -> RowFacts {
+    fn facts(&self, row: &[&RawValue], effective: usize) -> RowFacts {
         let name = &self.columns[effective].name;
         let start = match row.get(effective).map(|cell| decode(cell, name)) {
             Some(Decoded::Scalar(Value::String(date))) => date.get(..10).map(str::to_string),
             _ => None,
         };
         let person = (!self.identity.is_empty()).then(|| {
-            let cells: Vec<String> = self
+            let cells: Vec<&str> = self
                 .identity
                 .iter()
-                .map(|c| row.get(*c).map(Value::to_string).unwrap_or_default())
+                .map(|c| row.get(*c).map_or("", |cell| cell.get()))
                 .collect();
             foldhash::quality::FixedState::default().hash_one(cells)
         });
@@ -276,9 +275,9 @@ const SAMPLED_ROWS: usize = 1_000;
 
 /// The first value of each `timestamp` column among the first [`SAMPLED_ROWS`] of
 /// `rows`, `None` for every other column; rows are read only while one is missing.
-pub fn first_timestamps(
+pub fn first_timestamps<'a>(
     columns: &[V2Column],
-    rows: impl Iterator<Item = Vec<Value>>,
+    rows: impl Iterator<Item = Vec<&'a RawValue>>,
 ) -> Vec<Option<Value>> {
     let mut first: Vec<Option<Value>> = vec![None; columns.len()];
     let is_timestamp = |index: usize| columns[index].kind == "timestamp";
@@ -292,59 +291,12 @@ pub fn first_timestamps(
                 continue;
             }
             if let Decoded::Scalar(value) = decode(cell, &columns[index].name) {
-                first[index] = Some(value.clone());
+                first[index] = Some(value);
                 missing -= 1;
             }
         }
     }
     first
-}
-
-/// Decodes a cell by the one `*_value` key it carries.
-fn decode<'a>(cell: &'a Value, column: &str) -> Decoded<'a> {
-    let fields = match cell {
-        Value::Object(fields) => fields,
-        Value::Null => return Decoded::Missing,
-        _ => return Decoded::Misfit,
-    };
-    if fields
-        .get("attribute_id")
-        .is_some_and(|id| id.as_str() != Some(column))
-    {
-        return Decoded::Misfit;
-    }
-    let mut carried = fields
-        .iter()
-        .filter(|(key, value)| *key != "attribute_id" && !is_missing(value));
-    let (key, value) = match (carried.next(), carried.next()) {
-        (None, _) => return Decoded::Missing,
-        (Some((key, value)), None) if key.ends_with("_value") => (key, value),
-        _ => return Decoded::Misfit,
-    };
-    if key == "options_value" {
-        return match value.get("options").and_then(Value::as_array) {
-            Some(options) if options.len() == 1 => match &options[0] {
-                Value::Object(option) if option.keys().all(|k| k == "key" || k == "value") => {
-                    Decoded::Option(option)
-                }
-                _ => Decoded::Misfit,
-            },
-            _ => Decoded::Misfit,
-        };
-    }
-    match value {
-        Value::Object(inner) => {
-            let mut present = inner.values().filter(|v| !is_missing(v));
-            match (present.next(), present.next()) {
-                (Some(scalar), None) if !scalar.is_object() && !scalar.is_array() => {
-                    Decoded::Scalar(scalar)
-                }
-                _ => Decoded::Misfit,
-            }
-        }
-        Value::Array(_) => Decoded::Misfit,
-        scalar => Decoded::Scalar(scalar),
-    }
 }
 
 #[cfg(test)]

@@ -298,7 +298,10 @@ impl SplitPage {
 }
 
 fn split_page(body: &Bytes, request: &Request) -> Result<SplitPage> {
-    let page: WirePage<'_> = serde_json::from_slice(body)
+    // Checked as UTF-8 once here and once per row on the workers, not in every scan.
+    let text = std::str::from_utf8(body)
+        .map_err(|e| request.invalid_response(format!("the body is not UTF-8 text ({e})")))?;
+    let page: WirePage<'_> = serde_json::from_str(text)
         .map_err(|e| request.invalid_response(format!("the body is not a report page ({e})")))?;
     let meta = page.meta.unwrap_or_default();
     let columns = meta
@@ -332,39 +335,43 @@ fn split_page(body: &Bytes, request: &Request) -> Result<SplitPage> {
     })
 }
 
-/// The cells of the rows at `ranges` of `body` (the page's rows from `first_row` on),
-/// each checked to be at most one per column.
-fn parse_rows(
-    body: &[u8],
+/// The cells (their text) of the rows at `ranges` of `body` (the page's rows from
+/// `first_row` on), each checked to be at most one per column.
+fn parse_rows<'a>(
+    body: &'a [u8],
     ranges: &[Range<usize>],
     width: usize,
     first_row: usize,
     request: &Request,
-) -> Result<Vec<Vec<Value>>> {
+) -> Result<Vec<Vec<&'a RawValue>>> {
     ranges
         .iter()
         .enumerate()
-        .map(
-            |(index, range)| match serde_json::from_slice(&body[range.clone()]) {
-                Ok(Value::Array(cells)) if cells.len() <= width => Ok(cells),
-                _ => Err(request.invalid_response(format!(
-                    "row {} of the page is not an array of at most {width} cells, one per column",
-                    first_row + index
-                ))),
-            },
-        )
+        .map(|(index, range)| match row_cells(body, range) {
+            Some(cells) if cells.len() <= width => Ok(cells),
+            _ => Err(request.invalid_response(format!(
+                "row {} of the page is not an array of at most {width} cells, one per column",
+                first_row + index
+            ))),
+        })
         .collect()
 }
 
-/// The rows at `ranges`, parsed one by one as they are asked for; a row that is not a
+/// The text of each cell of the row at `range`; `None` where the row is not a list.
+fn row_cells<'a>(body: &'a [u8], range: &Range<usize>) -> Option<Vec<&'a RawValue>> {
+    let row = std::str::from_utf8(&body[range.clone()]).ok()?;
+    serde_json::from_str(row).ok()
+}
+
+/// The rows at `ranges`, read one by one as they are asked for; a row that is not a
 /// list is skipped (its chunk's conversion names it).
 fn parsed_rows<'a>(
     body: &'a [u8],
     ranges: &'a [Range<usize>],
-) -> impl Iterator<Item = Vec<Value>> + 'a {
+) -> impl Iterator<Item = Vec<&'a RawValue>> + 'a {
     ranges
         .iter()
-        .filter_map(move |range| serde_json::from_slice(&body[range.clone()]).ok())
+        .filter_map(move |range| row_cells(body, range))
 }
 
 fn convert_rows(
