@@ -324,8 +324,8 @@ fn push_attribute(
     let id = employee_id.to_string();
     let mut o = Obj::new(out);
     o.str("attribute_id", &col.id);
-    let dt = col.data_type.wire();
-    match (col.data_type, v) {
+    let dt = col.data_type().wire();
+    match (col.data_type(), v) {
         (DataType::Text, v) => {
             o.str("data_type", dt);
             match v {
@@ -476,7 +476,7 @@ fn push_attribute(
             o.raw("employee_id", &id);
         }
         (DataType::PerformanceTarget | DataType::PerformanceKpi, v) => {
-            let kpis = col.data_type == DataType::PerformanceKpi;
+            let kpis = col.data_type() == DataType::PerformanceKpi;
             o.str("data_type", dt);
             o.raw("employee_id", &id);
             let key = if kpis {
@@ -536,7 +536,7 @@ pub(crate) async fn columns(
         let mut o = Obj::new(&mut out);
         o.str("attribute_id", &c.id);
         o.str("human_readable", c.label(locale));
-        o.str("data_type", c.data_type.wire());
+        o.str("data_type", c.data_type().wire());
         o.end();
     }
     out.push_str("]}}");

@@ -412,14 +412,14 @@ fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
         Cell::Value(v) => Some(v),
         _ => None,
     };
-    if let (DataType::Text, v) = (col.data_type, v) {
+    if let (DataType::Text, v) = (col.data_type(), v) {
         let text = match v {
             Some(Value::Text(s)) => Some(s.as_str()),
             _ => None,
         };
         return push_string_cell(out, &col.id, text);
     }
-    let (kind, body) = match (col.data_type, v) {
+    let (kind, body) = match (col.data_type(), v) {
         (DataType::Entity, Some(Value::Entity { id, name })) => (
             "options_value",
             json!({"options": [{"key": id, "value": name}]}),
