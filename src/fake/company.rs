@@ -1389,20 +1389,17 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
-
-    fn base() -> DateTime<Utc> {
-        parse_instant("2026-01-01T00:00:00Z").unwrap()
-    }
+    use crate::fake::test_support::now;
 
     #[test]
     fn records_are_consistent() {
-        let c = Company::generate(3, 500, 27, base());
+        let c = Company::generate(3, 500, 27, now());
         assert_eq!(c.attrs.len(), 62, "33 standard, 27 custom, 2 unlisted");
         let mut emails = HashSet::new();
         for (i, e) in c.employees.iter().enumerate() {
             assert_eq!(e.ends.len(), c.attrs.len());
             assert!(emails.insert(e.email.clone()), "unique email {}", e.email);
-            assert!(e.last_modified <= base());
+            assert!(e.last_modified <= now());
             if i > 0 {
                 assert!(e.id > c.employees[i - 1].id);
                 assert!((e.supervisor.unwrap() as usize) < i);
@@ -1420,12 +1417,12 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic_and_prefix_stable() {
-        let a = Company::generate(9, 50, 30, base());
-        let b = Company::generate(9, 80, 30, base());
+        let a = Company::generate(9, 50, 30, now());
+        let b = Company::generate(9, 80, 30, now());
         for (x, y) in a.employees.iter().zip(&b.employees) {
             assert_eq!((x.id, &x.values), (y.id, &y.values));
         }
-        let c = Company::generate(10, 50, 30, base());
+        let c = Company::generate(10, 50, 30, now());
         assert_ne!(a.employees[0].values, c.employees[0].values);
         // Beyond the 27 built-in custom attributes the labels get a round number.
         assert_eq!(a.attrs[STANDARD.len() + 27].label, "IBAN 2");

@@ -409,17 +409,15 @@ fn uuid(rng: &mut SmallRng) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::fake::company::parse_instant;
     use crate::fake::reports::Catalogue;
+    use crate::fake::test_support::{catalogue, company};
 
     #[test]
     fn catalogue_is_seeded_and_covers_every_data_type() {
-        let base = parse_instant("2026-01-01").unwrap();
-        let company = Company::generate(5, 30, 0, base);
-        let a = Catalogue::new(5, &company, base, 2, 200, 0);
-        let b = Catalogue::new(5, &company, base, 2, 200, 0);
-        let c = Catalogue::new(6, &company, base, 2, 200, 0);
+        let company = company(5, 30);
+        let a = catalogue(5, &company);
+        let b = catalogue(5, &company);
+        let c = catalogue(6, &company);
         let ids = |k: &Catalogue| k.reports.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
         assert_ne!(ids(&a), ids(&c));

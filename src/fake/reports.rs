@@ -334,13 +334,11 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::company::parse_instant;
+    use crate::fake::test_support::{catalogue, company};
 
     #[test]
     fn the_updating_report_turns_up_to_date_after_n_reads() {
-        let base = parse_instant("2026-01-01").unwrap();
-        let company = Company::generate(5, 3, 0, base);
-        let k = Catalogue::new(5, &company, base, 2, 200, 0);
+        let k = catalogue(5, &company(5, 3));
         let r = k
             .reports
             .iter()
