@@ -170,6 +170,11 @@ impl Auth {
         random_hex(&mut self.rng.lock().expect("rng lock"), bytes)
     }
 
+    /// An OAuth error of the v2 token endpoints, its trace id drawn from the auth rng.
+    fn oauth_error(&self, status: StatusCode, error: &str, description: &str) -> Response {
+        errors::oauth(status, error, description, &self.random_hex(16))
+    }
+
     fn issue(&self, credential: &Arc<Credential>, scopes: Vec<String>) -> String {
         let token = format!("papi-{}", self.random_hex(32));
         let grant = Grant {
@@ -323,11 +328,8 @@ pub(crate) async fn v2_token(
 ) -> Response {
     state.stats.count_auth_v2();
     let auth = &state.auth;
-    let fail = |status: StatusCode, error: &str, description: &str| {
-        errors::oauth(status, error, description, &auth.random_hex(16))
-    };
     if !is_form(&headers) {
-        return fail(
+        return auth.oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "The request body must be application/x-www-form-urlencoded.",
@@ -336,14 +338,14 @@ pub(crate) async fn v2_token(
     match form_field(&body, "grant_type").as_deref() {
         Some("client_credentials") => {}
         None => {
-            return fail(
+            return auth.oauth_error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
                 "Missing grant_type.",
             )
         }
         Some(_) => {
-            return fail(
+            return auth.oauth_error(
                 StatusCode::BAD_REQUEST,
                 "unsupported_grant_type",
                 "Only the client_credentials grant is supported.",
@@ -354,14 +356,14 @@ pub(crate) async fn v2_token(
         form_field(&body, "client_id"),
         form_field(&body, "client_secret"),
     ) else {
-        return fail(
+        return auth.oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "client_id and client_secret are required.",
         );
     };
     let Some(credential) = auth.check(&id, &secret) else {
-        return fail(
+        return auth.oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             "Unknown client or invalid client secret.",
@@ -373,7 +375,7 @@ pub(crate) async fn v2_token(
         _ => credential.scopes.clone(),
     };
     if let Some(bad) = scopes.iter().find(|s| !credential.scopes.contains(s)) {
-        return fail(
+        return auth.oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_scope",
             &format!("The scope {bad} is not granted to this client."),
@@ -400,11 +402,10 @@ pub(crate) async fn v2_revoke(
         .then(|| form_field(&body, "token"))
         .flatten();
     let Some(token) = token else {
-        return errors::oauth(
+        return state.auth.oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
             "A form field token is required.",
-            &state.auth.random_hex(16),
         );
     };
     state.auth.tokens.lock().expect("token lock").remove(&token);

@@ -648,47 +648,31 @@ impl Org {
             "saturday",
             "sunday",
         ];
-        let rows: [(&str, f64, [&str; 7]); 4] = [
+        // (name, weekly hours, days worked): the hours spread evenly over the first
+        // days of the week, the rest of the week off.
+        let rows: [(&str, f64, usize); 4] = [
             (
                 "Full-time, 40 hours without time tracking, (mon,tue,wed,thu,fri)",
                 40.0,
-                [
-                    "08:00", "08:00", "08:00", "08:00", "08:00", "00:00", "00:00",
-                ],
+                5,
             ),
-            (
-                "Full-time, 37.5 hours (mon,tue,wed,thu,fri)",
-                37.5,
-                [
-                    "07:30", "07:30", "07:30", "07:30", "07:30", "00:00", "00:00",
-                ],
-            ),
-            (
-                "Part-time, 20 hours (mon,tue,wed,thu,fri)",
-                20.0,
-                [
-                    "04:00", "04:00", "04:00", "04:00", "04:00", "00:00", "00:00",
-                ],
-            ),
-            (
-                "Part-time, 32 hours (mon,tue,wed,thu)",
-                32.0,
-                [
-                    "08:00", "08:00", "08:00", "08:00", "00:00", "00:00", "00:00",
-                ],
-            ),
+            ("Full-time, 37.5 hours (mon,tue,wed,thu,fri)", 37.5, 5),
+            ("Part-time, 20 hours (mon,tue,wed,thu,fri)", 20.0, 5),
+            ("Part-time, 32 hours (mon,tue,wed,thu)", 32.0, 4),
         ];
         // Ids above 2^53, as seen on a real account (1067807102794692000).
         let schedules = zip_ids(&mut rng, &rows, 1_067_807_102_794_692_000, 1_000_000)
-            .map(|(id, (name, hours, times))| {
+            .map(|(id, &(name, hours, worked))| {
                 let mut s = format!(r#"{{"type":"WorkSchedule","attributes":{{"id":{id},"name":"#);
                 json::push_str(&mut s, name);
                 s.push_str(r#","valid_from":null"#);
-                for (day, t) in days.iter().zip(times) {
-                    let _ = write!(s, r#","{day}":"{t}""#);
+                let minutes_a_day = (hours * 60.0 / worked as f64).round() as u32;
+                for (k, day) in days.iter().enumerate() {
+                    let minutes = if k < worked { minutes_a_day } else { 0 };
+                    let _ = write!(s, r#","{day}":"{:02}:{:02}""#, minutes / 60, minutes % 60);
                 }
                 s.push_str("}}");
-                (s, *hours)
+                (s, hours)
             })
             .collect();
 
@@ -1389,20 +1373,17 @@ mod tests {
     use std::collections::HashSet;
 
     use super::*;
-
-    fn base() -> DateTime<Utc> {
-        parse_instant("2026-01-01T00:00:00Z").unwrap()
-    }
+    use crate::fake::test_support::now;
 
     #[test]
     fn records_are_consistent() {
-        let c = Company::generate(3, 500, 27, base());
+        let c = Company::generate(3, 500, 27, now());
         assert_eq!(c.attrs.len(), 62, "33 standard, 27 custom, 2 unlisted");
         let mut emails = HashSet::new();
         for (i, e) in c.employees.iter().enumerate() {
             assert_eq!(e.ends.len(), c.attrs.len());
             assert!(emails.insert(e.email.clone()), "unique email {}", e.email);
-            assert!(e.last_modified <= base());
+            assert!(e.last_modified <= now());
             if i > 0 {
                 assert!(e.id > c.employees[i - 1].id);
                 assert!((e.supervisor.unwrap() as usize) < i);
@@ -1420,16 +1401,35 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic_and_prefix_stable() {
-        let a = Company::generate(9, 50, 30, base());
-        let b = Company::generate(9, 80, 30, base());
+        let a = Company::generate(9, 50, 30, now());
+        let b = Company::generate(9, 80, 30, now());
         for (x, y) in a.employees.iter().zip(&b.employees) {
             assert_eq!((x.id, &x.values), (y.id, &y.values));
         }
-        let c = Company::generate(10, 50, 30, base());
+        let c = Company::generate(10, 50, 30, now());
         assert_ne!(a.employees[0].values, c.employees[0].values);
         // Beyond the 27 built-in custom attributes the labels get a round number.
         assert_eq!(a.attrs[STANDARD.len() + 27].label, "IBAN 2");
         assert_eq!(a.attrs[STANDARD.len() + 27].universal_id, None);
+    }
+
+    #[test]
+    fn work_schedules_spread_their_hours_over_the_days_worked() {
+        let org = Org::new(1);
+        let days = |k: usize| -> serde_json::Value {
+            let v: serde_json::Value = serde_json::from_str(&org.schedules[k].0).unwrap();
+            ["monday", "thursday", "friday", "saturday"]
+                .map(|d| v["attributes"][d].clone())
+                .into()
+        };
+        assert_eq!(
+            days(1),
+            serde_json::json!(["07:30", "07:30", "07:30", "00:00"])
+        );
+        assert_eq!(
+            days(3),
+            serde_json::json!(["08:00", "08:00", "00:00", "00:00"])
+        );
     }
 
     #[test]

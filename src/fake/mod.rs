@@ -41,7 +41,8 @@
 //! `query` (their query strings), `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
 //! credential and endpoint group, with Personio's headers), `faults` (injected
 //! faults), `conn` (the listener whose connections a fault can reset), `stats`
-//! (counters, latency), `json` (writing).
+//! (counters, latency), `json` (writing); `test_support` (what the unit tests build
+//! on).
 
 mod auth;
 mod company;
@@ -61,6 +62,8 @@ mod reports;
 mod reports_v1;
 mod reports_v2;
 mod stats;
+#[cfg(test)]
+mod test_support;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};

@@ -31,7 +31,7 @@ use rand::{Rng, SeedableRng};
 
 use super::company::Company;
 use super::report_values::{self, Source};
-use super::reports::{col, Column, DataType, Filter, Kind, Report, Status};
+use super::reports::{col, Column, Filter, Kind, Report, Status};
 
 /// Every report, in the order v1 lists them: ids, dates and salts drawn from the seed.
 pub(super) fn build(
@@ -54,14 +54,12 @@ pub(super) fn build(
         })
         .collect();
 
-    let text = |key: &'static str, en: &'static str, de: &'static str| {
-        col(key, en, de, DataType::Text, Source::Text(key))
-    };
-    let date = |key: &'static str, en: &'static str, de: &'static str| {
-        col(key, en, de, DataType::Text, Source::Date(key))
-    };
+    let text =
+        |key: &'static str, en: &'static str, de: &'static str| col(key, en, de, Source::Text(key));
+    let date =
+        |key: &'static str, en: &'static str, de: &'static str| col(key, en, de, Source::Date(key));
     let entity = |key: &'static str, en: &'static str, de: &'static str| {
-        col(key, en, de, DataType::Entity, Source::Entity(key))
+        col(key, en, de, Source::Entity(key))
     };
     let first = || text("first_name", "First name", "Vorname");
     let last = || text("last_name", "Last name", "Nachname");
@@ -72,26 +70,16 @@ pub(super) fn build(
             "legal_entity",
             "Legal entity",
             "Rechtliche Einheit",
-            DataType::Entity,
             Source::LegalEntity,
         )
     };
-    let company_car = || {
-        col(
-            "company_car",
-            "Company car",
-            "Firmenwagen",
-            DataType::Entity,
-            Source::YesNo,
-        )
-    };
+    let company_car = || col("company_car", "Company car", "Firmenwagen", Source::YesNo);
     let office = || entity("office", "Office", "Standort");
     let cost_center = || {
         col(
             "cost_center",
             "Cost center",
             "Kostenstelle",
-            DataType::CostCenter,
             Source::CostCenters,
         )
     };
@@ -100,7 +88,6 @@ pub(super) fn build(
             salary.clone(),
             "Fixed salary",
             "Fixgehalt",
-            DataType::Salary,
             Source::Salary("fix_salary"),
         )
     };
@@ -109,7 +96,6 @@ pub(super) fn build(
             bonus.clone(),
             "Annual bonus",
             "Jahresbonus",
-            DataType::Compensation,
             Source::Compensation,
         )
     };
@@ -118,7 +104,6 @@ pub(super) fn build(
             "weekly_working_hours",
             "Weekly working hours",
             "Wöchentliche Arbeitszeit",
-            DataType::Duration,
             Source::WeeklyHours,
         )
     };
@@ -130,14 +115,12 @@ pub(super) fn build(
             format!("absence_{id}"),
             name,
             name,
-            DataType::AbsenceOverview,
             Source::AbsenceOverview(t),
         ));
         absences.push(col(
             format!("absence_{id}:periods"),
             format!("{name} (periods)"),
             format!("{name} (Zeiträume)"),
-            DataType::AbsencePeriod,
             Source::AbsencePeriod(t),
         ));
     }
@@ -186,14 +169,12 @@ pub(super) fn build(
                         "attendance_contractual_target_hours",
                         "Contractual target hours",
                         "Vertragliche Sollstunden",
-                        DataType::Duration,
                         Source::TargetHours,
                     ),
                     col(
                         "attendance_tracked_hours",
                         "Tracked hours",
                         "Erfasste Stunden",
-                        DataType::Duration,
                         Source::TrackedHours,
                     ),
                 ])
@@ -230,14 +211,12 @@ pub(super) fn build(
                     "performance_targets",
                     "Performance targets",
                     "Leistungsziele",
-                    DataType::PerformanceTarget,
                     Source::Targets,
                 ),
                 col(
                     "performance_target_kpis",
                     "Performance target KPIs",
                     "KPIs der Leistungsziele",
-                    DataType::PerformanceKpi,
                     Source::Kpis,
                 ),
             ],
@@ -262,7 +241,6 @@ pub(super) fn build(
                     "status",
                     "Employment status",
                     "Beschäftigungsstatus",
-                    DataType::Text,
                     Source::Status,
                 ),
                 weekly(),
@@ -307,7 +285,6 @@ pub(super) fn build(
                     hourly,
                     "Hourly salary",
                     "Stundenlohn",
-                    DataType::Salary,
                     Source::Salary("hourly_salary"),
                 ),
                 compensation(),
@@ -432,17 +409,15 @@ fn uuid(rng: &mut SmallRng) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::fake::company::parse_instant;
     use crate::fake::reports::Catalogue;
+    use crate::fake::test_support::{catalogue, company};
 
     #[test]
     fn catalogue_is_seeded_and_covers_every_data_type() {
-        let base = parse_instant("2026-01-01").unwrap();
-        let company = Company::generate(5, 30, 0, base);
-        let a = Catalogue::new(5, &company, base, 2, 200, 0);
-        let b = Catalogue::new(5, &company, base, 2, 200, 0);
-        let c = Catalogue::new(6, &company, base, 2, 200, 0);
+        let company = company(5, 30);
+        let a = catalogue(5, &company);
+        let b = catalogue(5, &company);
+        let c = catalogue(6, &company);
         let ids = |k: &Catalogue| k.reports.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
         assert_ne!(ids(&a), ids(&c));
@@ -453,7 +428,7 @@ mod tests {
         let mut types: Vec<&str> = a
             .reports
             .iter()
-            .flat_map(|r| r.columns.iter().map(|c| c.data_type.wire()))
+            .flat_map(|r| r.columns.iter().map(|c| c.data_type().wire()))
             .collect();
         types.sort();
         types.dedup();

@@ -170,23 +170,12 @@ fn before(ctx: &Ctx, r: &mut SmallRng, v: Value, source: Source) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::company::{parse_instant, Company};
-    use crate::fake::reports::Locale;
-
-    fn ctx(company: &Company) -> Ctx<'_> {
-        Ctx {
-            company,
-            salt: 7,
-            start: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap(),
-            end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            locale: Locale::En,
-        }
-    }
+    use crate::fake::test_support::{company, ctx};
 
     #[test]
     fn histories_end_in_todays_values() {
-        let company = Company::generate(2, 80, 0, parse_instant("2026-01-01").unwrap());
-        let c = ctx(&company);
+        let company = company(2, 80);
+        let c = ctx(&company, NaiveDate::from_ymd_opt(2010, 1, 1).unwrap());
         let sources = [
             Source::Text("position"),
             Source::Entity("department"),

@@ -498,22 +498,12 @@ pub(crate) fn iso(d: NaiveDate) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::company::parse_instant;
-
-    fn ctx(company: &Company) -> Ctx<'_> {
-        Ctx {
-            company,
-            salt: 7,
-            start: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            end: NaiveDate::from_ymd_opt(2025, 12, 31).unwrap(),
-            locale: Locale::En,
-        }
-    }
+    use crate::fake::test_support::{company, ctx};
 
     #[test]
     fn cells_follow_the_employee_records() {
-        let company = Company::generate(1, 60, 0, parse_instant("2026-01-01").unwrap());
-        let c = ctx(&company);
+        let company = company(1, 60);
+        let c = ctx(&company, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap());
         for idx in 0..company.employees.len() {
             let first = record(&company, idx, "first_name");
             assert_eq!(

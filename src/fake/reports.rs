@@ -98,6 +98,23 @@ pub(crate) enum DataType {
 }
 
 impl DataType {
+    /// The data type of a column whose values come from `source`: the source decides
+    /// it, so a column cannot hold values of a type other than the one it announces.
+    pub(crate) fn of(source: Source) -> DataType {
+        match source {
+            Source::Text(_) | Source::Date(_) | Source::Status => DataType::Text,
+            Source::Entity(_) | Source::LegalEntity | Source::YesNo => DataType::Entity,
+            Source::WeeklyHours | Source::TargetHours | Source::TrackedHours => DataType::Duration,
+            Source::CostCenters => DataType::CostCenter,
+            Source::Salary(_) => DataType::Salary,
+            Source::Compensation => DataType::Compensation,
+            Source::AbsenceOverview(_) => DataType::AbsenceOverview,
+            Source::AbsencePeriod(_) => DataType::AbsencePeriod,
+            Source::Targets => DataType::PerformanceTarget,
+            Source::Kpis => DataType::PerformanceKpi,
+        }
+    }
+
     pub(crate) fn wire(self) -> &'static str {
         match self {
             DataType::Text => "TEXT",
@@ -138,15 +155,19 @@ pub(crate) struct Column {
     pub id: String,
     en: Cow<'static, str>,
     de: Cow<'static, str>,
-    pub data_type: DataType,
     pub source: Source,
 }
 
 impl Column {
+    /// The v1 `data_type`, as the source decides it.
+    pub(crate) fn data_type(&self) -> DataType {
+        DataType::of(self.source)
+    }
+
     /// The v2 column `type`: `timestamp` for TEXT columns holding dates (observed),
     /// else [`DataType::v2_type`].
     pub(crate) fn v2_type(&self) -> &'static str {
-        match (self.data_type, self.source) {
+        match (self.data_type(), self.source) {
             (DataType::Text, Source::Date(_)) => "timestamp",
             (t, _) => t.v2_type(),
         }
@@ -165,14 +186,12 @@ pub(super) fn col(
     id: impl Into<String>,
     en: impl Into<Cow<'static, str>>,
     de: impl Into<Cow<'static, str>>,
-    data_type: DataType,
     source: Source,
 ) -> Column {
     Column {
         id: id.into(),
         en: en.into(),
         de: de.into(),
-        data_type,
         source,
     }
 }
@@ -315,13 +334,11 @@ impl Catalogue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fake::company::parse_instant;
+    use crate::fake::test_support::{catalogue, company};
 
     #[test]
     fn the_updating_report_turns_up_to_date_after_n_reads() {
-        let base = parse_instant("2026-01-01").unwrap();
-        let company = Company::generate(5, 3, 0, base);
-        let k = Catalogue::new(5, &company, base, 2, 200, 0);
+        let k = catalogue(5, &company(5, 3));
         let r = k
             .reports
             .iter()

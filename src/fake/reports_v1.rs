@@ -314,9 +314,8 @@ fn push_attribute(
     quirk: u64,
     effective: Option<NaiveDate>,
 ) {
-    // An empty value travels as "" or null.
-    let empty = if quirk & 1 == 0 { r#""""# } else { "null" };
-    let as_string = |share: u64| (quirk >> 8) % 100 < share;
+    let habits = Habits(quirk);
+    let empty = habits.empty();
     let v = match cell {
         Cell::Value(v) => Some(v),
         _ => None,
@@ -324,22 +323,15 @@ fn push_attribute(
     let id = employee_id.to_string();
     let mut o = Obj::new(out);
     o.str("attribute_id", &col.id);
-    let dt = col.data_type.wire();
-    match (col.data_type, v) {
-        (DataType::Text, v) => {
-            o.str("data_type", dt);
-            match v {
-                Some(Value::Text(s)) => o.str("value", s),
-                _ => o.raw("value", empty),
-            }
-            o.raw("employee_id", &id);
-        }
-        (DataType::Entity, v) => {
+    let data_type = col.data_type();
+    let dt = data_type.wire();
+    match data_type {
+        DataType::Entity => {
             // Numeric ids of org entities travel as strings (as the spec types them)
             // or, now and then, as numbers; text keys always as the string they are.
             let numeric = matches!(col.source, Source::Entity(_));
             match v {
-                Some(Value::Entity { id, .. }) if numeric && !as_string(80) => {
+                Some(Value::Entity { id, .. }) if numeric && !habits.as_string(80) => {
                     o.raw("entity_id", id)
                 }
                 Some(Value::Entity { id, .. }) => o.str("entity_id", id),
@@ -352,15 +344,7 @@ fn push_attribute(
             }
             o.raw("employee_id", &id);
         }
-        (DataType::Duration, v) => {
-            o.str("data_type", dt);
-            match v {
-                Some(&Value::Duration(h)) => push_loose(&mut o, "duration", h, as_string(30)),
-                _ => o.raw("duration", empty),
-            }
-            o.raw("employee_id", &id);
-        }
-        (DataType::CostCenter, v) => {
+        DataType::CostCenter => {
             o.str("data_type", dt);
             o.raw("employee_id", &id);
             let list = o.key("cost_centers");
@@ -370,113 +354,12 @@ fn push_attribute(
                     so.str("value", &s.name);
                     so.str("weight", &format!("{}%", s.weight));
                 }),
-                _ if as_string(70) => list.push_str("[]"),
+                _ if habits.as_string(70) => list.push_str("[]"),
                 _ => list.push_str("null"),
             }
         }
-        (DataType::Salary, v) => {
-            o.str("data_type", dt);
-            match v {
-                Some(Value::Salary { amount, currency }) => {
-                    o.str("amount", &format!("{amount:.2}"));
-                    o.str("currency_symbol", currency.symbol());
-                }
-                _ => {
-                    o.raw("amount", empty);
-                    o.raw("currency_symbol", empty);
-                }
-            }
-            o.raw("employee_id", &id);
-        }
-        (DataType::Compensation, v) => {
-            o.str("data_type", dt);
-            match v {
-                Some(Value::Compensation {
-                    amount,
-                    currency,
-                    overtime_hours,
-                    bonus_type,
-                }) => {
-                    o.str("amount", &format!("{amount:.2}"));
-                    o.str("currency_code", currency.code());
-                    o.str("currency_symbol", currency.symbol());
-                    match overtime_hours {
-                        Some(h) => o.str("overtime_hours", &num_text(*h)),
-                        None => o.raw("overtime_hours", empty),
-                    }
-                    match bonus_type {
-                        Some(b) => o.str("bonus_type", b),
-                        None => o.raw("bonus_type", empty),
-                    }
-                }
-                _ => {
-                    for k in [
-                        "amount",
-                        "currency_code",
-                        "currency_symbol",
-                        "overtime_hours",
-                        "bonus_type",
-                    ] {
-                        o.raw(k, empty);
-                    }
-                }
-            }
-            o.raw("employee_id", &id);
-        }
-        (DataType::AbsenceOverview, v) => {
-            o.str("data_type", dt);
-            match v {
-                Some(Value::AbsenceOverview {
-                    start,
-                    end,
-                    days,
-                    hours,
-                }) => {
-                    o.str("start_date", &iso(*start));
-                    o.str("end_date", &iso(*end));
-                    // Strings as the spec says, numbers now and then.
-                    let strings = !as_string(20);
-                    push_loose(&mut o, "duration_days", *days, strings);
-                    push_loose(&mut o, "duration_hours", *hours, strings);
-                }
-                _ => {
-                    o.raw("start_date", "null");
-                    o.raw("end_date", "null");
-                    o.raw("duration_days", empty);
-                    o.raw("duration_hours", empty);
-                }
-            }
-            o.raw("employee_id", &id);
-        }
-        (DataType::AbsencePeriod, v) => {
-            o.str("data_type", dt);
-            match v {
-                Some(Value::AbsencePeriod {
-                    start,
-                    end,
-                    half_start,
-                    half_end,
-                }) => {
-                    o.str("start_date", &iso(*start));
-                    o.str("end_date", &iso(*end));
-                    o.raw("half_day_at_start", &half_start.to_string());
-                    o.raw("half_day_at_end", &half_end.to_string());
-                }
-                _ => {
-                    for k in [
-                        "start_date",
-                        "end_date",
-                        "half_day_at_start",
-                        "half_day_at_end",
-                    ] {
-                        o.raw(k, "null");
-                    }
-                }
-            }
-            o.raw("employee_id", &id);
-        }
-        (DataType::PerformanceTarget | DataType::PerformanceKpi, v) => {
-            let kpis = col.data_type == DataType::PerformanceKpi;
+        DataType::PerformanceTarget | DataType::PerformanceKpi => {
+            let kpis = data_type == DataType::PerformanceKpi;
             o.str("data_type", dt);
             o.raw("employee_id", &id);
             let key = if kpis {
@@ -497,15 +380,160 @@ fn push_attribute(
                         to.str("performance_target_value", &t.value);
                     }
                 }),
-                _ if as_string(70) => list.push_str("[]"),
+                _ if habits.as_string(70) => list.push_str("[]"),
                 _ => list.push_str("null"),
             }
+        }
+        _ => {
+            o.str("data_type", dt);
+            if !v.is_some_and(|v| push_scalar(&mut o, data_type, v, habits)) {
+                for &(k, blank) in blank_fields(data_type) {
+                    o.raw(k, if blank == Blank::Empty { empty } else { "null" });
+                }
+            }
+            o.raw("employee_id", &id);
         }
     }
     if let Some(d) = effective {
         o.str("effective_date", &iso(d));
     }
     o.end();
+}
+
+/// The wire habits of one attribute, drawn from its `quirk` bits.
+#[derive(Clone, Copy)]
+struct Habits(u64);
+
+impl Habits {
+    /// An empty value travels as "" or null.
+    fn empty(self) -> &'static str {
+        if self.0 & 1 == 0 {
+            r#""""#
+        } else {
+            "null"
+        }
+    }
+
+    /// Whether a number travels as a string this time, `share` percent of the time.
+    fn as_string(self, share: u64) -> bool {
+        (self.0 >> 8) % 100 < share
+    }
+}
+
+/// How a field of an attribute without a value travels.
+#[derive(Clone, Copy, PartialEq)]
+enum Blank {
+    /// As the attribute's empty value (`""` or `null`).
+    Empty,
+    /// Always `null` (dates).
+    Null,
+}
+
+/// The fields a scalar attribute (one that is not ENTITY or a list) carries between
+/// `data_type` and `employee_id`, as it writes them without a value.
+fn blank_fields(data_type: DataType) -> &'static [(&'static str, Blank)] {
+    use Blank::{Empty, Null};
+    match data_type {
+        DataType::Text => &[("value", Empty)],
+        DataType::Duration => &[("duration", Empty)],
+        DataType::Salary => &[("amount", Empty), ("currency_symbol", Empty)],
+        DataType::Compensation => &[
+            ("amount", Empty),
+            ("currency_code", Empty),
+            ("currency_symbol", Empty),
+            ("overtime_hours", Empty),
+            ("bonus_type", Empty),
+        ],
+        DataType::AbsenceOverview => &[
+            ("start_date", Null),
+            ("end_date", Null),
+            ("duration_days", Empty),
+            ("duration_hours", Empty),
+        ],
+        DataType::AbsencePeriod => &[
+            ("start_date", Null),
+            ("end_date", Null),
+            ("half_day_at_start", Null),
+            ("half_day_at_end", Null),
+        ],
+        DataType::Entity
+        | DataType::CostCenter
+        | DataType::PerformanceTarget
+        | DataType::PerformanceKpi => &[],
+    }
+}
+
+/// The fields of a scalar value, the same ones [`blank_fields`] lists for its type.
+/// Returns false for a value of another type, which is written as blank.
+fn push_scalar(o: &mut Obj, data_type: DataType, v: &Value, habits: Habits) -> bool {
+    let empty = habits.empty();
+    match (data_type, v) {
+        (DataType::Text, Value::Text(s)) => o.str("value", s),
+        (DataType::Duration, &Value::Duration(h)) => {
+            push_loose(o, "duration", h, habits.as_string(30))
+        }
+        (DataType::Salary, Value::Salary { amount, currency }) => {
+            o.str("amount", &format!("{amount:.2}"));
+            o.str("currency_symbol", currency.symbol());
+        }
+        (
+            DataType::Compensation,
+            Value::Compensation {
+                amount,
+                currency,
+                overtime_hours,
+                bonus_type,
+            },
+        ) => {
+            o.str("amount", &format!("{amount:.2}"));
+            o.str("currency_code", currency.code());
+            o.str("currency_symbol", currency.symbol());
+            match overtime_hours {
+                Some(h) => o.str("overtime_hours", &num_text(*h)),
+                None => o.raw("overtime_hours", empty),
+            }
+            match bonus_type {
+                Some(b) => o.str("bonus_type", b),
+                None => o.raw("bonus_type", empty),
+            }
+        }
+        (
+            DataType::AbsenceOverview,
+            Value::AbsenceOverview {
+                start,
+                end,
+                days,
+                hours,
+            },
+        ) => {
+            push_dates(o, *start, *end);
+            // Strings as the spec says, numbers now and then.
+            let strings = !habits.as_string(20);
+            push_loose(o, "duration_days", *days, strings);
+            push_loose(o, "duration_hours", *hours, strings);
+        }
+        (
+            DataType::AbsencePeriod,
+            Value::AbsencePeriod {
+                start,
+                end,
+                half_start,
+                half_end,
+            },
+        ) => {
+            push_dates(o, *start, *end);
+            o.raw("half_day_at_start", &half_start.to_string());
+            o.raw("half_day_at_end", &half_end.to_string());
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// The first and last day of an absence.
+fn push_dates(o: &mut Obj, start: NaiveDate, end: NaiveDate) {
+    o.str("start_date", &iso(start));
+    o.str("end_date", &iso(end));
 }
 
 /// `GET /v1/company/custom-reports/columns`.
@@ -536,7 +564,7 @@ pub(crate) async fn columns(
         let mut o = Obj::new(&mut out);
         o.str("attribute_id", &c.id);
         o.str("human_readable", c.label(locale));
-        o.str("data_type", c.data_type.wire());
+        o.str("data_type", c.data_type().wire());
         o.end();
     }
     out.push_str("]}}");

@@ -401,8 +401,41 @@ fn push_string_cell(out: &mut String, attribute_id: &str, value: Option<&str>) {
     out.push_str("}}");
 }
 
-fn num(n: Option<f64>) -> serde_json::Value {
-    n.map_or(serde_json::Value::Null, |n| serde_json::json!(n))
+/// The value object a cell of this data type travels in, `<kind>_value`.
+fn value_kind(data_type: DataType) -> &'static str {
+    match data_type {
+        DataType::Text => "string_value",
+        DataType::Entity
+        | DataType::CostCenter
+        | DataType::PerformanceTarget
+        | DataType::PerformanceKpi => "options_value",
+        DataType::Duration => "numeric_value",
+        DataType::Salary | DataType::Compensation => "monetary_value",
+        DataType::AbsenceOverview | DataType::AbsencePeriod => "time_range_value",
+    }
+}
+
+/// The value object of a cell without a value: no options, or every field null.
+fn blank_value(data_type: DataType) -> serde_json::Value {
+    use serde_json::json;
+    match data_type {
+        DataType::Text => json!({"value": null}),
+        DataType::Entity
+        | DataType::CostCenter
+        | DataType::PerformanceTarget
+        | DataType::PerformanceKpi => json!({"options": []}),
+        DataType::Duration => json!({"number": null}),
+        DataType::Salary => json!({"amount": null, "currency": null, "currency_symbol": null}),
+        DataType::Compensation => {
+            json!({"amount": null, "currency": null, "currency_symbol": null, "overtime_hours": null, "bonus_type": null})
+        }
+        DataType::AbsenceOverview => {
+            json!({"from": null, "to": null, "duration_days": null, "duration_hours": null})
+        }
+        DataType::AbsencePeriod => {
+            json!({"from": null, "to": null, "half_day_at_start": null, "half_day_at_end": null})
+        }
+    }
 }
 
 /// One cell per the mapping table of the module doc.
@@ -412,31 +445,31 @@ fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
         Cell::Value(v) => Some(v),
         _ => None,
     };
-    if let (DataType::Text, v) = (col.data_type, v) {
+    let data_type = col.data_type();
+    if data_type == DataType::Text {
         let text = match v {
             Some(Value::Text(s)) => Some(s.as_str()),
             _ => None,
         };
         return push_string_cell(out, &col.id, text);
     }
-    let (kind, body) = match (col.data_type, v) {
-        (DataType::Entity, Some(Value::Entity { id, name })) => (
-            "options_value",
-            json!({"options": [{"key": id, "value": name}]}),
-        ),
+    let body = match (data_type, v) {
+        (DataType::Entity, Some(Value::Entity { id, name })) => {
+            json!({"options": [{"key": id, "value": name}]})
+        }
         (DataType::CostCenter, Some(Value::CostCenters(shares))) => {
             let options: Vec<_> = shares
                 .iter()
                 .map(|s| json!({"key": s.id.to_string(), "value": s.name, "weight": s.weight}))
                 .collect();
-            ("options_value", json!({ "options": options }))
+            json!({ "options": options })
         }
         (DataType::PerformanceTarget, Some(Value::Targets(targets))) => {
             let options: Vec<_> = targets
                 .iter()
                 .map(|t| json!({"key": t.id, "value": t.value}))
                 .collect();
-            ("options_value", json!({ "options": options }))
+            json!({ "options": options })
         }
         (DataType::PerformanceKpi, Some(Value::Targets(targets))) => {
             let options: Vec<_> = targets
@@ -447,27 +480,12 @@ fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
                         .map(|(k, v)| json!({"key": k, "value": v, "performance_target_id": t.id}))
                 })
                 .collect();
-            ("options_value", json!({ "options": options }))
+            json!({ "options": options })
         }
-        (DataType::Entity | DataType::CostCenter, _)
-        | (DataType::PerformanceTarget | DataType::PerformanceKpi, _) => {
-            ("options_value", json!({"options": []}))
+        (DataType::Duration, Some(&Value::Duration(h))) => json!({ "number": h }),
+        (DataType::Salary, Some(&Value::Salary { amount, currency })) => {
+            json!({"amount": amount, "currency": currency.code(), "currency_symbol": currency.symbol()})
         }
-        (DataType::Duration, v) => {
-            let n = match v {
-                Some(&Value::Duration(h)) => Some(h),
-                _ => None,
-            };
-            ("numeric_value", json!({"number": num(n)}))
-        }
-        (DataType::Salary, Some(&Value::Salary { amount, currency })) => (
-            "monetary_value",
-            json!({"amount": amount, "currency": currency.code(), "currency_symbol": currency.symbol()}),
-        ),
-        (DataType::Salary, _) => (
-            "monetary_value",
-            json!({"amount": null, "currency": null, "currency_symbol": null}),
-        ),
         (
             DataType::Compensation,
             Some(&Value::Compensation {
@@ -476,20 +494,13 @@ fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
                 overtime_hours,
                 bonus_type,
             }),
-        ) => (
-            "monetary_value",
-            json!({
-                "amount": amount,
-                "currency": currency.code(),
-                "currency_symbol": currency.symbol(),
-                "overtime_hours": num(overtime_hours),
-                "bonus_type": bonus_type,
-            }),
-        ),
-        (DataType::Compensation, _) => (
-            "monetary_value",
-            json!({"amount": null, "currency": null, "currency_symbol": null, "overtime_hours": null, "bonus_type": null}),
-        ),
+        ) => json!({
+            "amount": amount,
+            "currency": currency.code(),
+            "currency_symbol": currency.symbol(),
+            "overtime_hours": overtime_hours,
+            "bonus_type": bonus_type,
+        }),
         (
             DataType::AbsenceOverview,
             Some(&Value::AbsenceOverview {
@@ -498,14 +509,9 @@ fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
                 days,
                 hours,
             }),
-        ) => (
-            "time_range_value",
-            json!({"from": iso(start), "to": iso(end), "duration_days": days, "duration_hours": hours}),
-        ),
-        (DataType::AbsenceOverview, _) => (
-            "time_range_value",
-            json!({"from": null, "to": null, "duration_days": null, "duration_hours": null}),
-        ),
+        ) => {
+            json!({"from": iso(start), "to": iso(end), "duration_days": days, "duration_hours": hours})
+        }
         (
             DataType::AbsencePeriod,
             Some(&Value::AbsencePeriod {
@@ -514,16 +520,12 @@ fn push_cell(out: &mut String, col: &Column, cell: &Cell) {
                 half_start,
                 half_end,
             }),
-        ) => (
-            "time_range_value",
-            json!({"from": iso(start), "to": iso(end), "half_day_at_start": half_start, "half_day_at_end": half_end}),
-        ),
-        (DataType::AbsencePeriod, _) => (
-            "time_range_value",
-            json!({"from": null, "to": null, "half_day_at_start": null, "half_day_at_end": null}),
-        ),
-        (DataType::Text, _) => unreachable!("written above"),
+        ) => {
+            json!({"from": iso(start), "to": iso(end), "half_day_at_start": half_start, "half_day_at_end": half_end})
+        }
+        (data_type, _) => blank_value(data_type),
     };
+    let kind = value_kind(data_type);
     out.push_str(r#"{"attribute_id":"#);
     json::push_str(out, &col.id);
     out.push(',');
