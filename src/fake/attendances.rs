@@ -217,7 +217,10 @@ fn bounds(
 
 /// The filter as the cursor carries it: `k=v` fields joined by `;`.
 fn encode_cursor(filter: &V2Filter, offset: usize, limit: usize) -> String {
-    let time = |t: Option<NaiveDateTime>| t.map(|t| t.to_string()).unwrap_or_default();
+    let time = |t: Option<NaiveDateTime>| {
+        t.map(|t| t.format("%Y-%m-%dT%H:%M:%S%.f").to_string())
+            .unwrap_or_default()
+    };
     let list = |l: &Option<Vec<String>>| l.as_ref().map(|l| cursor::encode(&l.join(",")));
     let fields = [
         format!("o={offset}"),
@@ -243,7 +246,7 @@ fn decode_cursor(text: &str) -> Option<(V2Filter, usize, usize)> {
     let time = |key: &str| -> Option<Option<NaiveDateTime>> {
         match get(key)? {
             "" => Some(None),
-            t => t.parse().ok().map(Some),
+            t => local(t).ok().map(Some),
         }
     };
     let list = |key: &str| -> Option<Option<Vec<String>>> {
