@@ -10,6 +10,7 @@ use crate::arrow::Table;
 use crate::config::{Config, Options};
 use crate::deadline;
 use crate::error::{Error, Result};
+use crate::resources::attendances::{self, AttendanceQuery};
 use crate::resources::employees::{self, EmployeeQuery};
 use crate::resources::names::Names;
 use crate::resources::reports::{self, ReportQuery};
@@ -87,6 +88,16 @@ impl Client {
         self.call(
             "the report read",
             reports::fetch_report(&self.transport, reference, query),
+        )
+        .await
+    }
+
+    /// The attendances of the days `query` selects, one row per worked period, from v2
+    /// attendance periods or v1 attendances alike (see `resources::attendances`).
+    pub async fn attendances(&self, query: &AttendanceQuery) -> Result<Table> {
+        self.call(
+            "the attendance listing",
+            attendances::fetch_attendances(&self.transport, query),
         )
         .await
     }

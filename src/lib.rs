@@ -2,7 +2,8 @@
 //!
 //! The public surface is at the crate root: the [`Client`], its [`Config`] and
 //! [`Options`], the query types of its reads ([`EmployeeQuery`], [`ReportQuery`] with
-//! [`ReportApi`], and [`Names`] for column naming), the [`Table`] they return, [`Error`]
+//! [`ReportApi`], [`AttendanceQuery`] with [`AttendanceApi`], and [`Names`] for column
+//! naming), the [`Table`] they return, [`Error`]
 //! and [`Secret`]; [`export`] writes a table to a file. The fake Personio server is the
 //! `fake` module, behind the `fake` feature; the pyo3 bindings are behind `python` (which
 //! turns `fake` on: Python ships `personio_arrow.testing.FakePersonio`). Everything else
@@ -21,6 +22,7 @@ pub mod export;
 #[cfg(feature = "fake")]
 pub mod fake;
 mod http;
+mod next_link;
 mod paginate;
 mod pipeline;
 mod ratelimit;
@@ -45,6 +47,7 @@ pub use arrow::Table;
 pub use client::Client;
 pub use config::{Config, Options};
 pub use error::{ApiFailure, Error, Result};
+pub use resources::attendances::{AttendanceApi, AttendanceQuery};
 pub use resources::employees::EmployeeQuery;
 pub use resources::names::Names;
 pub use resources::reports::{ReportApi, ReportQuery};

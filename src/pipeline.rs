@@ -1,7 +1,10 @@
-//! The one way a listing becomes a table: pages from [`crate::paginate`], each converted
-//! to an Arrow chunk by its resource's [`PageSource`] on a blocking worker ([`Workers`])
-//! while later pages still download, then one join ([`one_batch`]).
+//! The one way a listing becomes a table: pages from [`crate::paginate`] (or, for v2
+//! cursor listings, by following each page's `next` link: [`read_cursor_pages`]), each
+//! converted to an Arrow chunk by its resource's [`PageSource`] or [`CursorSource`] on a
+//! blocking worker ([`Workers`]) while later pages still download, then one join
+//! ([`one_batch`]).
 
+use std::collections::{HashSet, VecDeque};
 use std::future::Future;
 use std::sync::Arc;
 
@@ -12,6 +15,7 @@ use tokio::task::JoinHandle;
 use crate::arrow::build::concat_chunks;
 use crate::arrow::Table;
 use crate::error::{Error, Result};
+use crate::next_link::{follow, outline};
 use crate::paginate::{read_listing, Addressing, Page};
 use crate::transport::{Api, Request, Transport};
 
@@ -63,16 +67,116 @@ pub async fn read_pages<S: PageSource>(
     read_listing(addressing, concurrency * 2, &endpoint, fetch).await
 }
 
+/// Guard against a `next` link that never ends.
+const MAX_CURSOR_PAGES: usize = 100_000;
+/// Empty pages in a row that may still link on (a cursor can land between records).
+const MAX_EMPTY_PAGES_IN_A_ROW: usize = 3;
+
+/// A v2 cursor listing: its first request, and how to read one page.
+pub trait CursorSource: Send + Sync + 'static {
+    /// What a converted page holds.
+    type Content: Send + 'static;
+
+    /// The request for the first page; the others follow `next` links.
+    fn first_request(&self) -> Request;
+
+    /// Converts one page body (on a blocking worker).
+    fn convert(&self, body: Bytes, request: &Request) -> Result<Page<Self::Content>>;
+}
+
+/// Every page of a cursor listing, converted, in order, each record exactly once.
+///
+/// Requests are bounded by what arrives: a `next` link that comes twice, a run of empty
+/// pages that keep linking on, more than [`MAX_CURSOR_PAGES`] pages, or a record that
+/// comes twice is an [`Error::InvalidResponse`], never a short table. Pages convert on
+/// workers while the next one downloads; at most twice as many as there are workers
+/// wait converted or converting.
+pub async fn read_cursor_pages<S: CursorSource>(
+    transport: &Transport,
+    api: Api,
+    source: Arc<S>,
+) -> Result<Vec<Page<S::Content>>> {
+    let workers = Workers::new();
+    let in_progress = 2 * workers.slots();
+    let mut request = source.first_request();
+    let mut links = HashSet::new();
+    let mut empty_in_a_row = 0;
+    let mut converting: VecDeque<Task<Result<Page<S::Content>>>> = VecDeque::new();
+    let mut pages = Vec::new();
+    for _ in 0..MAX_CURSOR_PAGES {
+        let body = transport.execute(&request, Some(api)).await?.body;
+        let page = outline(&body, &request)?;
+        empty_in_a_row = if page.rows == 0 {
+            empty_in_a_row + 1
+        } else {
+            0
+        };
+        let (source, workers, converted) = (source.clone(), workers.clone(), request.clone());
+        converting.push_back(Task::spawn(async move {
+            workers.run(move || source.convert(body, &converted)).await
+        }));
+        if converting.len() > in_progress {
+            if let Some(oldest) = converting.pop_front() {
+                pages.push(oldest.join().await??);
+            }
+        }
+        match page.next {
+            None => {
+                for task in converting {
+                    pages.push(task.join().await??);
+                }
+                return once_each(pages, &request);
+            }
+            Some(_) if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
+                return Err(request.invalid_response(format!(
+                    "{empty_in_a_row} pages in a row held nothing yet linked to more: the \
+                     listing would never end"
+                )))
+            }
+            Some(next) if links.insert(next.clone()) => {
+                request = follow(&transport.config().base_url, &next, &request)?
+            }
+            Some(next) => {
+                return Err(request.invalid_response(format!(
+                    "the next link {next:?} came twice: the listing would never end"
+                )))
+            }
+        }
+    }
+    Err(request.invalid_response(format!(
+        "more than {MAX_CURSOR_PAGES} pages: refusing to return part of the listing"
+    )))
+}
+
+/// `pages` if no record came twice.
+fn once_each<T>(pages: Vec<Page<T>>, request: &Request) -> Result<Vec<Page<T>>> {
+    let mut seen = HashSet::new();
+    for (index, page) in pages.iter().enumerate() {
+        if let Some(id) = page.ids.iter().flatten().find(|id| !seen.insert(*id)) {
+            return Err(request.invalid_response(format!(
+                "record {id} came twice (again on page {index}, counting from 0): the server \
+                 repeats records instead of paging; refusing a table that holds one twice"
+            )));
+        }
+    }
+    Ok(pages)
+}
+
 /// Blocking workers for the CPU work of one read, as many at once as there are cores:
 /// then no more pages or chunks sit in memory as parsed JSON than the work needs.
 #[derive(Clone)]
-pub struct Workers(Arc<Semaphore>);
+pub struct Workers(Arc<Semaphore>, usize);
 
 impl Workers {
     /// Slots for one read.
     pub fn new() -> Workers {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        Workers(Arc::new(Semaphore::new(cores)))
+        Workers(Arc::new(Semaphore::new(cores)), cores)
+    }
+
+    /// How many conversions run at once.
+    pub fn slots(&self) -> usize {
+        self.1
     }
 
     /// Runs `work` on a blocking worker once a slot is free. The slot goes with the

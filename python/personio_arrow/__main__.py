@@ -63,6 +63,12 @@ def _cmd_report(args: argparse.Namespace) -> None:
     _emit(table, args.output)
 
 
+def _cmd_attendances(args: argparse.Namespace) -> None:
+    employees = [int(e) for e in args.employees.split(",")] if args.employees else None
+    table = _client(args).attendances(args.start, args.end, employees=employees, api=args.api)
+    _emit(table, args.output)
+
+
 def _cmd_demo(args: argparse.Namespace) -> None:
     from personio_arrow.testing import FakePersonio
 
@@ -154,6 +160,15 @@ def _parser() -> argparse.ArgumentParser:
     one_report.add_argument("--timeout", type=float, default=300.0,
                             help="longest wait for an updating report, in seconds")
     one_report.set_defaults(run=_cmd_report)
+
+    attendances = commands.add_parser("attendances", help="export the attendances of some days")
+    with_client(attendances)
+    attendances.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    attendances.add_argument("--end", required=True, help="last day, YYYY-MM-DD (included)")
+    attendances.add_argument("--employees", help="comma-separated employee ids (default: everyone)")
+    attendances.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
+                             help="v2 attendance periods (auto) or v1 attendances")
+    attendances.set_defaults(run=_cmd_attendances)
 
     demo = commands.add_parser("demo", help="export a fake company's employees, no credentials needed")
     demo.add_argument("-o", "--output", default=DEMO_OUTPUT)

@@ -1,6 +1,6 @@
 """Type stubs of the native module ``personio_arrow._core``."""
 
-from datetime import datetime
+from datetime import date, datetime
 from os import PathLike
 from typing import Any, Literal, Sequence, TypedDict, final, type_check_only
 
@@ -110,6 +110,29 @@ class Client:
         timeout: float = 300.0,
     ) -> Table:
         """One custom report by ID or web-app URL, typed by its columns' data types."""
+    def attendances(
+        self,
+        start: date | str,
+        end: date | str,
+        *,
+        employees: Sequence[int] | None = None,
+        api: Literal["auto", "v1", "v2"] = "auto",
+    ) -> Table:
+        """The attendances of the days from ``start`` to ``end`` (both included).
+
+        One row per worked period, from v2 attendance periods (``api="auto"`` or
+        ``"v2"``) or v1 attendances (``api="v1"``), with the same columns either way:
+        ``id`` (text: a v2 UUID or a v1 integer), ``employee_id`` (int64), ``date``,
+        ``start`` and ``end`` (``timestamp[us]`` without a time zone: the company's
+        local wall-clock time as Personio writes it; ``end`` is null while a period is
+        open), ``break_minutes`` (v2 BREAK periods are folded into the work period
+        that contains them), ``project_id``, ``project_name`` (v2 names come from one
+        ``GET /v2/projects`` listing, asked for only when a period has a project),
+        ``status`` (``CONFIRMED``, ``PENDING``, ``REJECTED``), ``comment``,
+        ``is_holiday``, ``is_on_time_off``, ``created_at`` (null through v1) and
+        ``updated_at`` (``timestamp[us, UTC]``). ``employees`` keeps only those
+        employee ids. A bad day or ``api`` raises ValueError.
+        """
 
 @type_check_only
 class CredentialSpec(TypedDict):
@@ -203,6 +226,7 @@ class FakeOptions(TypedDict, total=False):
     wide_report_columns: int
     report_v2_page_cap: int | None
     faults: list[FaultSpec]
+    attendance_relative_links: bool
 
 @type_check_only
 class FakeStats(TypedDict):

@@ -342,6 +342,11 @@ pub fn build_array(kind: &Kind, values: &[Option<&Value>]) -> Result<ArrayRef, U
             values,
             parse::timestamp_micros,
         )?,
+        Kind::LocalTimestamp => filled(
+            TimestampMicrosecondBuilder::with_capacity(n),
+            values,
+            parse::local_timestamp_micros,
+        )?,
         Kind::Dictionary => {
             let mut b = StringDictionaryBuilder::<Int32Type>::new();
             for v in values {
@@ -478,6 +483,7 @@ fn describe(kind: &Kind) -> &'static str {
         Kind::Date32 => "dates",
         Kind::PlainDate => "dates without a time of day",
         Kind::TimestampUtc => "date-times with an offset",
+        Kind::LocalTimestamp => "local date-times without an offset",
         Kind::StringList => "tags",
         Kind::StructList(_) => "lists of objects",
     }

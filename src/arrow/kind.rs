@@ -24,6 +24,9 @@ pub enum Kind {
     PlainDate,
     /// `timestamp[us, UTC]`: instants.
     TimestampUtc,
+    /// `timestamp[us]` without a zone: a wall-clock date-time as written, in the
+    /// company's local time (attendance starts and ends), never shifted.
+    LocalTimestamp,
     /// `dictionary<int32, string>`: `list` attributes (one choice of a few).
     Dictionary,
     /// `list<string>`: tags.
@@ -43,6 +46,7 @@ impl Kind {
             Kind::Utf8 => DataType::Utf8,
             Kind::Date32 | Kind::PlainDate => DataType::Date32,
             Kind::TimestampUtc => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+            Kind::LocalTimestamp => DataType::Timestamp(TimeUnit::Microsecond, None),
             Kind::Dictionary => {
                 DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
             }

@@ -187,6 +187,29 @@ pub fn timestamp_micros(value: &Value) -> Parsed<i64> {
     instant_micros(s.trim()).map(Some).ok_or(Unparseable)
 }
 
+/// A wall-clock date-time without offset (`2025-03-03T08:00:00`, seconds optional,
+/// `T` or a space), as microseconds since the Unix epoch read as if it were UTC: the
+/// time as written, in no zone. A value with an offset is not one (shifting it would
+/// change the wall-clock time; dropping the offset would hide it).
+pub fn local_timestamp_micros(value: &Value) -> Parsed<i64> {
+    if is_missing(value) {
+        return Ok(None);
+    }
+    let Value::String(s) = value else {
+        return Err(Unparseable);
+    };
+    let s = s.trim();
+    [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ]
+    .iter()
+    .find_map(|format| NaiveDateTime::parse_from_str(s, format).ok())
+    .map(|t| Some(t.and_utc().timestamp_micros()))
+    .ok_or(Unparseable)
+}
+
 /// A count such as `total_elements`: a number, or a numeric string.
 pub fn count(value: &Value) -> Option<u64> {
     match value {
@@ -250,6 +273,21 @@ fn days_since_epoch(date: NaiveDate) -> i32 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn local_date_times_keep_the_wall_clock() {
+        let micros = |s: &str| local_timestamp_micros(&json!(s));
+        // 2025-03-03 08:00 as written, not shifted: 1740988800 s is 2025-03-03T08:00Z.
+        assert_eq!(
+            micros("2025-03-03T08:00:00"),
+            Ok(Some(1_740_988_800_000_000))
+        );
+        assert_eq!(micros("2025-03-03 08:00"), Err(Unparseable));
+        assert_eq!(micros("2025-03-03T08:00"), Ok(Some(1_740_988_800_000_000)));
+        assert_eq!(micros("2025-03-03T08:00:00Z"), Err(Unparseable));
+        assert_eq!(micros("2025-03-03T08:00:00+01:00"), Err(Unparseable));
+        assert_eq!(micros(""), Ok(None));
+    }
 
     #[test]
     fn integers() {

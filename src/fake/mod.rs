@@ -1,8 +1,8 @@
 //! A fake Personio server: the ground of every test and what new users run without
 //! credentials.
 //!
-//! It serves the v1 employee endpoints, the v1 custom reports and v2 reports, and the
-//! v1/v2 token endpoints with Personio's shapes, paging rules, caps, error bodies and
+//! It serves the v1 employee endpoints, the v1 custom reports and v2 reports, v1
+//! attendances, v2 attendance periods and projects, and the v1/v2 token endpoints with Personio's shapes, paging rules, caps, error bodies and
 //! wire quirks (see `personio-api/API_NOTES.md` and `V2_NOTES.md`), over a
 //! deterministic synthetic company, on 127.0.0.1 only. It shares no code with the client
 //! on purpose: it writes JSON the way Personio does, so a client bug cannot hide behind a
@@ -38,12 +38,16 @@
 //! report types and read counting), `report_catalogue` (the reports of the company),
 //! `report_values` and `report_history` (report cells), `reports_v1` and `reports_v2`
 //! (the two report wire formats; the v1 -> v2 mapping is documented in `reports_v2`),
+//! `attendance_data` (attendances and projects), `attendances` (their v1 and v2
+//! routes, and how one attendance looks in each), `projects` (v2 projects),
 //! `query` (their query strings), `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
 //! credential and endpoint group, with Personio's headers), `faults` (injected
 //! faults), `conn` (the listener whose connections a fault can reset), `stats`
 //! (counters, latency), `json` (writing); `test_support` (what the unit tests build
 //! on).
 
+mod attendance_data;
+mod attendances;
 mod auth;
 mod company;
 mod conn;
@@ -54,6 +58,7 @@ mod faults;
 mod json;
 mod limits;
 mod options;
+mod projects;
 mod query;
 mod report_catalogue;
 mod report_history;
@@ -126,6 +131,10 @@ pub(crate) struct AppState {
     latency: Duration,
     /// `report_v2_page_cap`, `usize::MAX` when none.
     report_v2_page_cap: usize,
+    /// Every attendance of the company (see `attendance_data`).
+    attendances: Vec<attendance_data::Attendance>,
+    /// `attendance_relative_links`.
+    attendance_relative_links: bool,
 }
 
 /// A running fake Personio server. Stops on [`shutdown`](Self::shutdown) or drop.
@@ -191,7 +200,11 @@ impl FakeServer {
             options.report_page_cap,
             options.wide_report_columns,
         );
+        let employee_ids: Vec<i64> = company.employees.iter().map(|e| e.id).collect();
+        let attendances = attendance_data::generate(options.seed, &employee_ids, base);
         let state = Arc::new(AppState {
+            attendances,
+            attendance_relative_links: options.attendance_relative_links,
             reports,
             auth: Auth::new(
                 credentials,
@@ -342,6 +355,9 @@ fn router(state: Arc<AppState>) -> Router {
             "/v1/company/custom-reports/columns",
             get(reports_v1::columns),
         ),
+        data("/v1/company/attendances", get(attendances::v1_list)),
+        data("/v2/attendance-periods", get(attendances::v2_list)),
+        data("/v2/projects", get(projects::list)),
         data("/v2/reports", get(reports_v2::list)),
         data("/v2/reports/{id}", get(reports_v2::one)),
         ("/v1/auth", post(auth::v1_token)),

@@ -73,6 +73,9 @@ pub struct FakeOptions {
     pub report_v2_page_cap: Option<usize>,
     /// Injected faults, each reproducible from `seed` (see [`FaultSpec`]).
     pub faults: Vec<FaultSpec>,
+    /// `next` links of v2 attendance periods and projects as relative hrefs
+    /// (`/v2/attendance-periods?cursor=..`) instead of absolute ones; Personio sent both.
+    pub attendance_relative_links: bool,
 }
 
 /// One attribute value of one employee, replaced on the wire.
@@ -111,6 +114,7 @@ impl Default for FakeOptions {
             wide_report_columns: 0,
             report_v2_page_cap: None,
             faults: Vec::new(),
+            attendance_relative_links: false,
         }
     }
 }

@@ -112,7 +112,7 @@ fn limit(q: &[(String, String)], default: usize) -> Result<usize, V2Error> {
 }
 
 /// `http://<host>` of the request, for absolute links.
-fn origin(headers: &HeaderMap) -> String {
+pub(crate) fn origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

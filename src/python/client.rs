@@ -2,13 +2,14 @@
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDate, PyDateTime, PyString};
+use pyo3::types::{PyBool, PyDate, PyDateTime, PyInt, PyString};
 
 use super::errors::warn_all;
 use super::table::PyTable;
 use super::wait::wait;
 use crate::arrow::Table;
 use crate::config::Options;
+use crate::resources::attendances::AttendanceQuery;
 use crate::resources::employees::EmployeeQuery;
 use crate::resources::names::Names;
 use crate::resources::reports::ReportQuery;
@@ -170,6 +171,29 @@ impl PyClient {
         )?;
         finish(py, table)
     }
+
+    /// The attendances of the days from `start` to `end` (both included), one row per
+    /// worked period, from v2 attendance periods (`api="auto"` or `"v2"`) or v1
+    /// (`api="v1"`): the same columns either way.
+    #[pyo3(signature = (start, end, *, employees = None, api = "auto"))]
+    fn attendances(
+        &self,
+        py: Python<'_>,
+        start: Bound<'_, PyAny>,
+        end: Bound<'_, PyAny>,
+        employees: Option<Bound<'_, PyAny>>,
+        api: &str,
+    ) -> PyResult<PyTable> {
+        let mut query =
+            AttendanceQuery::from_days(&day_text("start", &start)?, &day_text("end", &end)?)?;
+        query.employees = employees.map(|e| employee_ids(&e)).transpose()?;
+        query.api = api.parse()?;
+        let client = self.client.clone();
+        finish(
+            py,
+            wait(py, async move { client.attendances(&query).await })?,
+        )
+    }
 }
 
 fn finish(py: Python<'_>, table: Table) -> PyResult<PyTable> {
@@ -186,6 +210,43 @@ fn attribute_keys(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         .try_iter()
         .and_then(|items| items.map(|item| item?.extract::<String>()).collect())
         .map_err(|_| PyTypeError::new_err("attributes must be a list of attribute keys (str)"))
+}
+
+/// A `datetime.date` or a `YYYY-MM-DD` string as text for the core, which checks it.
+fn day_text(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    if value.is_instance_of::<PyDateTime>() {
+        return Err(PyValueError::new_err(format!(
+            "{argument} is a datetime: attendances are selected by day, pass a datetime.date"
+        )));
+    }
+    if value.is_instance_of::<PyDate>() {
+        return value.call_method0("isoformat")?.extract();
+    }
+    if let Ok(text) = value.cast::<PyString>() {
+        return text.extract::<String>();
+    }
+    Err(PyTypeError::new_err(format!(
+        "{argument} must be a datetime.date or a \"YYYY-MM-DD\" string"
+    )))
+}
+
+/// Employee ids: integers, not a single one, not text.
+fn employee_ids(value: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    let refused = || PyTypeError::new_err("employees must be a list of employee ids (int)");
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyInt>() {
+        return Err(refused());
+    }
+    value
+        .try_iter()
+        .map_err(|_| refused())?
+        .map(|item| {
+            let item = item?;
+            if item.is_instance_of::<PyBool>() || !item.is_instance_of::<PyInt>() {
+                return Err(refused());
+            }
+            item.extract::<i64>().map_err(|_| refused())
+        })
+        .collect()
 }
 
 /// An aware datetime or an ISO 8601 string with an offset, as text for the core.

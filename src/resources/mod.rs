@@ -1,5 +1,9 @@
 //! One module per Personio resource; each turns API responses into typed tables.
 
+pub mod attendance_breaks;
+pub mod attendances;
+pub mod attendances_v1;
+pub mod attendances_v2;
 pub mod choice;
 pub mod employee_attributes;
 pub mod employee_pages;
@@ -8,6 +12,7 @@ pub mod employee_seen;
 pub mod employee_wire;
 pub mod employees;
 pub mod names;
+pub mod projects_v2;
 pub mod report_columns;
 pub mod report_ref;
 pub mod report_rows;

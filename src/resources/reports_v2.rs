@@ -23,7 +23,6 @@ use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
-use url::Url;
 
 use super::names::Names;
 use super::report_rows::day_before;
@@ -33,6 +32,7 @@ use super::report_v2_cells::{
 use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::Table;
 use crate::error::{Error, Result};
+use crate::next_link::follow;
 use crate::paginate::{listing_changed, MAX_PASSES};
 use crate::pipeline::{one_batch, Task, Workers};
 use crate::transport::{Api, Request, Transport};
@@ -180,7 +180,7 @@ impl ReportRead<'_> {
                     )))
                 }
                 Some(next) if seen_links.insert(next.clone()) => {
-                    request = follow(transport, &next, &request)?
+                    request = follow(&transport.config().base_url, &next, &request)?
                 }
                 Some(next) => {
                     return Err(request.invalid_response(format!(
@@ -462,26 +462,6 @@ fn parse_columns(columns: &Value) -> Option<Vec<V2Column>> {
             })
         })
         .collect()
-}
-
-/// The request for a `next` link, absolute or relative, below the configured base URL.
-fn follow(transport: &Transport, href: &str, previous: &Request) -> Result<Request> {
-    let base = &transport.config().base_url;
-    let url = base
-        .join(href)
-        .or_else(|_| Url::parse(href))
-        .map_err(|_| previous.invalid_response(format!("the next link {href:?} is not a URL")))?;
-    let prefix = base.path().trim_end_matches('/');
-    let path = url
-        .path()
-        .strip_prefix(prefix)
-        .unwrap_or(url.path())
-        .to_string();
-    let query = url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
-    Ok(Request::get(path, query))
 }
 
 /// Whether `error` means "this report is not served by v2" (not enabled for API access,
