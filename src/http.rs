@@ -226,6 +226,28 @@ impl Http {
     /// `max_retries` times where the request may be sent twice; a refused credential is
     /// renewed once on 401.
     pub async fn send<A: Authorizer>(&self, request: &Request, authorizer: &A) -> Result<Response> {
+        self.send_to(request, authorizer, None).await
+    }
+
+    /// As [`send`](Self::send), but a 2xx body goes to `reader` piece by piece as it
+    /// arrives instead of into the response (whose body is then empty). A try given up
+    /// after some of its body was read, and tried again, starts with
+    /// [`BodyReader::restart`].
+    pub async fn send_reading<A: Authorizer>(
+        &self,
+        request: &Request,
+        authorizer: &A,
+        reader: &mut dyn BodyReader,
+    ) -> Result<Response> {
+        self.send_to(request, authorizer, Some(reader)).await
+    }
+
+    async fn send_to<A: Authorizer>(
+        &self,
+        request: &Request,
+        authorizer: &A,
+        mut reader: Option<&mut dyn BodyReader>,
+    ) -> Result<Response> {
         let budget = RateBudget::shared(&self.config.base_url, &self.config.client_id);
         let mut attempt = 0u32;
         let mut renewed = false;
@@ -265,7 +287,14 @@ impl Http {
                     } else {
                         permit.observe(&headers);
                     }
-                    read_body(response, self.config.max_response_bytes, request)
+                    let reader = match reader.as_deref_mut() {
+                        Some(reader) if status.is_success() => {
+                            reader.restart();
+                            Some(reader)
+                        }
+                        _ => None,
+                    };
+                    read_body(response, self.config.max_response_bytes, request, reader)
                         .await
                         .map(|body| (status, headers, body))
                 }
@@ -357,11 +386,22 @@ enum BodyFault {
     Refused(Error),
 }
 
-/// The whole body, refused once it passes `cap` bytes (announced or received).
+/// Reads a successful response's body as it arrives (see [`Http::send_reading`]).
+pub trait BodyReader: Send {
+    /// A try begins: forget any body read before.
+    fn restart(&mut self);
+
+    /// The next piece of the body; an error refuses the body (it is not asked again).
+    fn piece(&mut self, piece: &[u8]) -> Result<()>;
+}
+
+/// The whole body, refused once it passes `cap` bytes (announced or received); with a
+/// `reader`, the body goes to it and an empty one is returned.
 async fn read_body(
     mut response: reqwest::Response,
     cap: usize,
     request: &Request,
+    mut reader: Option<&mut (dyn BodyReader + '_)>,
 ) -> std::result::Result<Bytes, BodyFault> {
     let too_large = || {
         BodyFault::Refused(request.invalid_response(format!(
@@ -374,12 +414,18 @@ async fn read_body(
     }
     // Sized once where the length is announced: growing by doubling would hold up to
     // twice a large report's body at once.
-    let mut body = bytes::BytesMut::with_capacity(announced as usize);
+    let capacity = if reader.is_some() { 0 } else { announced };
+    let mut body = bytes::BytesMut::with_capacity(capacity as usize);
+    let mut received = 0;
     while let Some(chunk) = response.chunk().await.map_err(BodyFault::Http)? {
-        if body.len() + chunk.len() > cap {
+        received += chunk.len();
+        if received > cap {
             return Err(too_large());
         }
-        body.extend_from_slice(&chunk);
+        match &mut reader {
+            Some(reader) => reader.piece(&chunk).map_err(BodyFault::Refused)?,
+            None => body.extend_from_slice(&chunk),
+        }
     }
     Ok(body.freeze())
 }

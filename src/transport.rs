@@ -8,7 +8,7 @@ use crate::http::{Anonymous, Http};
 
 // The resources name the request types through the one path they send them by.
 pub use crate::auth::Api;
-pub use crate::http::{Request, Response};
+pub use crate::http::{BodyReader, Request, Response};
 
 /// HTTP layer and token cache of one [`crate::Client`].
 #[derive(Debug)]
@@ -41,6 +41,24 @@ impl Transport {
         let response = self
             .http
             .send(request, &self.tokens.authorizer(&self.http, api))
+            .await?;
+        self.tokens
+            .accept_rotated(&self.http, api, &response.headers)
+            .await;
+        Ok(response)
+    }
+
+    /// As [`execute`](Self::execute) with a bearer token for `api`, the body going to
+    /// `reader` as it arrives (see [`Http::send_reading`]).
+    pub async fn execute_reading(
+        &self,
+        request: &Request,
+        api: Api,
+        reader: &mut dyn BodyReader,
+    ) -> Result<Response> {
+        let response = self
+            .http
+            .send_reading(request, &self.tokens.authorizer(&self.http, api), reader)
             .await?;
         self.tokens
             .accept_rotated(&self.http, api, &response.headers)

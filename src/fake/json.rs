@@ -51,6 +51,11 @@ pub(crate) fn push_num(out: &mut String, n: f64) {
 
 /// A response with a JSON body and `content-type: application/json`.
 pub(crate) fn response(status: StatusCode, body: String) -> Response {
+    streamed_response(status, axum::body::Body::from(body))
+}
+
+/// A response with a JSON `body` sent as it is produced (no `Content-Length`).
+pub(crate) fn streamed_response(status: StatusCode, body: axum::body::Body) -> Response {
     let mut resp = (status, body).into_response();
     resp.headers_mut().insert(
         header::CONTENT_TYPE,

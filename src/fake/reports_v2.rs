@@ -17,7 +17,9 @@
 //!   all), `cursor`. The cursor (base64url) carries the report, position, limit and
 //!   locale: parameters next to it are ignored (assumed). `links` is `null` on the last
 //!   page (observed). The knob `report_v2_page_cap` clamps `limit` (none by default:
-//!   no cap was seen), so that a small report spans several pages in tests.
+//!   no cap was seen), so that a small report spans several pages in tests. A page
+//!   holding the rest of the report is sent as its rows are computed (chunked, without
+//!   `Content-Length`), as a server streams a large body; other pages are sent whole.
 //!
 //! Errors of `GET /v2/reports/{id}`, all HTTP 400 with `application/json` (observed):
 //! - an unknown id or a report not enabled for API access: `{"errors":[{"status":"400",
@@ -309,6 +311,12 @@ pub(crate) async fn one(
         .into_iter()
         .map(|p| report.rows[p])
         .collect();
+    let historical = report.kind == Kind::Historical;
+    // The rest of the report in one page: it is written as it is computed.
+    if page_limit == usize::MAX && content.lie.is_none() && !content.empty_page {
+        let head = page_head(report, locale, historical, None);
+        return Ok(streamed(state.clone(), id, listing, locale, from, head));
+    }
     let (page, next, nonce) = if content.empty_page {
         // Nothing here, but the data goes on where this page should have started.
         (Vec::new(), Some(from), Some(state.faults.nonce()))
@@ -324,12 +332,36 @@ pub(crate) async fn one(
             None => (page, None, None),
         }
     };
+    let next_href = next.map(|(e, s)| {
+        let mut text = format!(
+            "r={};e={e};s={s};l={page_limit};loc={}",
+            report.id,
+            locale.code()
+        );
+        if let Some(z) = nonce {
+            text.push_str(&format!(";z={z}"));
+        }
+        let c = cursor::encode(&text);
+        format!("{}/v2/reports/{}?cursor={c}", origin(&headers), report.id)
+    });
+    let mut out = page_head(report, locale, historical, next_href.as_deref());
+    out.reserve(page.len() * 512);
+    for (n, row) in page.iter().enumerate() {
+        push_row(&mut out, report, n, row);
+    }
+    out.push_str(PAGE_TAIL);
+    Ok(json::response(StatusCode::OK, out))
+}
 
-    let mut out = String::with_capacity(1024 + page.len() * 512);
+/// What closes a page after its rows.
+const PAGE_TAIL: &str = "]}";
+
+/// A page up to its first row: `report_config`, `_meta` (columns, links) and `"_data":[`.
+fn page_head(report: &Report, locale: Locale, historical: bool, next: Option<&str>) -> String {
+    let mut out = String::with_capacity(1024);
     out.push_str(r#"{"report_config":{"name":"#);
     json::push_str(&mut out, report.name);
     out.push_str(r#"},"_meta":{"columns":["#);
-    let historical = report.kind == Kind::Historical;
     if historical {
         let date_label = match locale {
             Locale::En => "Effective date",
@@ -345,42 +377,72 @@ pub(crate) async fn one(
     }
     out.push_str(r#"],"links":"#);
     match next {
-        Some((e, s)) => {
-            let mut text = format!(
-                "r={};e={e};s={s};l={page_limit};loc={}",
-                report.id,
-                locale.code()
-            );
-            if let Some(z) = nonce {
-                text.push_str(&format!(";z={z}"));
-            }
-            let c = cursor::encode(&text);
+        Some(href) => {
             out.push_str(r#"{"next":{"href":"#);
-            let href = format!("{}/v2/reports/{}?cursor={c}", origin(&headers), report.id);
-            json::push_str(&mut out, &href);
+            json::push_str(&mut out, href);
             out.push_str("}}");
         }
         None => out.push_str("null"),
     }
     out.push_str(r#"},"_data":["#);
-    for (n, (_, date, cells)) in page.iter().enumerate() {
-        if n > 0 {
+    out
+}
+
+/// Row `n` of a page, after a comma unless it is the first.
+fn push_row(out: &mut String, report: &Report, n: usize, (_, date, cells): &Row) {
+    if n > 0 {
+        out.push(',');
+    }
+    out.push('[');
+    if let Some(d) = date {
+        push_string_cell(out, EFFECTIVE_DATE, Some(&iso(*d)));
+    }
+    for (c, cell) in cells.iter().enumerate() {
+        if date.is_some() || c > 0 {
             out.push(',');
         }
-        out.push('[');
-        if let Some(d) = date {
-            push_string_cell(&mut out, EFFECTIVE_DATE, Some(&iso(*d)));
-        }
-        for (c, cell) in cells.iter().enumerate() {
-            if date.is_some() || c > 0 {
-                out.push(',');
-            }
-            push_cell(&mut out, &report.columns[c], cell);
-        }
-        out.push(']');
+        push_cell(out, &report.columns[c], cell);
     }
-    out.push_str("]}");
-    Ok(json::response(StatusCode::OK, out))
+    out.push(']');
+}
+
+/// Rows written per piece of a streamed page.
+const ROWS_PER_PIECE: usize = 100;
+
+/// The rest of report `id` from `from` as one page, sent piece by piece as a blocking
+/// task computes its rows (a large report is not built whole before it is sent).
+fn streamed(
+    state: Arc<AppState>,
+    id: String,
+    listing: Vec<u32>,
+    locale: Locale,
+    from: Position,
+    head: String,
+) -> Response {
+    let (pieces, mut received) = tokio::sync::mpsc::channel::<String>(4);
+    tokio::task::spawn_blocking(move || {
+        let Some(report) = state.reports.get(&id) else {
+            return;
+        };
+        let mut piece = head;
+        for (n, row) in rows_from(&state, report, &listing, locale, from).enumerate() {
+            push_row(&mut piece, report, n, &row);
+            if (n + 1) % ROWS_PER_PIECE == 0 {
+                // The client went away: stop computing.
+                if pieces.blocking_send(std::mem::take(&mut piece)).is_err() {
+                    return;
+                }
+            }
+        }
+        piece.push_str(PAGE_TAIL);
+        let _ = pieces.blocking_send(piece);
+    });
+    let stream = futures::stream::poll_fn(move |cx| {
+        received
+            .poll_recv(cx)
+            .map(|piece| piece.map(Ok::<_, std::convert::Infallible>))
+    });
+    json::streamed_response(StatusCode::OK, axum::body::Body::from_stream(stream))
 }
 
 fn push_column(out: &mut String, name: &str, display: &str, kind: &str) {

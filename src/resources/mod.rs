@@ -18,6 +18,8 @@ pub mod report_ref;
 pub mod report_rows;
 pub mod report_v2_cells;
 mod report_v2_decode;
+mod report_v2_page;
+mod report_v2_scan;
 pub mod reports;
 pub mod reports_v1;
 pub mod reports_v2;

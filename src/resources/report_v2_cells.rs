@@ -95,14 +95,15 @@ pub struct V2Plan {
 }
 
 impl V2Plan {
-    /// The plan of a report of `columns`; `first_timestamps` (see [`first_timestamps`])
-    /// types the `timestamp` columns (see [`timestamp_kind`]).
+    /// The plan of a report of `columns`; the sample of the first rows types the
+    /// `timestamp` columns.
     pub fn new(
         columns: Vec<V2Column>,
         historical: bool,
         names: Names,
-        first_timestamps: &[Option<Value>],
+        sample: &TimestampSample,
     ) -> V2Plan {
+        let first_timestamps = sample.first_values();
         let effective = historical
             .then(|| columns.iter().position(|c| c.name == EFFECTIVE_DATE_COLUMN))
             .flatten();
@@ -273,30 +274,56 @@ fn timestamp_kind(first: Option<&Value>) -> Kind {
 /// with none there is read as dates (an instant later keeps its text, with a warning).
 const SAMPLED_ROWS: usize = 1_000;
 
-/// The first value of each `timestamp` column among the first [`SAMPLED_ROWS`] of
-/// `rows`, `None` for every other column; rows are read only while one is missing.
-pub fn first_timestamps<'a>(
-    columns: &[V2Column],
-    rows: impl Iterator<Item = Vec<&'a RawValue>>,
-) -> Vec<Option<Value>> {
-    let mut first: Vec<Option<Value>> = vec![None; columns.len()];
-    let is_timestamp = |index: usize| columns[index].kind == "timestamp";
-    let mut missing = (0..columns.len()).filter(|c| is_timestamp(*c)).count();
-    for row in rows.take(SAMPLED_ROWS) {
-        if missing == 0 {
-            break;
+/// The first value of each `timestamp` column among a report's first
+/// [`SAMPLED_ROWS`] rows, which type those columns (see [`timestamp_kind`]).
+pub struct TimestampSample {
+    first: Vec<Option<Value>>,
+    missing: usize,
+    rows_seen: usize,
+}
+
+impl TimestampSample {
+    /// Nothing seen yet of a report of `columns`.
+    pub fn new(columns: &[V2Column]) -> TimestampSample {
+        TimestampSample {
+            first: vec![None; columns.len()],
+            missing: columns.iter().filter(|c| c.kind == "timestamp").count(),
+            rows_seen: 0,
         }
-        for (index, cell) in row.iter().enumerate().take(columns.len()) {
-            if !is_timestamp(index) || first[index].is_some() {
-                continue;
+    }
+
+    /// Whether more rows could change the sample.
+    pub fn settled(&self) -> bool {
+        self.missing == 0 || self.rows_seen >= SAMPLED_ROWS
+    }
+
+    /// Looks at the next rows (the text of each cell) while the sample is not settled.
+    pub fn look_at<'a>(
+        &mut self,
+        columns: &[V2Column],
+        rows: impl Iterator<Item = Vec<&'a RawValue>>,
+    ) {
+        for row in rows {
+            if self.settled() {
+                return;
             }
-            if let Decoded::Scalar(value) = decode(cell, &columns[index].name) {
-                first[index] = Some(value);
-                missing -= 1;
+            self.rows_seen += 1;
+            for (index, cell) in row.iter().enumerate().take(columns.len()) {
+                if columns[index].kind != "timestamp" || self.first[index].is_some() {
+                    continue;
+                }
+                if let Decoded::Scalar(value) = decode(cell, &columns[index].name) {
+                    self.first[index] = Some(value);
+                    self.missing -= 1;
+                }
             }
         }
     }
-    first
+
+    /// The first value of each column (`None` for every other column).
+    pub fn first_values(&self) -> &[Option<Value>] {
+        &self.first
+    }
 }
 
 #[cfg(test)]
