@@ -6,6 +6,8 @@
 //! configured base URL. A link to another origin is refused: the token goes to the
 //! configured host only.
 
+use std::collections::HashSet;
+
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::Value;
@@ -13,6 +15,63 @@ use url::Url;
 
 use crate::error::Result;
 use crate::transport::Request;
+
+/// Guard against a `next` link that never ends.
+const MAX_PAGES: usize = 100_000;
+/// Empty pages in a row that may still link on (a cursor can land between records).
+const MAX_EMPTY_PAGES_IN_A_ROW: usize = 3;
+
+/// One walk along `next` links, bounded by what arrives: a link that comes twice, a
+/// run of empty pages that keep linking on, or more than [`MAX_PAGES`] pages would
+/// never end, and is an error instead.
+#[derive(Default)]
+pub struct LinkWalk {
+    links: HashSet<String>,
+    pages: usize,
+    empty_in_a_row: usize,
+}
+
+impl LinkWalk {
+    /// The request for the page after one of `rows` items (asked for by `request`)
+    /// whose `next` link is `next`; `None` at the end. `listing` names what is read, in
+    /// errors.
+    pub fn next(
+        &mut self,
+        base: &Url,
+        request: &Request,
+        rows: usize,
+        next: Option<String>,
+        listing: &str,
+    ) -> Result<Option<Request>> {
+        self.pages += 1;
+        self.empty_in_a_row = if rows == 0 {
+            self.empty_in_a_row + 1
+        } else {
+            0
+        };
+        let Some(next) = next else {
+            return Ok(None);
+        };
+        if self.empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW {
+            return Err(request.invalid_response(format!(
+                "{} pages in a row held nothing yet linked to more: the {listing} would never \
+                 end",
+                self.empty_in_a_row
+            )));
+        }
+        if self.pages >= MAX_PAGES {
+            return Err(request.invalid_response(format!(
+                "more than {MAX_PAGES} pages: refusing to return part of the {listing}"
+            )));
+        }
+        if !self.links.insert(next.clone()) {
+            return Err(request.invalid_response(format!(
+                "the next link {next:?} came twice: the {listing} would never end"
+            )));
+        }
+        follow(base, &next, request).map(Some)
+    }
+}
 
 /// The request for a `next` link, absolute or relative, on the configured base URL's
 /// origin; a path below the base URL's path keeps it (a proxy prefix).

@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use crate::arrow::build::concat_chunks;
 use crate::arrow::Table;
 use crate::error::{Error, Result};
-use crate::next_link::{follow, outline};
+use crate::next_link::{outline, LinkWalk};
 use crate::paginate::{read_listing, Addressing, Page};
 use crate::transport::{Api, Request, Transport};
 
@@ -67,11 +67,6 @@ pub async fn read_pages<S: PageSource>(
     read_listing(addressing, concurrency * 2, &endpoint, fetch).await
 }
 
-/// Guard against a `next` link that never ends.
-const MAX_CURSOR_PAGES: usize = 100_000;
-/// Empty pages in a row that may still link on (a cursor can land between records).
-const MAX_EMPTY_PAGES_IN_A_ROW: usize = 3;
-
 /// A v2 cursor listing: its first request, and how to read one page.
 pub trait CursorSource: Send + Sync + 'static {
     /// What a converted page holds.
@@ -86,9 +81,8 @@ pub trait CursorSource: Send + Sync + 'static {
 
 /// Every page of a cursor listing, converted, in order, each record exactly once.
 ///
-/// Requests are bounded by what arrives: a `next` link that comes twice, a run of empty
-/// pages that keep linking on, more than [`MAX_CURSOR_PAGES`] pages, or a record that
-/// comes twice is an [`Error::InvalidResponse`], never a short table. Pages convert on
+/// Requests are bounded by what arrives (see [`LinkWalk`]), and a record that comes
+/// twice is an [`Error::InvalidResponse`], never a short table. Pages convert on
 /// workers while the next one downloads; at most twice as many as there are workers
 /// wait converted or converting.
 pub async fn read_cursor_pages<S: CursorSource>(
@@ -99,18 +93,12 @@ pub async fn read_cursor_pages<S: CursorSource>(
     let workers = Workers::new();
     let in_progress = 2 * workers.slots();
     let mut request = source.first_request();
-    let mut links = HashSet::new();
-    let mut empty_in_a_row = 0;
+    let mut walk = LinkWalk::default();
     let mut converting: VecDeque<Task<Result<Page<S::Content>>>> = VecDeque::new();
     let mut pages = Vec::new();
-    for _ in 0..MAX_CURSOR_PAGES {
+    loop {
         let body = transport.execute(&request, Some(api)).await?.body;
         let page = outline(&body, &request)?;
-        empty_in_a_row = if page.rows == 0 {
-            empty_in_a_row + 1
-        } else {
-            0
-        };
         let (source, workers, converted) = (source.clone(), workers.clone(), request.clone());
         converting.push_back(Task::spawn(async move {
             workers.run(move || source.convert(body, &converted)).await
@@ -120,32 +108,17 @@ pub async fn read_cursor_pages<S: CursorSource>(
                 pages.push(oldest.join().await??);
             }
         }
-        match page.next {
+        let base = &transport.config().base_url;
+        match walk.next(base, &request, page.rows, page.next, "listing")? {
+            Some(next) => request = next,
             None => {
                 for task in converting {
                     pages.push(task.join().await??);
                 }
                 return once_each(pages, &request);
             }
-            Some(_) if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
-                return Err(request.invalid_response(format!(
-                    "{empty_in_a_row} pages in a row held nothing yet linked to more: the \
-                     listing would never end"
-                )))
-            }
-            Some(next) if links.insert(next.clone()) => {
-                request = follow(&transport.config().base_url, &next, &request)?
-            }
-            Some(next) => {
-                return Err(request.invalid_response(format!(
-                    "the next link {next:?} came twice: the listing would never end"
-                )))
-            }
         }
     }
-    Err(request.invalid_response(format!(
-        "more than {MAX_CURSOR_PAGES} pages: refusing to return part of the listing"
-    )))
 }
 
 /// `pages` if no record came twice.

@@ -140,16 +140,22 @@ pub fn text(value: &Value) -> Parsed<String> {
     }
 }
 
+/// The text of a value that dates and times are read from: trimmed, `None` for no
+/// value; anything but a string is not one.
+fn written(value: &Value) -> Parsed<&str> {
+    match value {
+        v if is_missing(v) => Ok(None),
+        Value::String(s) => Ok(Some(s.trim())),
+        _ => Err(Unparseable),
+    }
+}
+
 /// The calendar date as written, in days since the Unix epoch: `2020-01-01` and
 /// `2020-01-01T00:00:00+01:00` are both 2020-01-01 (never shifted through UTC).
 pub fn date32(value: &Value) -> Parsed<i32> {
-    if is_missing(value) {
+    let Some(s) = written(value)? else {
         return Ok(None);
-    }
-    let Value::String(s) = value else {
-        return Err(Unparseable);
     };
-    let s = s.trim();
     let date_part = s.get(..10).ok_or(Unparseable)?;
     let date = NaiveDate::parse_from_str(date_part, "%Y-%m-%d").map_err(|_| Unparseable)?;
     let rest = &s[10..];
@@ -166,25 +172,20 @@ pub fn date32(value: &Value) -> Parsed<i32> {
 
 /// A plain `YYYY-MM-DD` date, in days since the Unix epoch; a date-time is not one.
 pub fn plain_date(value: &Value) -> Parsed<i32> {
-    if is_missing(value) {
-        return Ok(None);
-    }
-    match value {
-        Value::String(s) if s.trim().len() == 10 => date32(value),
-        _ => Err(Unparseable),
+    match written(value)? {
+        Some(s) if s.len() == 10 => date32(value),
+        Some(_) => Err(Unparseable),
+        None => Ok(None),
     }
 }
 
 /// An instant with an explicit offset (`Z`, `+01:00` or `+0100`), as microseconds since
 /// the Unix epoch in UTC. A date or a time without offset is not an instant.
 pub fn timestamp_micros(value: &Value) -> Parsed<i64> {
-    if is_missing(value) {
+    let Some(s) = written(value)? else {
         return Ok(None);
-    }
-    let Value::String(s) = value else {
-        return Err(Unparseable);
     };
-    instant_micros(s.trim()).map(Some).ok_or(Unparseable)
+    instant_micros(s).map(Some).ok_or(Unparseable)
 }
 
 /// A wall-clock date-time without offset (`2025-03-03T08:00:00`, seconds optional,
@@ -192,13 +193,9 @@ pub fn timestamp_micros(value: &Value) -> Parsed<i64> {
 /// time as written, in no zone. A value with an offset is not one (shifting it would
 /// change the wall-clock time; dropping the offset would hide it).
 pub fn local_timestamp_micros(value: &Value) -> Parsed<i64> {
-    if is_missing(value) {
+    let Some(s) = written(value)? else {
         return Ok(None);
-    }
-    let Value::String(s) = value else {
-        return Err(Unparseable);
     };
-    let s = s.trim();
     [
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y-%m-%d %H:%M:%S%.f",

@@ -22,15 +22,10 @@ use super::report_v2_page::{Asked, Converted, PageReader, PassSoFar};
 use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::Table;
 use crate::error::{Error, Result};
-use crate::next_link::follow;
+use crate::next_link::LinkWalk;
 use crate::paginate::{listing_changed, MAX_PASSES};
 use crate::pipeline::{one_batch, Workers};
 use crate::transport::{Api, BodyReader, Request, Transport};
-
-/// Guard against a `next` link that never ends.
-const MAX_V2_PAGES: usize = 100_000;
-/// Empty pages in a row that may still link on (a cursor can land between rows).
-const MAX_EMPTY_PAGES_IN_A_ROW: usize = 3;
 
 /// One report through v2. `historical` is v1's word where v1 knows the report, else
 /// the report is historical when it has an effective-date column.
@@ -115,9 +110,8 @@ impl ReportRead<'_> {
             pages: 0,
             so_far: PassSoFar::default(),
         };
-        let mut seen_links = std::collections::HashSet::new();
-        let mut empty_in_a_row = 0;
-        while pass.pages < MAX_V2_PAGES {
+        let mut walk = LinkWalk::default();
+        loop {
             let mut page = PageReader::new(
                 &mut pass.so_far,
                 self.asked,
@@ -129,32 +123,12 @@ impl ReportRead<'_> {
                 .await?;
             let page = page.finish()?;
             pass.pages += 1;
-            empty_in_a_row = if page.rows == 0 {
-                empty_in_a_row + 1
-            } else {
-                0
-            };
-            match page.next {
-                Some(_) if empty_in_a_row >= MAX_EMPTY_PAGES_IN_A_ROW => {
-                    return Err(request.invalid_response(format!(
-                        "{empty_in_a_row} pages in a row held no rows yet linked to more: the \
-                         report would never end"
-                    )))
-                }
-                Some(next) if seen_links.insert(next.clone()) => {
-                    request = follow(&transport.config().base_url, &next, &request)?
-                }
-                Some(next) => {
-                    return Err(request.invalid_response(format!(
-                        "the next link {next:?} came twice: the report would never end"
-                    )))
-                }
+            let base = &transport.config().base_url;
+            match walk.next(base, &request, page.rows, page.next, "report")? {
+                Some(next) => request = next,
                 None => return Ok(pass),
             }
         }
-        Err(request.invalid_response(format!(
-            "more than {MAX_V2_PAGES} pages: refusing to return part of the report"
-        )))
     }
 }
 
