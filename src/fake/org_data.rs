@@ -174,12 +174,11 @@ fn abbreviation(name: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::company::Company;
     use super::*;
+    use crate::fake::test_support::company;
 
     fn data() -> OrgData {
-        let base = "2026-01-01T00:00:00Z".parse().unwrap();
-        OrgData::new(&Company::generate(0, 5, 0, base).org)
+        OrgData::new(&company(0, 5).org)
     }
 
     #[test]
