@@ -13,7 +13,12 @@ use crate::error::{Error, Result};
 use crate::resources::attendances::{self, AttendanceQuery};
 use crate::resources::employees::{self, EmployeeQuery};
 use crate::resources::names::Names;
+use crate::resources::org_entities;
+use crate::resources::org_units::{self, OrgUnitType};
+use crate::resources::pictures::{self, Picture};
+use crate::resources::projects_v2;
 use crate::resources::reports::{self, ReportQuery};
+use crate::resources::v2_listing::read_listing;
 use crate::transport::Transport;
 
 /// A Personio API client. Cheap to clone; clones share the token. Every client of one
@@ -102,8 +107,49 @@ impl Client {
         .await
     }
 
+    /// The departments or the teams, each with the ids of its ancestors (see
+    /// `resources::org_units`).
+    pub async fn org_units(&self, kind: OrgUnitType) -> Result<Table> {
+        self.call(
+            "the org unit listing",
+            org_units::fetch_org_units(&self.transport, kind),
+        )
+        .await
+    }
+
+    /// The cost centers: id, name.
+    pub async fn cost_centers(&self) -> Result<Table> {
+        let listing = read_listing(&self.transport, org_entities::cost_centers());
+        self.call("the cost center listing", listing).await
+    }
+
+    /// The legal entities: id, name, country.
+    pub async fn legal_entities(&self) -> Result<Table> {
+        let listing = read_listing(&self.transport, org_entities::legal_entities());
+        self.call("the legal entity listing", listing).await
+    }
+
+    /// The workplaces: id, name.
+    pub async fn workplaces(&self) -> Result<Table> {
+        let listing = read_listing(&self.transport, org_entities::workplaces());
+        self.call("the workplace listing", listing).await
+    }
+
+    /// The projects (see `resources::projects_v2`).
+    pub async fn projects(&self) -> Result<Table> {
+        let listing = read_listing(&self.transport, projects_v2::projects());
+        self.call("the project listing", listing).await
+    }
+
+    /// Employee `id`'s profile picture, `width` pixels wide if given (else the original
+    /// size); [`Error::NotFound`] for an employee without one.
+    pub async fn profile_picture(&self, id: i64, width: Option<u32>) -> Result<Picture> {
+        let picture = pictures::fetch_picture(&self.transport, id, width);
+        self.call("the profile picture read", picture).await
+    }
+
     /// Runs one call under the configured deadline.
-    async fn call(&self, what: &str, call: impl Future<Output = Result<Table>>) -> Result<Table> {
+    async fn call<T>(&self, what: &str, call: impl Future<Output = Result<T>>) -> Result<T> {
         deadline::within(self.config().deadline, what, call).await
     }
 }

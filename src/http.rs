@@ -52,6 +52,8 @@ pub struct Request {
     /// Whether sending it twice does no harm (reads, token requests), so that a reply
     /// lost on the way (a reset, a cut body, a timeout) may be asked for again.
     pub retry_safe: bool,
+    /// The `Accept` header, where it is not JSON (a profile picture).
+    pub accept: Option<&'static str>,
 }
 
 impl Request {
@@ -63,6 +65,7 @@ impl Request {
             query,
             body: Body::Empty,
             retry_safe: true,
+            accept: None,
         }
     }
 
@@ -75,7 +78,14 @@ impl Request {
             query: Vec::new(),
             body,
             retry_safe: false,
+            accept: None,
         }
+    }
+
+    /// Asks for `media` (an `Accept` header) instead of JSON.
+    pub fn accepting(mut self, media: &'static str) -> Request {
+        self.accept = Some(media);
+        self
     }
 
     /// Marks a request that may be sent twice (a token request).
@@ -268,6 +278,9 @@ impl Http {
             };
             if let Some(credential) = &credential {
                 builder = builder.bearer_auth(credential.as_ref());
+            }
+            if let Some(media) = request.accept {
+                builder = builder.header(ACCEPT, media);
             }
             let outcome = match builder.send().await {
                 Ok(response) => {

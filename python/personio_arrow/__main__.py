@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
+import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Sequence
 
 from personio_arrow import _core
-from personio_arrow.exceptions import PersonioError
+from personio_arrow.exceptions import NotFoundError, PersonioError
 
 DEMO_OUTPUT = "personio-demo-employees.parquet"
 
@@ -69,6 +72,89 @@ def _cmd_attendances(args: argparse.Namespace) -> None:
     _emit(table, args.output)
 
 
+def _cmd_org_units(args: argparse.Namespace) -> None:
+    _emit(_client(args).org_units(args.type), args.output)
+
+
+def _cmd_cost_centers(args: argparse.Namespace) -> None:
+    _emit(_client(args).cost_centers(), args.output)
+
+
+def _cmd_legal_entities(args: argparse.Namespace) -> None:
+    _emit(_client(args).legal_entities(), args.output)
+
+
+def _cmd_workplaces(args: argparse.Namespace) -> None:
+    _emit(_client(args).workplaces(), args.output)
+
+
+def _cmd_projects(args: argparse.Namespace) -> None:
+    _emit(_client(args).projects(), args.output)
+
+
+def _employee_ids(client: _core.Client) -> list[int]:
+    """Every employee's id, read through a JSON Lines file so that no extra is needed."""
+    table = client.employees(attributes=["id"])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "ids.jsonl"
+        _core.write_table(table, path)
+        with path.open(encoding="utf-8") as lines:
+            return [json.loads(line)["id"] for line in lines if line.strip()]
+
+
+def _save_picture(folder: Path, employee_id: int, data: bytes, extension: str,
+                  overwrite: bool) -> bool:
+    """Writes `<id>.<extension>` in `folder`; False when it exists and may not be replaced.
+
+    The file is created anew (O_EXCL), so that a symlink planted under its name is
+    replaced, never written through to somewhere outside the folder.
+    """
+    target = folder / f"{int(employee_id)}.{extension}"
+    if target.parent != folder:
+        raise ValueError(f"refusing to write {target}: it is outside {folder}")
+    if overwrite:
+        try:
+            target.unlink()
+        except FileNotFoundError:
+            pass
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        descriptor = os.open(target, flags, 0o644)
+    except FileExistsError:
+        return False
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    return True
+
+
+def _cmd_pictures(args: argparse.Namespace) -> None:
+    client = _client(args)
+    folder = Path(args.out).resolve()
+    folder.mkdir(parents=True, exist_ok=True)
+    ids = [int(e) for e in args.employees.split(",")] if args.employees else _employee_ids(client)
+
+    def fetch(employee_id: int) -> tuple[int, tuple[bytes, str, str] | None]:
+        try:
+            return employee_id, client.profile_picture_with_type(employee_id, width=args.width)
+        except NotFoundError:
+            return employee_id, None
+
+    written = missing = kept = 0
+    with ThreadPoolExecutor(max_workers=max(1, args.concurrency)) as pool:
+        for employee_id, picture in pool.map(fetch, ids):
+            if picture is None:
+                missing += 1
+            elif _save_picture(folder, employee_id, picture[0], picture[2], args.overwrite):
+                written += 1
+            else:
+                kept += 1
+    print(f"wrote {written} pictures to {folder}", file=sys.stderr)
+    print(f"{missing} employees have no picture (or it is not readable): skipped", file=sys.stderr)
+    if kept:
+        print(f"{kept} files were already there and were kept (--overwrite replaces them)",
+              file=sys.stderr)
+
+
 def _cmd_demo(args: argparse.Namespace) -> None:
     from personio_arrow.testing import FakePersonio
 
@@ -122,12 +208,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def with_client(sub: argparse.ArgumentParser) -> None:
+    def with_client(sub: argparse.ArgumentParser, output: bool = True) -> None:
         sub.add_argument("--client-id", default=None, help="default: $PERSONIO_CLIENT_ID")
         sub.add_argument("--base-url", default=None, help="default: $PERSONIO_BASE_URL or the public API")
         sub.add_argument("--allow-http", action="store_true",
                          help="allow plain http to a host that is not loopback (trusted proxies only)")
-        sub.add_argument("--concurrency", type=int, default=4, help="pages fetched at once")
+        sub.add_argument("--concurrency", type=int, default=4, help="requests at once")
+        if not output:
+            return
         sub.add_argument("-o", "--output", default=None,
                          help="file to write: .parquet, .csv, .arrow/.feather, .json, .jsonl "
                          "(default: print the first rows)")
@@ -169,6 +257,31 @@ def _parser() -> argparse.ArgumentParser:
     attendances.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
                              help="v2 attendance periods (auto) or v1 attendances")
     attendances.set_defaults(run=_cmd_attendances)
+
+    org_units = commands.add_parser("org-units", help="export the departments or the teams")
+    org_units.add_argument("type", choices=["department", "team"])
+    with_client(org_units)
+    org_units.set_defaults(run=_cmd_org_units)
+
+    for name, run, what in [
+        ("cost-centers", _cmd_cost_centers, "the cost centers"),
+        ("legal-entities", _cmd_legal_entities, "the legal entities"),
+        ("workplaces", _cmd_workplaces, "the workplaces"),
+        ("projects", _cmd_projects, "the projects"),
+    ]:
+        listing = commands.add_parser(name, help=f"export {what}")
+        with_client(listing)
+        listing.set_defaults(run=run)
+
+    pictures = commands.add_parser("pictures", help="save the profile pictures in a folder")
+    with_client(pictures, output=False)
+    pictures.add_argument("--out", required=True,
+                          help="folder for the pictures, one <employee id>.<png|jpg|...> each")
+    pictures.add_argument("--width", type=int, help="width in pixels (default: original size)")
+    pictures.add_argument("--employees", help="comma-separated employee ids (default: everyone)")
+    pictures.add_argument("--overwrite", action="store_true",
+                          help="replace pictures already in the folder (default: keep them)")
+    pictures.set_defaults(run=_cmd_pictures)
 
     demo = commands.add_parser("demo", help="export a fake company's employees, no credentials needed")
     demo.add_argument("-o", "--output", default=DEMO_OUTPUT)

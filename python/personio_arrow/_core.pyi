@@ -133,6 +133,43 @@ class Client:
         ``updated_at`` (``timestamp[us, UTC]``). ``employees`` keeps only those
         employee ids. A bad day or ``api`` raises ValueError.
         """
+    def org_units(self, type: Literal["department", "team"]) -> Table:
+        """The departments or the teams (``GET /v2/org-units``), one row each.
+
+        Columns, all text except the last: ``id``, ``type``, ``name``,
+        ``abbreviation``, ``description``, ``parent_id`` (null at a root) and
+        ``ancestor_ids`` (``list<string>``: the ids above the unit, from its root down
+        to ``parent_id``; empty at a root). Departments and teams are separate trees.
+        A parent the listing does not hold ends the chain there; parents that form a
+        cycle raise InvalidResponseError. Another ``type`` raises ValueError.
+        """
+    def cost_centers(self) -> Table:
+        """The cost centers (``GET /v2/cost-centers``): ``id``, ``name``."""
+    def legal_entities(self) -> Table:
+        """The legal entities (``GET /v2/legal-entities``): ``id``, ``name``, ``country``."""
+    def workplaces(self) -> Table:
+        """The workplaces (``GET /v2/workplaces``): ``id``, ``name``."""
+    def projects(self) -> Table:
+        """The projects (``GET /v2/projects``).
+
+        Columns: ``id``, ``name``, ``project_code``, ``client_name`` (text),
+        ``billable`` (bool), ``cost_center_id``, ``parent_project_id``, ``status``
+        (text), ``start_date`` and ``end_date`` (date).
+        """
+    def profile_picture(self, employee_id: int, *, width: int | None = None) -> bytes:
+        """The employee's profile picture, as the image file's bytes.
+
+        ``width`` asks Personio for that many pixels (default: the original size).
+        Raises NotFoundError when the employee has no picture, does not exist, or the
+        credential's attribute whitelist leaves out "Profile Picture"; and
+        InvalidResponseError when the answer is not an image.
+        """
+    def profile_picture_with_type(
+        self, employee_id: int, *, width: int | None = None
+    ) -> tuple[bytes, str, str]:
+        """The profile picture as ``(bytes, media type, file extension)``, e.g.
+        ``(b"\\x89PNG...", "image/png", "png")``; otherwise as ``profile_picture``.
+        """
 
 @type_check_only
 class CredentialSpec(TypedDict):
@@ -227,6 +264,7 @@ class FakeOptions(TypedDict, total=False):
     report_v2_page_cap: int | None
     faults: list[FaultSpec]
     attendance_relative_links: bool
+    v2_list_page_cap: int | None
 
 @type_check_only
 class FakeStats(TypedDict):

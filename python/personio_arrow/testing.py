@@ -44,8 +44,10 @@ class FakePersonio:
       ``report_page_cap`` (200): the v1 report page size cap;
       ``wide_report_columns`` (0): adds a "Wide export" report this wide;
       ``report_v2_page_cap`` (None): the largest v2 report page, in rows.
-    - ``attendance_relative_links`` (False): v2 attendance periods and projects link to
-      their next page with relative hrefs instead of absolute ones.
+    - ``attendance_relative_links`` (False): v2 attendance periods, projects and the org
+      listings link to their next page with relative hrefs instead of absolute ones.
+    - ``v2_list_page_cap`` (None): the largest page of v2 projects, org units, cost
+      centers, legal entities and workplaces, so that they span several pages.
     - ``faults``: seeded faults, each a dict ``{"kind": ..., "routes": [...],
       "after": 1, "count": 1, "probability": None, ...}``; kinds
       ``server_error_burst`` (``statuses``), ``rate_limit_burst``

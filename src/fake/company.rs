@@ -281,11 +281,14 @@ pub(crate) struct Company {
     pub org: OrgLists,
 }
 
-/// Ids and names of the org's departments, cost centers and time-off types; the same
-/// ones the employee records point at.
+/// Ids and names of the org's subcompanies, offices, departments, teams, cost centers
+/// and time-off types; the same ones the employee records point at.
 pub(crate) struct OrgLists {
     pub subcompanies: Vec<(i64, &'static str)>,
+    pub offices: Vec<(i64, &'static str)>,
     pub departments: Vec<(i64, &'static str)>,
+    /// (id, name, index of its department in `departments`)
+    pub teams: Vec<(i64, &'static str, usize)>,
     pub cost_centers: Vec<(i64, &'static str)>,
     /// (id, name, category)
     pub time_off_types: Vec<(i64, &'static str, &'static str)>,
@@ -346,7 +349,9 @@ impl Company {
         let employees = (0..employees).map(|i| g.employee(i)).collect();
         let org = OrgLists {
             subcompanies: org.subcompany_names.clone(),
+            offices: org.office_names.clone(),
             departments: org.department_names.clone(),
+            teams: org.team_names.clone(),
             cost_centers: org.cost_centers.clone(),
             time_off_types: org.time_off.clone(),
         };
@@ -531,11 +536,15 @@ struct Org {
     subcompany_names: Vec<(i64, &'static str)>,
     /// (value, holiday calendar index)
     offices: Vec<(String, usize)>,
+    /// (id, name) of each office, in `offices` order.
+    office_names: Vec<(i64, &'static str)>,
     /// (value, team indices)
     departments: Vec<(String, Vec<usize>)>,
     /// (id, name) of each department, in `departments` order.
     department_names: Vec<(i64, &'static str)>,
     teams: Vec<String>,
+    /// (id, name, department index) of each team, in `teams` order.
+    team_names: Vec<(i64, &'static str, usize)>,
     cost_centers: Vec<(i64, &'static str)>,
     calendars: Vec<String>,
     /// (value, weekly hours)
@@ -598,8 +607,12 @@ impl Org {
             ("Zürich", 4),
             ("Kraków", 5),
         ];
+        let mut office_names = Vec::with_capacity(rows.len());
         let offices = zip_ids(&mut rng, &rows, 100_000, 5_000)
-            .map(|(id, &(n, cal))| (entity("Office", id, n), cal))
+            .map(|(id, &(n, cal))| {
+                office_names.push((id, n));
+                (entity("Office", id, n), cal)
+            })
             .collect();
 
         let rows: [(&str, &[&str]); 8] = [
@@ -612,9 +625,17 @@ impl Org {
             ("Product", &["Design", "Product Management"]),
             ("Operations", &["Facilities", "IT"]),
         ];
-        let team_names: Vec<&str> = rows.iter().flat_map(|r| r.1.iter().copied()).collect();
-        let teams = zip_ids(&mut rng, &team_names, 50_000, 500)
-            .map(|(id, n)| entity("Team", id, n))
+        let team_rows: Vec<(&str, usize)> = rows
+            .iter()
+            .enumerate()
+            .flat_map(|(department, r)| r.1.iter().map(move |team| (*team, department)))
+            .collect();
+        let mut team_names = Vec::with_capacity(team_rows.len());
+        let teams = zip_ids(&mut rng, &team_rows, 50_000, 500)
+            .map(|(id, &(n, department))| {
+                team_names.push((id, n, department));
+                entity("Team", id, n)
+            })
             .collect();
         let mut next_team = 0;
         let mut department_names = Vec::with_capacity(rows.len());
@@ -689,9 +710,11 @@ impl Org {
             subcompanies,
             subcompany_names,
             offices,
+            office_names,
             departments,
             department_names,
             teams,
+            team_names,
             cost_centers,
             calendars,
             schedules,

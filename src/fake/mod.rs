@@ -1,8 +1,10 @@
 //! A fake Personio server: the ground of every test and what new users run without
 //! credentials.
 //!
-//! It serves the v1 employee endpoints, the v1 custom reports and v2 reports, v1
-//! attendances, v2 attendance periods and projects, and the v1/v2 token endpoints with Personio's shapes, paging rules, caps, error bodies and
+//! It serves the v1 employee endpoints and profile pictures, the v1 custom reports and
+//! v2 reports, v1 attendances, v2 attendance periods and projects, the v2 org listings
+//! (org units, cost centers, legal entities, workplaces), and the v1/v2 token endpoints
+//! with Personio's shapes, paging rules, caps, error bodies and
 //! wire quirks (see `personio-api/API_NOTES.md` and `V2_NOTES.md`), over a
 //! deterministic synthetic company, on 127.0.0.1 only. It shares no code with the client
 //! on purpose: it writes JSON the way Personio does, so a client bug cannot hide behind a
@@ -40,6 +42,9 @@
 //! (the two report wire formats; the v1 -> v2 mapping is documented in `reports_v2`),
 //! `attendance_data` (attendances and projects), `attendances` (their v1 and v2
 //! routes, and how one attendance looks in each), `projects` (v2 projects),
+//! `org_data` (org units, cost centers, legal entities, workplaces) and `org_routes`
+//! (their v2 listings), `v2_lists` (how those and projects page), `pictures` (profile
+//! pictures) and `images` (the image files they send),
 //! `query` (their query strings), `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
 //! credential and endpoint group, with Personio's headers), `faults` (injected
 //! faults), `conn` (the listener whose connections a fault can reset), `stats`
@@ -55,9 +60,13 @@ mod cursor;
 mod employees;
 mod errors;
 mod faults;
+mod images;
 mod json;
 mod limits;
 mod options;
+mod org_data;
+mod org_routes;
+mod pictures;
 mod projects;
 mod query;
 mod report_catalogue;
@@ -69,6 +78,7 @@ mod reports_v2;
 mod stats;
 #[cfg(test)]
 mod test_support;
+mod v2_lists;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -135,6 +145,10 @@ pub(crate) struct AppState {
     attendances: Vec<attendance_data::Attendance>,
     /// `attendance_relative_links`.
     attendance_relative_links: bool,
+    /// The org listings (see `org_data`).
+    org: org_data::OrgData,
+    /// `v2_list_page_cap`, `usize::MAX` when none.
+    v2_list_page_cap: usize,
 }
 
 /// A running fake Personio server. Stops on [`shutdown`](Self::shutdown) or drop.
@@ -204,6 +218,8 @@ impl FakeServer {
         let attendances = attendance_data::generate(options.seed, &employee_ids, base);
         let state = Arc::new(AppState {
             attendances,
+            org: org_data::OrgData::new(&company.org),
+            v2_list_page_cap: options.v2_list_page_cap.unwrap_or(usize::MAX),
             attendance_relative_links: options.attendance_relative_links,
             reports,
             auth: Auth::new(
@@ -346,6 +362,14 @@ fn router(state: Arc<AppState>) -> Router {
             get(employees::attributes),
         ),
         data("/v1/company/employees/{id}", get(employees::one)),
+        data(
+            "/v1/company/employees/{id}/profile-picture",
+            get(pictures::original),
+        ),
+        data(
+            "/v1/company/employees/{id}/profile-picture/{width}",
+            get(pictures::of_width),
+        ),
         data("/v1/company/custom-reports/reports", get(reports_v1::list)),
         data(
             "/v1/company/custom-reports/reports/{id}",
@@ -358,6 +382,10 @@ fn router(state: Arc<AppState>) -> Router {
         data("/v1/company/attendances", get(attendances::v1_list)),
         data("/v2/attendance-periods", get(attendances::v2_list)),
         data("/v2/projects", get(projects::list)),
+        data("/v2/org-units", get(org_routes::org_units)),
+        data("/v2/cost-centers", get(org_routes::cost_centers)),
+        data("/v2/legal-entities", get(org_routes::legal_entities)),
+        data("/v2/workplaces", get(org_routes::workplaces)),
         data("/v2/reports", get(reports_v2::list)),
         data("/v2/reports/{id}", get(reports_v2::one)),
         ("/v1/auth", post(auth::v1_token)),

@@ -73,9 +73,14 @@ pub struct FakeOptions {
     pub report_v2_page_cap: Option<usize>,
     /// Injected faults, each reproducible from `seed` (see [`FaultSpec`]).
     pub faults: Vec<FaultSpec>,
-    /// `next` links of v2 attendance periods and projects as relative hrefs
+    /// `next` links of v2 attendance periods, projects and the org listings (org units,
+    /// cost centers, legal entities, workplaces) as relative hrefs
     /// (`/v2/attendance-periods?cursor=..`) instead of absolute ones; Personio sent both.
     pub attendance_relative_links: bool,
+    /// Largest page of v2 projects and the org listings; larger `limit`s are clamped.
+    /// `None` (default) = each endpoint's own maximum. A small cap makes the small
+    /// catalogues span several cursor pages.
+    pub v2_list_page_cap: Option<usize>,
 }
 
 /// One attribute value of one employee, replaced on the wire.
@@ -115,6 +120,7 @@ impl Default for FakeOptions {
             report_v2_page_cap: None,
             faults: Vec::new(),
             attendance_relative_links: false,
+            v2_list_page_cap: None,
         }
     }
 }
@@ -515,6 +521,7 @@ pub fn all_scopes() -> Vec<String> {
         "absences:read",
         "absences:write",
         "reports.custom:read",
+        "org_units:read",
     ]
     .into_iter()
     .map(String::from)
@@ -548,6 +555,9 @@ impl FakeOptions {
         }
         if self.report_v2_page_cap == Some(0) {
             return invalid("report_v2_page_cap must be at least 1".into());
+        }
+        if self.v2_list_page_cap == Some(0) {
+            return invalid("v2_list_page_cap must be at least 1".into());
         }
         for (n, f) in self.faults.iter().enumerate() {
             f.validate().map_err(|e| {

@@ -1,16 +1,16 @@
 //! `GET /v2/projects`: the attendance projects, where v2 tells their names (an
 //! attendance period carries only `project.id`).
 //!
-//! Item (fields observed, V2_NOTES 5): `{"id","name","project_code","client_name",
-//! "billable","cost_center","parent_project","status","start","end"}`. Cursor paging
-//! as on attendance periods: `limit` (default 50, 1..=100, else 400: assumed), and a
-//! `next` href that holds only the cursor, absolute unless `attendance_relative_links`.
-//! The scope is assumed to be the attendances one.
+//! Item (fields observed, V2_NOTES 5; their values here assumed): `{"id","name",
+//! "project_code","client_name","billable","cost_center":{"id"}|null,
+//! "parent_project":{"id"}|null,"status","start":{"date"}|null,"end":{"date"}|null}`.
+//! Paged by `v2_lists`: `limit` 1..=100, default 50 (assumed), no filters. The scope
+//! is assumed to be the attendances one.
 
 use std::sync::Arc;
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 use serde_json::{json, Value};
@@ -19,13 +19,36 @@ use super::attendance_data::PROJECTS;
 use super::attendances::{forbidden, SCOPE};
 use super::auth::Grant;
 use super::errors::V2Error;
-use super::query::{pairs, param};
-use super::reports_v2::origin;
-use super::{cursor, json, AppState};
+use super::v2_lists::{page, ListRules};
+use super::AppState;
 
-const DEFAULT_LIMIT: usize = 50;
-const MAX_LIMIT: usize = 100;
-const PATH: &str = "/v2/projects";
+const RULES: ListRules = ListRules {
+    path: "/v2/projects",
+    default_limit: 50,
+    max_limit: 100,
+    filters: &[],
+    sortable: false,
+};
+
+/// Per project of [`PROJECTS`], by position: code, client, billable, index of its cost
+/// center in the company's, position of its parent project, start and end dates.
+type Details = (
+    Option<&'static str>,
+    Option<&'static str>,
+    bool,
+    Option<usize>,
+    Option<usize>,
+    Option<&'static str>,
+    Option<&'static str>,
+);
+#[rustfmt::skip]
+const DETAILS: [Details; 5] = [
+    (Some("RO-1"), Some("ACME"), true, Some(0), None, Some("2025-01-01"), None),
+    (Some("0815-WEB"), Some("Müller GmbH"), true, None, Some(0), Some("2025-03-01"), Some("2025-12-31")),
+    (None, Some("Müller GmbH"), true, Some(1), Some(1), None, None),
+    (Some("INT"), None, false, None, None, Some("2024-06-01"), Some("2025-06-30")),
+    (Some("0815"), None, false, Some(5), None, None, None),
+];
 
 /// `GET /v2/projects`.
 pub(crate) async fn list(
@@ -37,40 +60,26 @@ pub(crate) async fn list(
     if !grant.has(SCOPE) {
         return Ok(forbidden().into_response());
     }
-    let q = pairs(query.as_deref());
-    let (offset, limit): (usize, usize) = match param(&q, "cursor") {
-        Some(c) => cursor::decode(c)
-            .and_then(|text| {
-                let (offset, limit) = text.split_once(';')?;
-                Some((offset.parse().ok()?, limit.parse().ok()?))
-            })
-            .ok_or_else(|| V2Error::bad_request("The cursor is invalid"))?,
-        None => match param(&q, "limit").map(str::parse::<usize>) {
-            None => (0, DEFAULT_LIMIT),
-            Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => (0, n),
-            Some(_) => return Err(V2Error::bad_request("Invalid request content")),
-        },
-    };
-    let end = offset.saturating_add(limit).min(PROJECTS.len());
-    let data: Vec<Value> = PROJECTS[offset.min(end)..end]
-        .iter()
-        .map(|(id, name, active)| {
-            json!({"id": id.to_string(), "name": name, "project_code": null,
-                   "client_name": null, "billable": true, "cost_center": null,
-                   "parent_project": null, "status": if *active { "ACTIVE" } else { "INACTIVE" },
-                   "start": null, "end": null})
-        })
-        .collect();
-    let base = if state.attendance_relative_links {
-        String::new()
-    } else {
-        origin(&headers)
-    };
-    let mut links = json!({"self": {"href": format!("{base}{PATH}")}});
-    if end < PROJECTS.len() {
-        let next = cursor::encode(&format!("{end};{limit}"));
-        links["next"] = json!({"href": format!("{base}{PATH}?cursor={next}")});
-    }
-    let body = json!({"_data": data, "_meta": {"links": links}});
-    Ok(json::response(StatusCode::OK, body.to_string()))
+    page(&state, &headers, query.as_deref(), &RULES, |_| {
+        Ok(PROJECTS
+            .iter()
+            .zip(DETAILS)
+            .map(|(&(id, name, active), details)| item(&state, id, name, active, details))
+            .collect())
+    })
+}
+
+fn item(state: &AppState, id: i64, name: &str, active: bool, details: Details) -> Value {
+    let (code, client, billable, cost_center, parent, start, end) = details;
+    let cost_center = cost_center
+        .and_then(|index| state.company.org.cost_centers.get(index))
+        .map(|(id, _)| json!({"id": id.to_string()}));
+    let parent = parent.map(|index| json!({"id": PROJECTS[index].0.to_string()}));
+    json!({
+        "id": id.to_string(), "name": name, "project_code": code, "client_name": client,
+        "billable": billable, "cost_center": cost_center, "parent_project": parent,
+        "status": if active { "ACTIVE" } else { "INACTIVE" },
+        "start": start.map(|date| json!({"date": date})),
+        "end": end.map(|date| json!({"date": date})),
+    })
 }

@@ -2,7 +2,7 @@
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDate, PyDateTime, PyInt, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyInt, PyString};
 
 use super::errors::warn_all;
 use super::table::PyTable;
@@ -12,6 +12,8 @@ use crate::config::Options;
 use crate::resources::attendances::AttendanceQuery;
 use crate::resources::employees::EmployeeQuery;
 use crate::resources::names::Names;
+use crate::resources::org_units::OrgUnitType;
+use crate::resources::pictures::Picture;
 use crate::resources::reports::ReportQuery;
 use crate::secret::Secret;
 use crate::Client;
@@ -193,6 +195,88 @@ impl PyClient {
             py,
             wait(py, async move { client.attendances(&query).await })?,
         )
+    }
+
+    /// The departments (`type="department"`) or teams (`"team"`), each with the ids
+    /// of its ancestors from the root down (`ancestor_ids`).
+    #[pyo3(signature = (r#type))]
+    fn org_units(&self, py: Python<'_>, r#type: &str) -> PyResult<PyTable> {
+        let kind: OrgUnitType = r#type.parse()?;
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.org_units(kind).await })?)
+    }
+
+    /// The cost centers: id, name.
+    fn cost_centers(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.cost_centers().await })?)
+    }
+
+    /// The legal entities: id, name, country.
+    fn legal_entities(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.legal_entities().await })?)
+    }
+
+    /// The workplaces: id, name.
+    fn workplaces(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.workplaces().await })?)
+    }
+
+    /// The projects: id, name, code, client, billable, cost center, parent, status,
+    /// dates.
+    fn projects(&self, py: Python<'_>) -> PyResult<PyTable> {
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.projects().await })?)
+    }
+
+    /// An employee's profile picture, as the image file's bytes.
+    #[pyo3(signature = (employee_id, *, width = None))]
+    fn profile_picture<'py>(
+        &self,
+        py: Python<'py>,
+        employee_id: i64,
+        width: Option<i64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let picture = self.picture(py, employee_id, width)?;
+        Ok(PyBytes::new(py, &picture.bytes))
+    }
+
+    /// An employee's profile picture: the bytes, the media type as sent and a file
+    /// extension for it (`png`, `jpg`, ...).
+    #[pyo3(signature = (employee_id, *, width = None))]
+    fn profile_picture_with_type<'py>(
+        &self,
+        py: Python<'py>,
+        employee_id: i64,
+        width: Option<i64>,
+    ) -> PyResult<(Bound<'py, PyBytes>, String, String)> {
+        let picture = self.picture(py, employee_id, width)?;
+        let extension = picture.extension();
+        Ok((
+            PyBytes::new(py, &picture.bytes),
+            picture.content_type,
+            extension,
+        ))
+    }
+}
+
+impl PyClient {
+    fn picture(&self, py: Python<'_>, employee_id: i64, width: Option<i64>) -> PyResult<Picture> {
+        let width = width
+            .map(|w| {
+                u32::try_from(w).map_err(|_| {
+                    PyValueError::new_err(format!(
+                        "width must be a positive number of pixels, got {w}"
+                    ))
+                })
+            })
+            .transpose()?;
+        let client = self.client.clone();
+        wait(py, async move {
+            client.profile_picture(employee_id, width).await
+        })
     }
 }
 

@@ -1,60 +1,73 @@
-//! Project names from `GET /v2/projects` (a v2 attendance period names only its
-//! project's id), read through the cursor pipeline like any v2 listing.
+//! The company's projects from `GET /v2/projects`, one row each (fields observed,
+//! V2_NOTES 5), read through the cursor pipeline like any v2 listing:
+//!
+//! | column | type | from |
+//! |---|---|---|
+//! | `id`, `name`, `project_code`, `client_name` | string | as named (codes stay text: `"0815"`) |
+//! | `billable` | bool | `billable` |
+//! | `cost_center_id` | string | `cost_center.id` |
+//! | `parent_project_id` | string | `parent_project.id` |
+//! | `status` | string | `status` (`ACTIVE`, `INACTIVE`) |
+//! | `start_date`, `end_date` | date32 | `start.date`, `end.date` |
+//!
+//! The same listing names the projects of v2 attendance periods ([`project_names`]).
 
-use std::sync::Arc;
+use arrow::array::{Array, AsArray};
 
-use bytes::Bytes;
-use serde_json::Value;
-
+use super::v2_listing::{read_listing, Field, Listing};
+use crate::arrow::Kind;
 use crate::error::Result;
-use crate::paginate::{id_text, Claim, Page};
-use crate::pipeline::{read_cursor_pages, CursorSource};
-use crate::transport::{Api, Request, Response, Transport};
+use crate::transport::Transport;
 
-const PROJECTS_PATH: &str = "/v2/projects";
-const PAGE_SIZE: usize = 100;
+const FIELDS: &[Field] = &[
+    Field::text("id", "/id"),
+    Field::text("name", "/name"),
+    Field::text("project_code", "/project_code"),
+    Field::text("client_name", "/client_name"),
+    Field {
+        name: "billable",
+        kind: Kind::Bool,
+        pointer: "/billable",
+    },
+    Field::text("cost_center_id", "/cost_center/id"),
+    Field::text("parent_project_id", "/parent_project/id"),
+    Field::text("status", "/status"),
+    Field {
+        name: "start_date",
+        kind: Kind::Date32,
+        pointer: "/start/date",
+    },
+    Field {
+        name: "end_date",
+        kind: Kind::Date32,
+        pointer: "/end/date",
+    },
+];
+const ID: usize = 0;
+const NAME: usize = 1;
+
+/// `GET /v2/projects`.
+pub fn projects() -> Listing {
+    Listing {
+        path: "/v2/projects",
+        query: Vec::new(),
+        fields: FIELDS,
+    }
+}
 
 /// Every project as `(id, name)`, ids as sent (text stays text: `"0815"`).
 pub(super) async fn project_names(transport: &Transport) -> Result<Vec<(String, Option<String>)>> {
-    let pages = read_cursor_pages(transport, Api::V2, Arc::new(ProjectPages)).await?;
-    Ok(pages.into_iter().flat_map(|page| page.content).collect())
-}
-
-struct ProjectPages;
-
-impl CursorSource for ProjectPages {
-    type Content = Vec<(String, Option<String>)>;
-
-    fn first_request(&self) -> Request {
-        Request::get(
-            PROJECTS_PATH,
-            vec![("limit".to_string(), PAGE_SIZE.to_string())],
-        )
+    let table = read_listing(transport, projects()).await?;
+    let mut names = Vec::with_capacity(table.num_rows());
+    for batch in &table.batches {
+        let ids = batch.column(ID).as_string::<i32>();
+        let project_names = batch.column(NAME).as_string::<i32>();
+        for row in (0..batch.num_rows()).filter(|row| ids.is_valid(*row)) {
+            let name = project_names
+                .is_valid(row)
+                .then(|| project_names.value(row));
+            names.push((ids.value(row).to_string(), name.map(str::to_string)));
+        }
     }
-
-    fn convert(&self, body: Bytes, request: &Request) -> Result<Page<Self::Content>> {
-        let json = Response::of(body).json(request)?;
-        let projects = json
-            .get("_data")
-            .and_then(Value::as_array)
-            .ok_or_else(|| request.invalid_response("expected {\"_data\": [project, ...]}"))?;
-        let text = |value: Option<&Value>| match value {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let named = projects
-            .iter()
-            .filter_map(|p| Some((text(p.get("id"))?, text(p.get("name")))))
-            .collect();
-        Ok(Page {
-            len: projects.len(),
-            claim: Claim::default(),
-            ids: projects
-                .iter()
-                .map(|p| p.get("id").and_then(id_text))
-                .collect(),
-            content: named,
-        })
-    }
+    Ok(names)
 }
