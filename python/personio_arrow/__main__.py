@@ -69,6 +69,12 @@ def _cmd_attendances(args: argparse.Namespace) -> None:
     _emit(table, args.output)
 
 
+def _cmd_absences(args: argparse.Namespace) -> None:
+    employees = [int(e) for e in args.employees.split(",")] if args.employees else None
+    table = _client(args).absences(args.start, args.end, employees=employees, api=args.api)
+    _emit(table, args.output)
+
+
 def _cmd_demo(args: argparse.Namespace) -> None:
     from personio_arrow.testing import FakePersonio
 
@@ -169,6 +175,15 @@ def _parser() -> argparse.ArgumentParser:
     attendances.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
                              help="v2 attendance periods (auto) or v1 attendances")
     attendances.set_defaults(run=_cmd_attendances)
+
+    absences = commands.add_parser("absences", help="export the absences that meet some days")
+    with_client(absences)
+    absences.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    absences.add_argument("--end", required=True, help="last day, YYYY-MM-DD (included)")
+    absences.add_argument("--employees", help="comma-separated employee ids (default: everyone)")
+    absences.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
+                          help="v2 absence periods (auto) or v1 time-offs and absence periods")
+    absences.set_defaults(run=_cmd_absences)
 
     demo = commands.add_parser("demo", help="export a fake company's employees, no credentials needed")
     demo.add_argument("-o", "--output", default=DEMO_OUTPUT)
