@@ -44,8 +44,8 @@ class FakePersonio:
       ``report_page_cap`` (200): the v1 report page size cap;
       ``wide_report_columns`` (0): adds a "Wide export" report this wide;
       ``report_v2_page_cap`` (None): the largest v2 report page, in rows.
-    - ``attendance_relative_links`` (False): v2 attendance periods and projects link to
-      their next page with relative hrefs instead of absolute ones.
+    - ``attendance_relative_links`` (False): v2 attendance periods, projects and absence
+      listings link to their next page with relative hrefs instead of absolute ones.
     - ``faults``: seeded faults, each a dict ``{"kind": ..., "routes": [...],
       "after": 1, "count": 1, "probability": None, ...}``; kinds
       ``server_error_burst`` (``statuses``), ``rate_limit_burst``

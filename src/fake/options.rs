@@ -73,8 +73,9 @@ pub struct FakeOptions {
     pub report_v2_page_cap: Option<usize>,
     /// Injected faults, each reproducible from `seed` (see [`FaultSpec`]).
     pub faults: Vec<FaultSpec>,
-    /// `next` links of v2 attendance periods and projects as relative hrefs
-    /// (`/v2/attendance-periods?cursor=..`) instead of absolute ones; Personio sent both.
+    /// `next` links of v2 attendance periods, projects and the absence listings as
+    /// relative hrefs (`/v2/attendance-periods?cursor=..`) instead of absolute ones;
+    /// Personio sent both.
     pub attendance_relative_links: bool,
 }
 
