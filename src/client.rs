@@ -10,6 +10,9 @@ use crate::arrow::Table;
 use crate::config::{Config, Options};
 use crate::deadline;
 use crate::error::{Error, Result};
+use crate::resources::absence_balances::fetch_absence_balances;
+use crate::resources::absence_types::fetch_absence_types;
+use crate::resources::absences::{self, AbsenceApi, AbsenceQuery};
 use crate::resources::attendances::{self, AttendanceQuery};
 use crate::resources::employees::{self, EmployeeQuery};
 use crate::resources::names::Names;
@@ -117,6 +120,17 @@ impl Client {
         .await
     }
 
+    /// The absences that meet the days `query` selects, day-based and hourly in one
+    /// table with a `unit` column, from v2 absence periods or v1 time-offs and absence
+    /// periods alike (see `resources::absences`).
+    pub async fn absences(&self, query: &AbsenceQuery) -> Result<Table> {
+        self.call(
+            "the absence listing",
+            absences::fetch_absences(&self.transport, query),
+        )
+        .await
+    }
+
     /// The cost centers: id, name.
     pub async fn cost_centers(&self) -> Result<Table> {
         let listing = read_listing(&self.transport, org_entities::cost_centers());
@@ -146,6 +160,25 @@ impl Client {
     pub async fn profile_picture(&self, id: i64, width: Option<u32>) -> Result<Picture> {
         let picture = pictures::fetch_picture(&self.transport, id, width);
         self.call("the profile picture read", picture).await
+    }
+
+    /// The absence types: id, name, category, unit, approval_required, from v2 absence
+    /// types or (`AbsenceApi::V1`) v1 time-off types.
+    pub async fn absence_types(&self, api: AbsenceApi) -> Result<Table> {
+        self.call(
+            "the absence type list",
+            fetch_absence_types(&self.transport, api),
+        )
+        .await
+    }
+
+    /// One employee's balance for each absence type that keeps one (v1).
+    pub async fn absence_balances(&self, employee_id: i64) -> Result<Table> {
+        self.call(
+            "the absence balance read",
+            fetch_absence_balances(&self.transport, employee_id),
+        )
+        .await
     }
 
     /// Runs one call under the configured deadline.

@@ -33,8 +33,10 @@ const MAX_PAGES: u64 = 100_000;
 pub enum Addressing {
     /// `offset` counts records (v1 employees).
     RecordOffset,
-    /// `page` counts pages from 1 (v1 custom reports).
+    /// `page` counts pages from 1 (v1 custom reports, v1 time-offs).
     PageNumber,
+    /// `offset` counts pages from 0 (v1 hourly absence periods).
+    PageIndex,
 }
 
 /// What a page says about the whole listing.
@@ -155,6 +157,7 @@ where
     let position = |index: u64, step: u64| match addressing {
         Addressing::RecordOffset => index * step,
         Addressing::PageNumber => index + 1,
+        Addressing::PageIndex => index,
     };
     let first = fetch(position(0, 0)).await?;
     let step = first.len as u64;
@@ -339,6 +342,7 @@ mod tests {
             let start = match self.addressing {
                 Addressing::RecordOffset => position as usize,
                 Addressing::PageNumber => (position as usize - 1) * self.size,
+                Addressing::PageIndex => position as usize * self.size,
             };
             let page: Vec<Option<String>> = ids
                 .iter()
@@ -514,6 +518,16 @@ mod tests {
             pages: Some(1),
         });
         assert_eq!(ids_of(&read(&server, 3).await.unwrap()).len(), 95);
+    }
+
+    #[tokio::test]
+    async fn page_indexes_count_from_zero() {
+        let server = Server::new(95, 10, Addressing::PageIndex, records);
+        assert_eq!(
+            ids_of(&read(&server, 3).await.unwrap()),
+            (1..=95).collect::<Vec<_>>()
+        );
+        assert_eq!(server.calls(), 10);
     }
 
     #[tokio::test]

@@ -155,6 +155,12 @@ def _cmd_pictures(args: argparse.Namespace) -> None:
               file=sys.stderr)
 
 
+def _cmd_absences(args: argparse.Namespace) -> None:
+    employees = [int(e) for e in args.employees.split(",")] if args.employees else None
+    table = _client(args).absences(args.start, args.end, employees=employees, api=args.api)
+    _emit(table, args.output)
+
+
 def _cmd_demo(args: argparse.Namespace) -> None:
     from personio_arrow.testing import FakePersonio
 
@@ -282,6 +288,15 @@ def _parser() -> argparse.ArgumentParser:
     pictures.add_argument("--overwrite", action="store_true",
                           help="replace pictures already in the folder (default: keep them)")
     pictures.set_defaults(run=_cmd_pictures)
+
+    absences = commands.add_parser("absences", help="export the absences that meet some days")
+    with_client(absences)
+    absences.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+    absences.add_argument("--end", required=True, help="last day, YYYY-MM-DD (included)")
+    absences.add_argument("--employees", help="comma-separated employee ids (default: everyone)")
+    absences.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
+                          help="v2 absence periods (auto) or v1 time-offs and absence periods")
+    absences.set_defaults(run=_cmd_absences)
 
     demo = commands.add_parser("demo", help="export a fake company's employees, no credentials needed")
     demo.add_argument("-o", "--output", default=DEMO_OUTPUT)

@@ -170,6 +170,47 @@ class Client:
         """The profile picture as ``(bytes, media type, file extension)``, e.g.
         ``(b"\\x89PNG...", "image/png", "png")``; otherwise as ``profile_picture``.
         """
+    def absences(
+        self,
+        start: date | str,
+        end: date | str,
+        *,
+        employees: Sequence[int] | None = None,
+        api: Literal["auto", "v1", "v2"] = "auto",
+    ) -> Table:
+        """The absences that meet a day from ``start`` to ``end`` (both included).
+
+        Day-based and hourly absences in one table, from v2 absence periods
+        (``api="auto"`` or ``"v2"``) or v1 (``api="v1"``: time-offs for the day-based
+        ones, absence periods for the hourly ones), with the same columns either way:
+        ``id`` (text: a v2 UUID; a v1 integer for day-based absences read through v1),
+        ``employee_id`` (int64), ``absence_type_id`` (text, the same split as ``id``),
+        ``absence_type_name``, ``unit`` (``"day"`` or ``"hour"``), ``amount`` (float64:
+        the days, a half day being 0.5, or the hours Personio counts, working days
+        only), ``start`` and ``end`` (``timestamp[us]`` without a time zone: local
+        wall-clock time; ``end`` is EXCLUSIVE, so a day-based absence from Monday to
+        Wednesday ends Thursday 00:00, and null while an absence is open),
+        ``half_day_start``, ``half_day_end``, ``status`` (``APPROVED``, ``PENDING``,
+        ...), ``comment``, ``created_at`` and ``updated_at`` (``timestamp[us, UTC]``).
+        Rows are ordered by ``start``, then ``employee_id``. Through v2 each period's
+        amount costs one request (its breakdowns). ``employees`` keeps only those
+        employee ids. A bad day or ``api`` raises ValueError.
+        """
+
+    def absence_types(self, *, api: Literal["auto", "v1", "v2"] = "auto") -> Table:
+        """The absence types: ``id`` (text), ``name``, ``category``, ``unit``
+        (``"day"`` or ``"hour"``) and ``approval_required``, from v2 absence types
+        (``api="auto"`` or ``"v2"``) or v1 time-off types (``api="v1"``; ids are then
+        integers, as text). A field the API does not send is null.
+        """
+
+    def absence_balances(self, employee_id: int) -> Table:
+        """One employee's balance per absence type that keeps one (v1): ``employee_id``,
+        ``absence_type_id``, ``absence_type_name``, ``category``, ``balance`` (what is
+        left after what was taken up to today) and ``available_balance`` (after planned
+        absences too), in the type's unit. NotFoundError for an unknown employee.
+        """
+
 
 @type_check_only
 class CredentialSpec(TypedDict):

@@ -44,8 +44,9 @@ class FakePersonio:
       ``report_page_cap`` (200): the v1 report page size cap;
       ``wide_report_columns`` (0): adds a "Wide export" report this wide;
       ``report_v2_page_cap`` (None): the largest v2 report page, in rows.
-    - ``attendance_relative_links`` (False): v2 attendance periods, projects and the org
-      listings link to their next page with relative hrefs instead of absolute ones.
+    - ``attendance_relative_links`` (False): v2 attendance periods, projects, absence
+      listings and the org listings link to their next page with relative hrefs instead
+      of absolute ones.
     - ``v2_list_page_cap`` (None): the largest page of v2 projects, org units, cost
       centers, legal entities and workplaces, so that they span several pages.
     - ``faults``: seeded faults, each a dict ``{"kind": ..., "routes": [...],

@@ -147,7 +147,7 @@ fn attendance(rng: &mut SmallRng, employee: i64, date: NaiveDate) -> Attendance 
 }
 
 /// A version-4 UUID drawn from `rng`.
-fn uuid(rng: &mut SmallRng) -> String {
+pub(crate) fn uuid(rng: &mut SmallRng) -> String {
     let hex: String = (0..32)
         .map(|_| char::from(b"0123456789abcdef"[rng.random_range(0..16)]))
         .collect();

@@ -2,8 +2,10 @@
 //! credentials.
 //!
 //! It serves the v1 employee endpoints and profile pictures, the v1 custom reports and
-//! v2 reports, v1 attendances, v2 attendance periods and projects, the v2 org listings
-//! (org units, cost centers, legal entities, workplaces), and the v1/v2 token endpoints
+//! v2 reports, v1 attendances, v2 attendance periods and projects, v1 time-offs,
+//! absence periods, time-off types and balances, v2 absence periods (with their
+//! breakdowns) and absence types, the v2 org listings (org units, cost centers, legal
+//! entities, workplaces), and the v1/v2 token endpoints
 //! with Personio's shapes, paging rules, caps, error bodies and
 //! wire quirks (see `personio-api/API_NOTES.md` and `V2_NOTES.md`), over a
 //! deterministic synthetic company, on 127.0.0.1 only. It shares no code with the client
@@ -45,12 +47,17 @@
 //! `org_data` (org units, cost centers, legal entities, workplaces) and `org_routes`
 //! (their v2 listings), `v2_lists` (how those and projects page), `pictures` (profile
 //! pictures) and `images` (the image files they send),
+//! `absence_data` (absence types and absences), `absences_v1` and `absences_v2` (their
+//! routes, each listing with its own paging),
 //! `query` (their query strings), `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
 //! credential and endpoint group, with Personio's headers), `faults` (injected
 //! faults), `conn` (the listener whose connections a fault can reset), `stats`
 //! (counters, latency), `json` (writing); `test_support` (what the unit tests build
 //! on).
 
+mod absence_data;
+mod absences_v1;
+mod absences_v2;
 mod attendance_data;
 mod attendances;
 mod auth;
@@ -149,6 +156,10 @@ pub(crate) struct AppState {
     org: org_data::OrgData,
     /// `v2_list_page_cap`, `usize::MAX` when none.
     v2_list_page_cap: usize,
+    /// Every absence of the company (see `absence_data`).
+    absences: Vec<absence_data::Absence>,
+    /// The company's "now" (`updated_at_base`): absence balances are as of it.
+    now: DateTime<Utc>,
 }
 
 /// A running fake Personio server. Stops on [`shutdown`](Self::shutdown) or drop.
@@ -216,7 +227,10 @@ impl FakeServer {
         );
         let employee_ids: Vec<i64> = company.employees.iter().map(|e| e.id).collect();
         let attendances = attendance_data::generate(options.seed, &employee_ids, base);
+        let absences = absence_data::generate(options.seed, &employee_ids, base);
         let state = Arc::new(AppState {
+            absences,
+            now: base,
             attendances,
             org: org_data::OrgData::new(&company.org),
             v2_list_page_cap: options.v2_list_page_cap.unwrap_or(usize::MAX),
@@ -386,6 +400,25 @@ fn router(state: Arc<AppState>) -> Router {
         data("/v2/cost-centers", get(org_routes::cost_centers)),
         data("/v2/legal-entities", get(org_routes::legal_entities)),
         data("/v2/workplaces", get(org_routes::workplaces)),
+        data("/v1/company/time-offs", get(absences_v1::time_offs)),
+        data(
+            "/v1/company/absence-periods",
+            get(absences_v1::absence_periods),
+        ),
+        data(
+            "/v1/company/time-off-types",
+            get(absences_v1::time_off_types),
+        ),
+        data(
+            "/v1/company/employees/{id}/absences/balance",
+            get(absences_v1::balance),
+        ),
+        data("/v2/absence-periods", get(absences_v2::periods)),
+        data(
+            "/v2/absence-periods/{id}/breakdowns",
+            get(absences_v2::breakdowns),
+        ),
+        data("/v2/absence-types", get(absences_v2::types)),
         data("/v2/reports", get(reports_v2::list)),
         data("/v2/reports/{id}", get(reports_v2::one)),
         ("/v1/auth", post(auth::v1_token)),

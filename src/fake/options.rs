@@ -73,8 +73,8 @@ pub struct FakeOptions {
     pub report_v2_page_cap: Option<usize>,
     /// Injected faults, each reproducible from `seed` (see [`FaultSpec`]).
     pub faults: Vec<FaultSpec>,
-    /// `next` links of v2 attendance periods, projects and the org listings (org units,
-    /// cost centers, legal entities, workplaces) as relative hrefs
+    /// `next` links of v2 attendance periods, projects, the absence listings and the org
+    /// listings (org units, cost centers, legal entities, workplaces) as relative hrefs
     /// (`/v2/attendance-periods?cursor=..`) instead of absolute ones; Personio sent both.
     pub attendance_relative_links: bool,
     /// Largest page of v2 projects and the org listings; larger `limit`s are clamped.

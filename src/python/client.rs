@@ -9,6 +9,7 @@ use super::table::PyTable;
 use super::wait::wait;
 use crate::arrow::Table;
 use crate::config::Options;
+use crate::resources::absences::{AbsenceApi, AbsenceQuery};
 use crate::resources::attendances::AttendanceQuery;
 use crate::resources::employees::EmployeeQuery;
 use crate::resources::names::Names;
@@ -260,6 +261,51 @@ impl PyClient {
             extension,
         ))
     }
+
+    /// The absences that meet a day from `start` to `end` (both included), day-based and
+    /// hourly in one table with a `unit` column, from v2 absence periods (`api="auto"` or
+    /// `"v2"`) or v1 time-offs and absence periods (`api="v1"`): the same columns either
+    /// way.
+    #[pyo3(signature = (start, end, *, employees = None, api = "auto"))]
+    fn absences(
+        &self,
+        py: Python<'_>,
+        start: Bound<'_, PyAny>,
+        end: Bound<'_, PyAny>,
+        employees: Option<Bound<'_, PyAny>>,
+        api: &str,
+    ) -> PyResult<PyTable> {
+        let mut query =
+            AbsenceQuery::from_days(&day_text("start", &start)?, &day_text("end", &end)?)?;
+        query.employees = employees.map(|e| employee_ids(&e)).transpose()?;
+        query.api = api.parse()?;
+        let client = self.client.clone();
+        finish(py, wait(py, async move { client.absences(&query).await })?)
+    }
+
+    /// The absence types: id, name, category, unit, approval_required, from v2
+    /// (`api="auto"` or `"v2"`) or v1 time-off types (`api="v1"`).
+    #[pyo3(signature = (*, api = "auto"))]
+    fn absence_types(&self, py: Python<'_>, api: &str) -> PyResult<PyTable> {
+        let api: AbsenceApi = api.parse()?;
+        let client = self.client.clone();
+        finish(
+            py,
+            wait(py, async move { client.absence_types(api).await })?,
+        )
+    }
+
+    /// One employee's balance for each absence type that keeps one.
+    fn absence_balances(&self, py: Python<'_>, employee_id: i64) -> PyResult<PyTable> {
+        let client = self.client.clone();
+        finish(
+            py,
+            wait(
+                py,
+                async move { client.absence_balances(employee_id).await },
+            )?,
+        )
+    }
 }
 
 impl PyClient {
@@ -300,7 +346,7 @@ fn attribute_keys(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 fn day_text(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
     if value.is_instance_of::<PyDateTime>() {
         return Err(PyValueError::new_err(format!(
-            "{argument} is a datetime: attendances are selected by day, pass a datetime.date"
+            "{argument} is a datetime: the days are whole, pass a datetime.date"
         )));
     }
     if value.is_instance_of::<PyDate>() {

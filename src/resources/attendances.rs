@@ -37,6 +37,7 @@ use chrono::NaiveDate;
 use super::attendances_v1::fetch_v1;
 use super::attendances_v2::fetch_v2;
 use super::choice::parse_choice;
+use super::days;
 use crate::arrow::{ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
 use crate::transport::Transport;
@@ -127,8 +128,8 @@ impl AttendanceQuery {
     /// A query from `YYYY-MM-DD` texts; an error names the argument at fault.
     pub fn from_days(start: &str, end: &str) -> Result<AttendanceQuery> {
         let query = AttendanceQuery {
-            start: day("start", start)?,
-            end: day("end", end)?,
+            start: days::day("start", start)?,
+            end: days::day("end", end)?,
             employees: None,
             api: AttendanceApi::Auto,
         };
@@ -137,34 +138,8 @@ impl AttendanceQuery {
 
     /// Refuses, before any request, what no API could answer.
     fn check(&self) -> Result<()> {
-        if self.start > self.end {
-            return Err(Error::invalid_argument(format!(
-                "start ({}) is after end ({}): give the first day, then the last",
-                self.start, self.end
-            )));
-        }
-        match self.employees.as_deref() {
-            Some([]) => Err(Error::invalid_argument(
-                "employees is empty: pass None for everyone, or a list of employee ids",
-            )),
-            Some(ids) => match ids.iter().find(|id| **id <= 0) {
-                Some(id) => Err(Error::invalid_argument(format!(
-                    "employees holds {id}: employee ids are positive integers"
-                ))),
-                None => Ok(()),
-            },
-            None => Ok(()),
-        }
+        days::check(self.start, self.end, self.employees.as_deref())
     }
-}
-
-/// A calendar day written `YYYY-MM-DD`.
-fn day(argument: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::invalid_argument(format!(
-            "{argument} must be a date, as datetime.date or \"YYYY-MM-DD\", got {text:?}"
-        ))
-    })
 }
 
 /// The attendances `query` selects, as one typed table.

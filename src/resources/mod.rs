@@ -1,10 +1,16 @@
 //! One module per Personio resource; each turns API responses into typed tables.
 
+pub mod absence_balances;
+pub mod absence_types;
+pub mod absences;
+pub mod absences_v1;
+pub mod absences_v2;
 pub mod attendance_breaks;
 pub mod attendances;
 pub mod attendances_v1;
 pub mod attendances_v2;
 pub mod choice;
+pub mod days;
 pub mod employee_attributes;
 pub mod employee_pages;
 pub mod employee_plan;

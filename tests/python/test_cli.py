@@ -97,3 +97,22 @@ def test_attendances_needs_its_days(env) -> None:
     result = run("attendances", "--start", "2025-12-01", "--end", "December", env=env)
     assert result.returncode == 1
     assert "ValueError: end must be a date" in result.stderr
+
+
+@pytest.mark.parametrize("suffix", ["parquet", "csv"])
+def test_absences_export(tmp_path, env, company, suffix) -> None:
+    out = tmp_path / f"absences.{suffix}"
+    result = run("absences", "--start", "2025-12-01", "--end", "2025-12-31", "--api", "v1",
+                 "-o", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    expected = company.client().absences("2025-12-01", "2025-12-31", api="v1")
+    assert f"wrote {expected.num_rows} rows x 14 columns" in result.stderr
+    written = pq.read_table(out) if suffix == "parquet" else pyarrow.csv.read_csv(out)
+    assert written.num_rows == expected.num_rows > 0
+    assert written.column_names == expected.column_names
+
+
+def test_absences_needs_its_days(env) -> None:
+    result = run("absences", "--start", "1 Dec", "--end", "2025-12-31", env=env)
+    assert result.returncode == 1
+    assert "ValueError: start must be a date" in result.stderr

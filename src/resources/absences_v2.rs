@@ -1,0 +1,278 @@
+//! v2 absence periods (`GET /v2/absence-periods`) through the cursor pipeline: `limit`
+//! 100, the days as local date-times without `Z` (Personio answers 400 to `Z`),
+//! `person.id` as a comma list. A period names only its type's id and says nothing of
+//! what it counts, so after the join each row gets its type's name from
+//! `GET /v2/absence-types` ([`super::absence_types`]) and its unit and amount from its
+//! breakdowns (`GET /v2/absence-periods/{id}/breakdowns`, per-day amounts), read a few
+//! periods at a time.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use arrow::array::{Array, ArrayRef, AsArray, Float64Array, RecordBatch, StringArray};
+use bytes::Bytes;
+use futures::{StreamExt, TryStreamExt};
+use serde_json::Value;
+
+use super::absence_types::{v2_type_names, TypeNames};
+use super::absences::{column, columns, AbsenceQuery};
+use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
+use crate::arrow::parse::float64;
+use crate::arrow::{Cell, ColumnDef, Table};
+use crate::error::{Error, Result};
+use crate::paginate::{id_text, Claim, Page};
+use crate::pipeline::{one_batch, read_cursor_pages, CursorSource};
+use crate::transport::{Api, Request, Response, Transport};
+
+const PERIODS_PATH: &str = "/v2/absence-periods";
+/// The largest page v2 serves.
+const PAGE_SIZE: usize = 100;
+/// v2 marks a half day by which half of the day the period starts or ends in.
+const STARTS_IN_THE_AFTERNOON: &str = "SECOND_HALF";
+const ENDS_AT_NOON: &str = "FIRST_HALF";
+
+/// What a period counts: its unit (`day`, `hour`; none without breakdowns) and amount.
+type Counted = (Option<String>, f64);
+
+/// The absences of `query`, through v2.
+pub(super) async fn fetch_v2(transport: &Transport, query: &AbsenceQuery) -> Result<Table> {
+    let mut filters = vec![
+        (
+            "starts_from.date_time.lte".to_string(),
+            format!("{}T23:59:59", query.end),
+        ),
+        // `ends_at` is exclusive: a period that ends at the first midnight does not
+        // meet the first day (Personio's times are whole minutes).
+        (
+            "ends_at.date_time.gte".to_string(),
+            format!("{}T00:00:01", query.start),
+        ),
+        ("limit".to_string(), PAGE_SIZE.to_string()),
+    ];
+    if let Some(ids) = &query.employees {
+        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+        filters.push(("person.id".to_string(), ids.join(",")));
+    }
+    let source = Arc::new(V2Pages {
+        columns: columns(),
+        filters,
+    });
+    let pages = read_cursor_pages(transport, Api::V2, source.clone()).await?;
+    let chunks = pages.into_iter().map(|page| page.content).collect();
+    let periods = one_batch(join_kept_chunks(&source.columns, chunks)?)?;
+    if periods.num_rows() == 0 {
+        return Ok(periods);
+    }
+    let ids = text_column(&periods, column::ID)?;
+    let names = v2_type_names(transport).await?;
+    let ids: Vec<String> = ids
+        .iter()
+        .map(|id| id.unwrap_or_default().to_string())
+        .collect();
+    let counted: Vec<Counted> = futures::stream::iter(ids)
+        .map(|id| async move { counted(transport, &id).await })
+        .buffered(transport.config().concurrency.max(1))
+        .try_collect()
+        .await?;
+    with_types_and_amounts(periods, &names, &counted)
+}
+
+/// One listing of periods.
+struct V2Pages {
+    columns: Vec<ColumnDef>,
+    /// The query of the first page; the cursor carries it on.
+    filters: Vec<(String, String)>,
+}
+
+impl CursorSource for V2Pages {
+    type Content = Chunk;
+
+    fn first_request(&self) -> Request {
+        Request::get(PERIODS_PATH, self.filters.clone())
+    }
+
+    fn convert(&self, body: Bytes, request: &Request) -> Result<Page<Chunk>> {
+        let json = Response::of(body).json(request)?;
+        let periods = json
+            .get("_data")
+            .and_then(Value::as_array)
+            .ok_or_else(|| request.invalid_response("expected {\"_data\": [period, ...]}"))?;
+        let chunk = build_chunk(
+            &self.columns,
+            periods.len(),
+            |c, r| cell(&periods[r], c),
+            RawStrings::Kept,
+        );
+        Ok(Page {
+            len: periods.len(),
+            claim: Claim::default(),
+            ids: periods
+                .iter()
+                .map(|period| period.get("id").and_then(id_text))
+                .collect(),
+            content: chunk,
+        })
+    }
+}
+
+/// One cell of a period; the type's name, the unit and the amount come later.
+fn cell(period: &Value, column: usize) -> Cell<'_> {
+    let pointer = match column {
+        column::ID => "/id",
+        column::EMPLOYEE_ID => "/person/id",
+        column::ABSENCE_TYPE_ID => "/absence_type/id",
+        column::START => "/starts_from/date_time",
+        column::END => "/ends_at/date_time",
+        column::HALF_DAY_START => {
+            return half_day(period.get("starts_from"), STARTS_IN_THE_AFTERNOON)
+        }
+        column::HALF_DAY_END => return half_day(period.get("ends_at"), ENDS_AT_NOON),
+        column::STATUS => "/approval/status",
+        column::COMMENT => "/comment",
+        column::CREATED_AT => "/created_at",
+        column::UPDATED_AT => "/updated_at",
+        _ => return None,
+    };
+    period.pointer(pointer).map(Cow::Borrowed)
+}
+
+/// Whether a start or an end (`{"date_time", "type"}`) is the half day `half`: no end
+/// is no half day; an end without a `type` says nothing.
+fn half_day<'a>(bound: Option<&'a Value>, half: &str) -> Cell<'a> {
+    match bound {
+        None | Some(Value::Null) => Some(Cow::Owned(Value::Bool(false))),
+        Some(bound) => match bound.get("type")? {
+            Value::String(kind) => Some(Cow::Owned(Value::Bool(kind == half))),
+            other => Some(Cow::Borrowed(other)),
+        },
+    }
+}
+
+/// A period's unit and amount, from its breakdowns.
+async fn counted(transport: &Transport, id: &str) -> Result<Counted> {
+    let plain = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !plain {
+        return Err(Error::invalid_response(
+            "GET /v2/absence-periods",
+            format!("a period's id {id:?} cannot name its breakdowns"),
+        ));
+    }
+    let source = Arc::new(Breakdowns {
+        path: format!("{PERIODS_PATH}/{id}/breakdowns"),
+    });
+    let days = read_cursor_pages(transport, Api::V2, source).await?;
+    let mut unit: Option<String> = None;
+    let mut amount = 0.0;
+    for (day_unit, value) in days.into_iter().flat_map(|page| page.content) {
+        match &unit {
+            Some(seen) if *seen != day_unit => {
+                return Err(Error::invalid_response(
+                    "GET /v2/absence-periods/{id}/breakdowns",
+                    format!("period {id} counts in {seen} and in {day_unit}"),
+                ))
+            }
+            _ => unit = Some(day_unit),
+        }
+        amount += value;
+    }
+    Ok((unit, amount))
+}
+
+/// The breakdowns of one period: each day's unit (lower-cased) and value.
+struct Breakdowns {
+    path: String,
+}
+
+impl CursorSource for Breakdowns {
+    type Content = Vec<(String, f64)>;
+
+    fn first_request(&self) -> Request {
+        let query = vec![("limit".to_string(), PAGE_SIZE.to_string())];
+        Request::get(self.path.clone(), query)
+    }
+
+    fn convert(&self, body: Bytes, request: &Request) -> Result<Page<Self::Content>> {
+        let json = Response::of(body).json(request)?;
+        let days = json
+            .get("_data")
+            .and_then(Value::as_array)
+            .ok_or_else(|| request.invalid_response("expected {\"_data\": [breakdown, ...]}"))?;
+        let amounts = days
+            .iter()
+            .map(|day| {
+                let duration = day.get("effective_duration");
+                let unit = duration.and_then(|d| d.get("unit")).and_then(Value::as_str);
+                let value = duration
+                    .and_then(|d| d.get("value"))
+                    .and_then(|v| float64(v).ok().flatten());
+                match (unit, value) {
+                    (Some(unit), Some(value)) => Ok((unit.to_lowercase(), value)),
+                    _ => Err(request.invalid_response(format!(
+                        "expected {{\"effective_duration\": {{\"unit\", \"value\"}}}}, got {day}"
+                    ))),
+                }
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            len: days.len(),
+            claim: Claim::default(),
+            // Days have no id; a day twice would be a day counted twice.
+            ids: days
+                .iter()
+                .map(|day| day.get("date").and_then(id_text))
+                .collect(),
+            content: amounts,
+        })
+    }
+}
+
+/// A text column of a one-batch table.
+fn text_column(table: &Table, index: usize) -> Result<StringArray> {
+    let batch = table
+        .batches
+        .first()
+        .ok_or_else(|| Error::Internal("periods are read in one batch".into()))?;
+    batch
+        .column(index)
+        .as_string_opt::<i32>()
+        .cloned()
+        .ok_or_else(|| Error::Internal(format!("column {index} is not text")))
+}
+
+/// `periods` with each row's type name, unit and amount filled in. A period without
+/// breakdowns counts nothing, in its type's unit.
+fn with_types_and_amounts(periods: Table, names: &TypeNames, counted: &[Counted]) -> Result<Table> {
+    let types = text_column(&periods, column::ABSENCE_TYPE_ID)?;
+    let of_type = |row: usize| {
+        types
+            .is_valid(row)
+            .then(|| names.get(types.value(row)))
+            .flatten()
+    };
+    let name: StringArray = (0..types.len())
+        .map(|row| of_type(row).and_then(|(name, _)| name.clone()))
+        .collect();
+    let unit: StringArray = counted
+        .iter()
+        .enumerate()
+        .map(|(row, (unit, _))| {
+            unit.clone()
+                .or_else(|| of_type(row).and_then(|(_, unit)| unit.clone()))
+        })
+        .collect();
+    let amount: Float64Array = counted.iter().map(|(_, amount)| Some(*amount)).collect();
+    let batch = &periods.batches[0];
+    let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
+    arrays[column::ABSENCE_TYPE_NAME] = Arc::new(name);
+    arrays[column::UNIT] = Arc::new(unit);
+    arrays[column::AMOUNT] = Arc::new(amount);
+    let batch = RecordBatch::try_new(periods.schema.clone(), arrays)
+        .map_err(|e| Error::Internal(format!("cannot add types and amounts: {e}")))?;
+    Ok(Table {
+        batches: vec![batch],
+        ..periods
+    })
+}
