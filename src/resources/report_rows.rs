@@ -5,12 +5,11 @@
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+pub use super::report_v1_wire::ReportCell;
+use super::report_v1_wire::WirePage;
 use crate::paginate::{id_text, Claim, Page};
-
-/// A report cell: Personio's attribute object (`{"attribute_id", "value", ...}`).
-pub type ReportCell = Map<String, Value>;
 
 /// One row of a report page.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -23,50 +22,36 @@ pub struct ReportRow<'a> {
     pub valid_to: Option<String>,
     /// The cells of each report column, by its slot (see [`Slots`]); a column may have
     /// several cells, e.g. one per absence period.
-    pub cells: Vec<Vec<&'a ReportCell>>,
+    pub cells: Vec<Vec<&'a ReportCell<'a>>>,
 }
 
 /// Each report column's attribute id and its slot in [`ReportRow::cells`].
 pub type Slots = HashMap<String, usize>;
 
-/// The rows of one page body (`data[0].attributes.items`) and one id per item; `None`
-/// when the body is not a report page.
+/// The rows of one page (read with the report's `historical` flag) and one id per
+/// item; `None` when the body is not a report page.
 pub fn report_page<'a>(
-    json: &'a Value,
+    page: &'a WirePage<'a>,
     historical: bool,
     slots: &Slots,
 ) -> Option<Page<Vec<ReportRow<'a>>>> {
-    let count = |path: &str| json.pointer(path).and_then(crate::arrow::parse::count);
+    let count = |key: &str| {
+        page.metadata
+            .as_ref()
+            .and_then(|metadata| metadata.get(key))
+            .and_then(crate::arrow::parse::count)
+    };
     let claim = Claim {
-        records: count("/metadata/total_elements"),
-        pages: count("/metadata/total_pages"),
+        records: count("total_elements"),
+        pages: count("total_pages"),
     };
-    let items = match json.pointer("/data/0/attributes/items") {
-        Some(Value::Array(items)) => items.as_slice(),
-        // A page past the end may come without a report object.
-        None if json
-            .get("data")
-            .and_then(Value::as_array)
-            .is_some_and(Vec::is_empty) =>
-        {
-            &[]
-        }
-        _ => return None,
-    };
-    let key = if historical {
-        "historical_attributes"
-    } else {
-        "attributes"
-    };
+    let items = page.items.as_ref()?;
     let mut rows = Vec::with_capacity(items.len());
     let mut ids = Vec::with_capacity(items.len());
     for item in items {
-        let employee_id = item.get("employee_id");
+        let employee_id = item.employee_id.as_ref();
         ids.push(employee_id.and_then(id_text));
-        let cells: Vec<&ReportCell> = match item.get(key) {
-            Some(Value::Array(cells)) => cells.iter().filter_map(Value::as_object).collect(),
-            _ => Vec::new(),
-        };
+        let cells: Vec<&ReportCell> = item.cells.iter().collect();
         if historical {
             rows.extend(historical_rows(employee_id, &cells, slots));
         } else {
@@ -84,7 +69,7 @@ pub fn report_page<'a>(
 /// One row from a point-in-time or timeframe item's cells.
 fn snapshot_row<'a>(
     employee_id: Option<&'a Value>,
-    cells: &[&'a ReportCell],
+    cells: &[&'a ReportCell<'a>],
     slots: &Slots,
 ) -> ReportRow<'a> {
     let mut by_slot = vec![Vec::new(); slots.len()];
@@ -107,20 +92,20 @@ fn snapshot_row<'a>(
 /// the start; an employee without any cell has no row.
 fn historical_rows<'a>(
     employee_id: Option<&'a Value>,
-    cells: &[&'a ReportCell],
+    cells: &[&'a ReportCell<'a>],
     slots: &Slots,
 ) -> Vec<ReportRow<'a>> {
     if cells.is_empty() {
         return Vec::new();
     }
-    let date_of = |cell: &'a ReportCell| {
+    let date_of = |cell: &'a ReportCell<'a>| {
         cell.get("effective_date")
             .and_then(Value::as_str)
             .map(|d| d.get(..10).unwrap_or(d))
     };
     // Undated cells first, then by date; equal dates keep the order sent, so that the
     // later of two cells of one attribute and date wins.
-    let mut dated: Vec<(Option<&'a str>, &'a ReportCell)> =
+    let mut dated: Vec<(Option<&'a str>, &'a ReportCell<'a>)> =
         cells.iter().map(|cell| (date_of(cell), *cell)).collect();
     dated.sort_by(|a, b| a.0.cmp(&b.0));
     let mut starts: Vec<Option<&'a str>> = dated.iter().filter_map(|(d, _)| *d).map(Some).collect();
@@ -128,7 +113,7 @@ fn historical_rows<'a>(
     if starts.is_empty() {
         starts.push(None);
     }
-    let mut state: Vec<Option<&'a ReportCell>> = vec![None; slots.len()];
+    let mut state: Vec<Option<&'a ReportCell<'a>>> = vec![None; slots.len()];
     let mut applied = dated.iter().peekable();
     let mut rows = Vec::with_capacity(starts.len());
     for (index, start) in starts.iter().enumerate() {
@@ -172,6 +157,7 @@ pub fn day_before(date: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde_json::json;
 
     fn slots(ids: &[&str]) -> Slots {
@@ -181,13 +167,17 @@ mod tests {
             .collect()
     }
 
-    fn cells(values: &Value) -> Vec<&ReportCell> {
+    fn cells(values: &Value) -> Vec<ReportCell<'static>> {
         values
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| c.as_object().unwrap())
+            .map(|c| ReportCell::deserialize(c.clone()).unwrap())
             .collect()
+    }
+
+    fn refs<'a>(cells: &'a [ReportCell<'a>]) -> Vec<&'a ReportCell<'a>> {
+        cells.iter().collect()
     }
 
     #[test]
@@ -199,7 +189,8 @@ mod tests {
             {"attribute_id": "department", "value": "IT", "effective_date": "2023-07-15"}
         ]);
         let id = json!(17);
-        let rows = historical_rows(Some(&id), &cells(&sent), &slots(&["department", "salary"]));
+        let sent = cells(&sent);
+        let rows = historical_rows(Some(&id), &refs(&sent), &slots(&["department", "salary"]));
         let periods: Vec<_> = rows
             .iter()
             .map(|r| (r.valid_from, r.valid_to.as_deref()))
@@ -212,9 +203,9 @@ mod tests {
                 (Some("2023-07-15"), None),
             ]
         );
-        assert_eq!(rows[1].cells[0][0]["value"], "Sales");
-        assert_eq!(rows[1].cells[1][0]["amount"], "120");
-        assert_eq!(rows[2].cells[0][0]["value"], "IT");
+        assert_eq!(rows[1].cells[0][0].get("value").unwrap(), "Sales");
+        assert_eq!(rows[1].cells[1][0].get("amount").unwrap(), "120");
+        assert_eq!(rows[2].cells[0][0].get("value").unwrap(), "IT");
     }
 
     #[test]
@@ -226,12 +217,13 @@ mod tests {
             {"attribute_id": "not_a_column", "value": "x"}
         ]);
         let id = json!(3);
+        let sent = cells(&sent);
         let row = snapshot_row(
             Some(&id),
-            &cells(&sent),
+            &refs(&sent),
             &slots(&["first_name", "absence_1:periods"]),
         );
         assert_eq!(row.cells[1].len(), 2);
-        assert_eq!(row.cells[0][0]["value"], "Ada");
+        assert_eq!(row.cells[0][0].get("value").unwrap(), "Ada");
     }
 }

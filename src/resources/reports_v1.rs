@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 use super::names::Names;
 use super::report_columns::{extract, plan_report_columns, slots_of, PlannedColumn, ReportColumn};
 use super::report_rows::{report_page, Slots};
+use super::report_v1_wire::read_page;
 use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::{ColumnDef, Table};
 use crate::error::Result;
@@ -98,8 +99,9 @@ impl PageSource for ReportPages {
     }
 
     fn convert(&self, body: Bytes, request: &Request, _page: u64) -> Result<Page<Chunk>> {
-        let json = Response::of(body).json(request)?;
-        let page = report_page(&json, self.historical, &self.slots).ok_or_else(|| {
+        let wire = read_page(&body, self.historical)
+            .map_err(|e| request.invalid_response(format!("the body is not valid JSON ({e})")))?;
+        let page = report_page(&wire, self.historical, &self.slots).ok_or_else(|| {
             request.invalid_response("expected {\"data\": [{\"attributes\": {\"items\": [...]}}]}")
         })?;
         let rows = &page.content;
