@@ -39,12 +39,11 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, RecordBatch};
 use arrow::compute::{lexsort_to_indices, take, SortColumn, SortOptions};
-use chrono::NaiveDate;
 
 use super::absences_v1::fetch_v1;
 use super::absences_v2::fetch_v2;
 use super::choice::parse_choice;
-use super::days;
+use super::days::PeriodQuery;
 use crate::arrow::{ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
 use crate::transport::Transport;
@@ -120,33 +119,11 @@ impl std::str::FromStr for AbsenceApi {
 }
 
 /// What to read: the absences that meet a day from `start` to `end`, both included.
-#[derive(Debug, Clone)]
-pub struct AbsenceQuery {
-    /// The first day.
-    pub start: NaiveDate,
-    /// The last day.
-    pub end: NaiveDate,
-    /// Only these employees (person ids); `None` for everyone.
-    pub employees: Option<Vec<i64>>,
-    /// Which API reads them.
-    pub api: AbsenceApi,
-}
-
-impl AbsenceQuery {
-    /// A query from `YYYY-MM-DD` texts; an error names the argument at fault.
-    pub fn from_days(start: &str, end: &str) -> Result<AbsenceQuery> {
-        Ok(AbsenceQuery {
-            start: days::day("start", start)?,
-            end: days::day("end", end)?,
-            employees: None,
-            api: AbsenceApi::Auto,
-        })
-    }
-}
+pub type AbsenceQuery = PeriodQuery<AbsenceApi>;
 
 /// The absences `query` selects, as one typed table.
 pub async fn fetch_absences(transport: &Transport, query: &AbsenceQuery) -> Result<Table> {
-    days::check(query.start, query.end, query.employees.as_deref())?;
+    query.check()?;
     let table = match query.api {
         AbsenceApi::V1 => fetch_v1(transport, query).await?,
         AbsenceApi::Auto | AbsenceApi::V2 => fetch_v2(transport, query).await?,

@@ -32,12 +32,10 @@
 //! start from `start` 00:00:00 to `end` 23:59:59 (local, without `Z`, which Personio
 //! refuses).
 
-use chrono::NaiveDate;
-
 use super::attendances_v1::fetch_v1;
 use super::attendances_v2::fetch_v2;
 use super::choice::parse_choice;
-use super::days;
+use super::days::PeriodQuery;
 use crate::arrow::{ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
 use crate::transport::Transport;
@@ -112,35 +110,7 @@ impl std::str::FromStr for AttendanceApi {
 }
 
 /// What to read: the attendances of the days from `start` to `end`, both included.
-#[derive(Debug, Clone)]
-pub struct AttendanceQuery {
-    /// The first day.
-    pub start: NaiveDate,
-    /// The last day.
-    pub end: NaiveDate,
-    /// Only these employees (person ids); `None` for everyone.
-    pub employees: Option<Vec<i64>>,
-    /// Which API reads them.
-    pub api: AttendanceApi,
-}
-
-impl AttendanceQuery {
-    /// A query from `YYYY-MM-DD` texts; an error names the argument at fault.
-    pub fn from_days(start: &str, end: &str) -> Result<AttendanceQuery> {
-        let query = AttendanceQuery {
-            start: days::day("start", start)?,
-            end: days::day("end", end)?,
-            employees: None,
-            api: AttendanceApi::Auto,
-        };
-        Ok(query)
-    }
-
-    /// Refuses, before any request, what no API could answer.
-    fn check(&self) -> Result<()> {
-        days::check(self.start, self.end, self.employees.as_deref())
-    }
-}
+pub type AttendanceQuery = PeriodQuery<AttendanceApi>;
 
 /// The attendances `query` selects, as one typed table.
 pub async fn fetch_attendances(transport: &Transport, query: &AttendanceQuery) -> Result<Table> {

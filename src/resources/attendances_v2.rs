@@ -41,10 +41,7 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AttendanceQuery) -> 
         ),
         ("limit".to_string(), PAGE_SIZE.to_string()),
     ];
-    if let Some(ids) = &query.employees {
-        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-        filters.push(("person.id".to_string(), ids.join(",")));
-    }
+    filters.extend(query.v2_person_filter());
     let source = Arc::new(V2Pages {
         columns: plan(),
         filters,
