@@ -42,7 +42,7 @@ use arrow::compute::{lexsort_to_indices, take, SortColumn, SortOptions};
 
 use super::absences_v1::fetch_v1;
 use super::absences_v2::fetch_v2;
-use super::choice::parse_choice;
+use super::choice::ApiChoice;
 use super::days::PeriodQuery;
 use crate::arrow::{ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
@@ -86,37 +86,13 @@ pub(super) mod column {
 
 /// The table's columns.
 pub(super) fn columns() -> Vec<ColumnDef> {
-    COLUMNS
-        .iter()
-        .map(|(name, kind)| ColumnDef::plain(name, kind.clone()))
-        .collect()
+    ColumnDef::plain_all(&COLUMNS)
 }
 
-/// Which API reads absences.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum AbsenceApi {
-    /// v2 absence periods.
-    #[default]
-    Auto,
-    /// v1 `GET /v1/company/time-offs` (days) and `GET /v1/company/absence-periods`
-    /// (hours).
-    V1,
-    /// v2 `GET /v2/absence-periods`.
-    V2,
-}
-
-impl std::str::FromStr for AbsenceApi {
-    type Err = Error;
-
-    fn from_str(value: &str) -> Result<AbsenceApi> {
-        let choices = [
-            ("auto", AbsenceApi::Auto),
-            ("v1", AbsenceApi::V1),
-            ("v2", AbsenceApi::V2),
-        ];
-        parse_choice("api", value, &choices)
-    }
-}
+/// Which API reads absences: `Auto` and `V2` read v2 `GET /v2/absence-periods`; `V1`
+/// reads v1 `GET /v1/company/time-offs` (days) and `GET /v1/company/absence-periods`
+/// (hours).
+pub type AbsenceApi = ApiChoice;
 
 /// What to read: the absences that meet a day from `start` to `end`, both included.
 pub type AbsenceQuery = PeriodQuery<AbsenceApi>;

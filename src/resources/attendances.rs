@@ -34,10 +34,10 @@
 
 use super::attendances_v1::fetch_v1;
 use super::attendances_v2::fetch_v2;
-use super::choice::parse_choice;
+use super::choice::ApiChoice;
 use super::days::PeriodQuery;
 use crate::arrow::{ColumnDef, Kind, Table};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::Transport;
 
 /// The table's columns, in order (see the module docs).
@@ -78,36 +78,12 @@ pub(super) mod column {
 
 /// The table's columns.
 pub(super) fn columns() -> Vec<ColumnDef> {
-    COLUMNS
-        .iter()
-        .map(|(name, kind)| ColumnDef::plain(name, kind.clone()))
-        .collect()
+    ColumnDef::plain_all(&COLUMNS)
 }
 
-/// Which API reads attendances.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum AttendanceApi {
-    /// v2 attendance periods (v1 attendances are deprecated).
-    #[default]
-    Auto,
-    /// v1 `GET /v1/company/attendances`.
-    V1,
-    /// v2 `GET /v2/attendance-periods`.
-    V2,
-}
-
-impl std::str::FromStr for AttendanceApi {
-    type Err = Error;
-
-    fn from_str(value: &str) -> Result<AttendanceApi> {
-        let choices = [
-            ("auto", AttendanceApi::Auto),
-            ("v1", AttendanceApi::V1),
-            ("v2", AttendanceApi::V2),
-        ];
-        parse_choice("api", value, &choices)
-    }
-}
+/// Which API reads attendances: `Auto` and `V2` read v2 `GET /v2/attendance-periods`
+/// (v1 attendances are deprecated); `V1` reads v1 `GET /v1/company/attendances`.
+pub type AttendanceApi = ApiChoice;
 
 /// What to read: the attendances of the days from `start` to `end`, both included.
 pub type AttendanceQuery = PeriodQuery<AttendanceApi>;
