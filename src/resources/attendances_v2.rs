@@ -46,7 +46,7 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AttendanceQuery) -> 
 /// periods have no project (names need `GET /v2/projects`). For tests that feed bodies.
 #[doc(hidden)]
 pub fn v2_attendances_from_pages(bodies: &[Bytes]) -> Result<Table> {
-    let worked = fold_breaks(&listing().from_bodies(bodies)?, TYPE)?;
+    let worked = fold_breaks(&listing().convert_bodies(bodies)?, TYPE)?;
     with_project_names(worked, &[])
 }
 

@@ -53,7 +53,7 @@ impl PeriodListing {
 
     /// Periods from recorded page bodies, as [`PeriodListing::read`] converts them,
     /// without a server. For tests that feed bodies.
-    pub fn from_bodies(&self, bodies: &[Bytes]) -> Result<Table> {
+    pub fn convert_bodies(&self, bodies: &[Bytes]) -> Result<Table> {
         let request = Request::get(self.path, Vec::new());
         let pages = bodies
             .iter()
