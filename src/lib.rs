@@ -3,7 +3,8 @@
 //! The public surface is at the crate root: the [`Client`], its [`Config`] and
 //! [`Options`], the query types of its reads ([`EmployeeQuery`], [`ReportQuery`] with
 //! [`ReportApi`], [`AttendanceQuery`] with [`AttendanceApi`], [`AbsenceQuery`] with
-//! [`AbsenceApi`], [`OrgUnitType`], and [`Names`] for column naming), the [`Table`]
+//! [`AbsenceApi`] (both a [`PeriodQuery`]; the three `Api`s an [`ApiChoice`]),
+//! [`OrgUnitType`], and [`Names`] for column naming), the [`Table`]
 //! they return and the [`Picture`] of a profile picture, [`Error`]
 //! and [`Secret`]; [`export`] writes a table to a file. The fake Personio server is the
 //! `fake` module, behind the `fake` feature; the pyo3 bindings are behind `python` (which
@@ -50,6 +51,8 @@ pub use config::{Config, Options};
 pub use error::{ApiFailure, Error, Result};
 pub use resources::absences::{AbsenceApi, AbsenceQuery};
 pub use resources::attendances::{AttendanceApi, AttendanceQuery};
+pub use resources::choice::ApiChoice;
+pub use resources::days::PeriodQuery;
 pub use resources::employees::EmployeeQuery;
 pub use resources::names::Names;
 pub use resources::org_units::OrgUnitType;

@@ -71,6 +71,14 @@ impl ColumnDef {
         }
     }
 
+    /// Columns with no metadata, from a resource's table of names and types.
+    pub fn plain_all(columns: &[(&str, Kind)]) -> Vec<ColumnDef> {
+        columns
+            .iter()
+            .map(|(name, kind)| ColumnDef::plain(name, kind.clone()))
+            .collect()
+    }
+
     /// A column whose name is also its Personio key (`personio.key`).
     pub fn keyed(name: &str, kind: Kind) -> ColumnDef {
         ColumnDef {

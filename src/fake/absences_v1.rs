@@ -30,18 +30,15 @@
 //! `offset` and `limit` as strings (the spec's examples, `offset: 0,`, are strings in
 //! YAML). A bad date or a non-numeric paging parameter answers 400.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Europe::Berlin;
 use serde_json::{json, Value};
 
 use super::absence_data::{balances, overlaps, Absence, AbsenceType, Status, Unit, TYPES};
-use super::auth::Grant;
+use super::call::Call;
 use super::errors::{self, V1Error};
 use super::query::{list_param, pairs, param};
 use super::{json, AppState};
@@ -154,14 +151,16 @@ impl Selection {
     }
 }
 
+/// The absences of `unit`, as `record` writes them, in pages of `paging`.
 fn listing(
-    state: &AppState,
-    query: Option<&str>,
+    call: Call,
     paging: Paging,
     unit: Unit,
-    record: impl Fn(&AppState, &Absence) -> Value,
+    record: fn(&AppState, &Absence) -> Value,
 ) -> Result<Response, V1Error> {
-    let selection = selection(query, paging)?;
+    call.grant.require(SCOPE)?;
+    let selection = selection(call.query.as_deref(), paging)?;
+    let state = &call.state;
     let selected: Vec<&Absence> = state
         .absences
         .iter()
@@ -172,35 +171,13 @@ fn listing(
 }
 
 /// `GET /v1/company/time-offs`.
-pub(crate) async fn time_offs(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    listing(
-        &state,
-        query.as_deref(),
-        Paging::PageNumber,
-        Unit::Day,
-        time_off,
-    )
+pub(crate) async fn time_offs(call: Call) -> Result<Response, V1Error> {
+    listing(call, Paging::PageNumber, Unit::Day, time_off)
 }
 
 /// `GET /v1/company/absence-periods`.
-pub(crate) async fn absence_periods(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    listing(
-        &state,
-        query.as_deref(),
-        Paging::PageIndex,
-        Unit::Hour,
-        hourly_period,
-    )
+pub(crate) async fn absence_periods(call: Call) -> Result<Response, V1Error> {
+    listing(call, Paging::PageIndex, Unit::Hour, hourly_period)
 }
 
 /// The instant written in Berlin winter time, as the spec's examples write it.
@@ -300,12 +277,9 @@ fn hourly_period(state: &AppState, absence: &Absence) -> Value {
 }
 
 /// `GET /v1/company/time-off-types`.
-pub(crate) async fn time_off_types(
-    Extension(grant): Extension<Grant>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let selection = selection(query.as_deref(), Paging::PageIndex)?;
+pub(crate) async fn time_off_types(call: Call) -> Result<Response, V1Error> {
+    call.grant.require(SCOPE)?;
+    let selection = selection(call.query.as_deref(), Paging::PageIndex)?;
     let data: Vec<Value> = TYPES
         .iter()
         .skip(selection.offset)
@@ -328,23 +302,19 @@ fn time_off_type(kind: &AbsenceType) -> Value {
 }
 
 /// `GET /v1/company/employees/{id}/absences/balance`.
-pub(crate) async fn balance(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    Path(id): Path<String>,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
+pub(crate) async fn balance(call: Call, Path(id): Path<String>) -> Result<Response, V1Error> {
+    call.grant.require(SCOPE)?;
     let Some(id) = id
         .parse::<i64>()
         .ok()
-        .filter(|id| state.company.find(*id).is_some())
+        .filter(|id| call.state.company.find(*id).is_some())
     else {
         return Err(V1Error::new(
             StatusCode::NOT_FOUND,
             errors::EMPLOYEE_NOT_FOUND,
         ));
     };
-    let data: Vec<Value> = balances(&state.absences, id, state.now)
+    let data: Vec<Value> = balances(&call.state.absences, id, call.state.now)
         .into_iter()
         .map(|(kind, balance, available)| {
             json!({"id": kind.v1_id, "name": kind.name, "category": kind.category,

@@ -26,19 +26,15 @@
 //! carries the filters), absolute unless `attendance_relative_links`; no `next` on the
 //! last page.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Extension;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{json, Value};
 
 use super::absence_data::{Absence, AbsenceType, Status, Unit, TYPES};
 use super::absences_v1::SCOPE;
-use super::attendances::forbidden;
-use super::auth::Grant;
+use super::call::Call;
 use super::errors::V2Error;
 use super::query::{list_param, pairs, param};
 use super::reports_v2::origin;
@@ -197,24 +193,24 @@ impl Filter {
 }
 
 /// `GET /v2/absence-periods`.
-pub(crate) async fn periods(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    if !grant.has(SCOPE) {
-        return Err(forbidden());
-    }
-    let asked = asked(query.as_deref())?;
+pub(crate) async fn periods(call: Call) -> Result<Response, V2Error> {
+    call.grant.require_v2(SCOPE)?;
+    let asked = asked(call.query.as_deref())?;
     let filter = Filter::of(&asked.filters)?;
-    let items = state
+    let items = call
+        .state
         .absences
         .iter()
         .filter(|a| filter.selects(a))
         .map(period)
         .collect();
-    Ok(page(&state, &headers, PERIODS_PATH, items, &asked))
+    Ok(page(
+        &call.state,
+        &call.headers,
+        PERIODS_PATH,
+        items,
+        &asked,
+    ))
 }
 
 fn period(absence: &Absence) -> Value {
@@ -247,17 +243,9 @@ fn period(absence: &Absence) -> Value {
 }
 
 /// `GET /v2/absence-periods/{id}/breakdowns`.
-pub(crate) async fn breakdowns(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    if !grant.has(SCOPE) {
-        return Err(forbidden());
-    }
-    let Some(absence) = state.absences.iter().find(|a| a.v2_id == id) else {
+pub(crate) async fn breakdowns(call: Call, Path(id): Path<String>) -> Result<Response, V2Error> {
+    call.grant.require_v2(SCOPE)?;
+    let Some(absence) = call.state.absences.iter().find(|a| a.v2_id == id) else {
         return Err(V2Error::new(
             StatusCode::NOT_FOUND,
             "Resource not found",
@@ -265,7 +253,7 @@ pub(crate) async fn breakdowns(
             "common.resource_not_found",
         ));
     };
-    let asked = asked(query.as_deref())?;
+    let asked = asked(call.query.as_deref())?;
     let (unit, scale) = match absence.kind().unit {
         Unit::Day => ("DAY", 1.0),
         Unit::Hour => ("HOUR", 60.0),
@@ -279,22 +267,15 @@ pub(crate) async fn breakdowns(
         })
         .collect();
     let path = format!("{PERIODS_PATH}/{id}/breakdowns");
-    Ok(page(&state, &headers, &path, items, &asked))
+    Ok(page(&call.state, &call.headers, &path, items, &asked))
 }
 
 /// `GET /v2/absence-types`.
-pub(crate) async fn types(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    if !grant.has(SCOPE) {
-        return Err(forbidden());
-    }
-    let asked = asked(query.as_deref())?;
+pub(crate) async fn types(call: Call) -> Result<Response, V2Error> {
+    call.grant.require_v2(SCOPE)?;
+    let asked = asked(call.query.as_deref())?;
     let items = TYPES.iter().map(absence_type).collect();
-    Ok(page(&state, &headers, TYPES_PATH, items, &asked))
+    Ok(page(&call.state, &call.headers, TYPES_PATH, items, &asked))
 }
 
 fn absence_type(kind: &AbsenceType) -> Value {

@@ -25,21 +25,17 @@
 //! hrefs are absolute unless `attendance_relative_links` (V2_NOTES 0: both were seen).
 //! No `next` on the last page. `created_at`/`updated_at` are UTC with `Z`.
 
-use std::sync::Arc;
-
-use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use serde_json::{json, Value};
 
 use super::attendance_data::{Attendance, Status, PROJECTS};
-use super::auth::Grant;
+use super::call::Call;
 use super::errors::{V1Error, V2Error};
 use super::query::{list_param, pairs, param};
 use super::reports_v2::origin;
-use super::{cursor, json, AppState};
+use super::{cursor, json};
 
 pub(crate) const SCOPE: &str = "attendances:read";
 const V1_MAX_LIMIT: usize = 200;
@@ -49,13 +45,9 @@ const V2_PATH: &str = "/v2/attendance-periods";
 const INVALID_CONTENT: &str = "Invalid request content";
 
 /// `GET /v1/company/attendances`.
-pub(crate) async fn v1_list(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let q = pairs(query.as_deref());
+pub(crate) async fn v1_list(call: Call) -> Result<Response, V1Error> {
+    call.grant.require(SCOPE)?;
+    let q = pairs(call.query.as_deref());
     let bad = |message: String| V1Error::new(StatusCode::BAD_REQUEST, message);
     let day = |key: &str| -> Result<NaiveDate, V1Error> {
         let value = param(&q, key).ok_or_else(|| bad(format!("The {key} is required")))?;
@@ -78,7 +70,8 @@ pub(crate) async fn v1_list(
         Some(Err(_)) => return Err(bad("The offset must be a non-negative integer".into())),
     };
     let pending = matches!(param(&q, "includePending"), Some("true" | "1"));
-    let selected: Vec<&Attendance> = state
+    let selected: Vec<&Attendance> = call
+        .state
         .attendances
         .iter()
         .filter(|a| (from..=to).contains(&a.date))
@@ -272,16 +265,9 @@ fn decode_cursor(text: &str) -> Option<(V2Filter, usize, usize)> {
 }
 
 /// `GET /v2/attendance-periods`.
-pub(crate) async fn v2_list(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    if !grant.has(SCOPE) {
-        return Err(forbidden());
-    }
-    let q = pairs(query.as_deref());
+pub(crate) async fn v2_list(call: Call) -> Result<Response, V2Error> {
+    call.grant.require_v2(SCOPE)?;
+    let q = pairs(call.query.as_deref());
     let (filter, offset, limit) = match param(&q, "cursor") {
         Some(c) => decode_cursor(c).ok_or_else(|| V2Error::bad_request("The cursor is invalid"))?,
         None => {
@@ -300,18 +286,18 @@ pub(crate) async fn v2_list(
             (filter, 0, limit)
         }
     };
-    let periods = select(&state.attendances, &filter);
+    let periods = select(&call.state.attendances, &filter);
     let end = offset.saturating_add(limit).min(periods.len());
     let data: Vec<Value> = periods[offset.min(end)..end]
         .iter()
         .map(v2_record)
         .collect();
-    let base = if state.attendance_relative_links {
+    let base = if call.state.attendance_relative_links {
         String::new()
     } else {
-        origin(&headers)
+        origin(&call.headers)
     };
-    let self_href = match &query {
+    let self_href = match &call.query {
         Some(q) => format!("{base}{V2_PATH}?{q}"),
         None => format!("{base}{V2_PATH}"),
     };
@@ -394,16 +380,6 @@ fn v2_record(p: &Period<'_>) -> Value {
         "created_at": instant(a.created_at),
         "updated_at": instant(a.updated_at),
     })
-}
-
-/// A token without the scope: 403 problem+json (V2_NOTES 8).
-pub(crate) fn forbidden() -> V2Error {
-    V2Error::new(
-        StatusCode::FORBIDDEN,
-        "Insufficient access scope",
-        "Client scope insufficient to access resource",
-        "commonforbidden",
-    )
 }
 
 #[cfg(test)]

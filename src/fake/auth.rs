@@ -88,6 +88,21 @@ impl Grant {
             ))
         }
     }
+
+    /// `Err(403)` in the v2 shape (problem+json, V2_NOTES 8) unless the token carries
+    /// `scope`.
+    pub(crate) fn require_v2(&self, scope: &str) -> Result<(), errors::V2Error> {
+        if self.has(scope) {
+            Ok(())
+        } else {
+            Err(errors::V2Error::new(
+                StatusCode::FORBIDDEN,
+                "Insufficient access scope",
+                "Client scope insufficient to access resource",
+                "commonforbidden",
+            ))
+        }
+    }
 }
 
 struct Token {

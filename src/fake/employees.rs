@@ -1,19 +1,17 @@
 //! The employee routes: list (with paging, projection, `email` and `updated_since`),
 //! one employee, and the attribute schema.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 
-use super::auth::Grant;
+use super::call::Call;
 use super::company::{parse_instant, Company, ID};
 use super::errors::{self, V1Error};
 use super::faults::Content;
+use super::json;
 use super::options::Lie;
-use super::{json, AppState};
 
 const SCOPE: &str = "employees:read";
 const DEFAULT_LIMIT: usize = 50;
@@ -81,16 +79,14 @@ fn parse_query(query: Option<&str>) -> Result<ListQuery, V1Error> {
 /// The faults `lying_total`, `empty_page` and `records_move` change what a page holds
 /// or claims (see `faults`).
 pub(crate) async fn list(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
+    call: Call,
     content: Option<Extension<Content>>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, V1Error> {
     let content = content.map(|Extension(c)| c).unwrap_or_default();
-    grant.require(SCOPE)?;
-    let q = parse_query(query.as_deref())?;
-    let company = &state.company;
-    let readable = &grant.credential.readable;
+    call.grant.require(SCOPE)?;
+    let q = parse_query(call.query.as_deref())?;
+    let company = &call.state.company;
+    let readable = &call.grant.credential.readable;
     let mut mask = readable.clone();
     if let Some(wanted) = &q.attributes {
         for (m, a) in mask.iter_mut().zip(&company.attrs) {
@@ -182,20 +178,16 @@ fn select(company: &Company, q: &ListQuery, content: &Content) -> Page {
 }
 
 /// `GET /v1/company/employees/{id}`; an unknown or non-numeric id answers the spec's 404.
-pub(crate) async fn one(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    Path(id): Path<String>,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let company = &state.company;
+pub(crate) async fn one(call: Call, Path(id): Path<String>) -> Result<Response, V1Error> {
+    call.grant.require(SCOPE)?;
+    let company = &call.state.company;
     let Some(idx) = id.parse::<i64>().ok().and_then(|id| company.find(id)) else {
         return Err(V1Error::new(
             StatusCode::NOT_FOUND,
             errors::EMPLOYEE_NOT_FOUND,
         ));
     };
-    let readable = &grant.credential.readable;
+    let readable = &call.grant.credential.readable;
     let mut out = String::with_capacity(4096);
     out.push_str(r#"{"success":true,"data":"#);
     company.write_employee(&mut out, idx, readable, readable);
@@ -206,16 +198,14 @@ pub(crate) async fn one(
 /// `GET /v1/company/employees/attributes` (and its deprecated alias
 /// `custom-attributes`): every attribute the credential may read, except `id` and the
 /// keys records carry unlisted (see `company`).
-pub(crate) async fn attributes(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let data: Vec<serde_json::Value> = state
+pub(crate) async fn attributes(call: Call) -> Result<Response, V1Error> {
+    call.grant.require(SCOPE)?;
+    let data: Vec<serde_json::Value> = call
+        .state
         .company
         .attrs
         .iter()
-        .zip(&grant.credential.readable)
+        .zip(&call.grant.credential.readable)
         .enumerate()
         .filter(|&(i, (a, &r))| r && i != ID && a.listed)
         .map(|(_, (a, _))| {

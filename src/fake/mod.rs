@@ -61,6 +61,7 @@ mod absences_v2;
 mod attendance_data;
 mod attendances;
 mod auth;
+mod call;
 mod company;
 mod conn;
 mod cursor;

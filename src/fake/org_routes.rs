@@ -12,21 +12,14 @@
 //! The scope is assumed: `org_units:read` for all four (V2_NOTES open question 1); a
 //! token without it gets the v2 403.
 
-use std::sync::Arc;
-
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
-use axum::Extension;
 use serde_json::Value;
 
-use super::attendances::forbidden;
-use super::auth::Grant;
+use super::call::Call;
 use super::errors::V2Error;
-use super::org_data::chain;
+use super::org_data::{chain, OrgData};
 use super::query::param;
 use super::v2_lists::{page, ListRules};
-use super::AppState;
 
 const SCOPE: &str = "org_units:read";
 
@@ -57,89 +50,55 @@ const LEGAL_ENTITIES: ListRules = ListRules {
 };
 
 /// `GET /v2/org-units`.
-pub(crate) async fn org_units(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    require(&grant)?;
-    page(&state, &headers, query.as_deref(), &ORG_UNITS, |q| {
-        let kind = param(q, "type").unwrap_or_default();
-        let units = state.org.units(kind).ok_or_else(|| {
-            V2Error::bad_request("The type is required and must be department or team")
-        })?;
-        let with_chain = param(q, "include_parent_chain") == Some("true");
-        Ok(units
-            .iter()
-            .map(|unit| unit.item(kind, with_chain.then(|| chain(units, unit))))
-            .collect())
-    })
+pub(crate) async fn org_units(call: Call) -> Result<Response, V2Error> {
+    call.grant.require_v2(SCOPE)?;
+    page(
+        &call.state,
+        &call.headers,
+        call.query.as_deref(),
+        &ORG_UNITS,
+        |q| {
+            let kind = param(q, "type").unwrap_or_default();
+            let units = call.state.org.units(kind).ok_or_else(|| {
+                V2Error::bad_request("The type is required and must be department or team")
+            })?;
+            let with_chain = param(q, "include_parent_chain") == Some("true");
+            Ok(units
+                .iter()
+                .map(|unit| unit.item(kind, with_chain.then(|| chain(units, unit))))
+                .collect())
+        },
+    )
 }
 
 /// `GET /v2/cost-centers`.
-pub(crate) async fn cost_centers(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    listing(
-        &state,
-        &grant,
-        &headers,
-        query,
-        &COST_CENTERS,
-        &state.org.cost_centers,
-    )
+pub(crate) async fn cost_centers(call: Call) -> Result<Response, V2Error> {
+    listing(call, &COST_CENTERS, |org| &org.cost_centers)
 }
 
 /// `GET /v2/legal-entities`.
-pub(crate) async fn legal_entities(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    let items = &state.org.legal_entities;
-    listing(&state, &grant, &headers, query, &LEGAL_ENTITIES, items)
+pub(crate) async fn legal_entities(call: Call) -> Result<Response, V2Error> {
+    listing(call, &LEGAL_ENTITIES, |org| &org.legal_entities)
 }
 
 /// `GET /v2/workplaces`.
-pub(crate) async fn workplaces(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    listing(
-        &state,
-        &grant,
-        &headers,
-        query,
-        &WORKPLACES,
-        &state.org.workplaces,
-    )
+pub(crate) async fn workplaces(call: Call) -> Result<Response, V2Error> {
+    listing(call, &WORKPLACES, |org| &org.workplaces)
 }
 
+/// A catalogue that filters and pages by `rules` alone.
 fn listing(
-    state: &AppState,
-    grant: &Grant,
-    headers: &HeaderMap,
-    query: Option<String>,
+    call: Call,
     rules: &ListRules,
-    items: &[Value],
+    items: fn(&OrgData) -> &[Value],
 ) -> Result<Response, V2Error> {
-    require(grant)?;
-    page(state, headers, query.as_deref(), rules, |_| {
-        Ok(items.to_vec())
-    })
-}
-
-fn require(grant: &Grant) -> Result<(), V2Error> {
-    if grant.has(SCOPE) {
-        Ok(())
-    } else {
-        Err(forbidden())
-    }
+    call.grant.require_v2(SCOPE)?;
+    let items = items(&call.state.org);
+    page(
+        &call.state,
+        &call.headers,
+        call.query.as_deref(),
+        rules,
+        |_| Ok(items.to_vec()),
+    )
 }

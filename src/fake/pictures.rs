@@ -11,14 +11,12 @@
 //! Of those with a picture, every third (positions 1, 7, 10, ...) has a JPEG, the others
 //! a PNG (assumed: the spec names only `image/png`).
 
-use std::sync::Arc;
-
-use axum::extract::{Path, State};
+use axum::extract::Path;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 
 use super::auth::Grant;
+use super::call::Call;
 use super::errors::V1Error;
 use super::{images, AppState};
 
@@ -35,18 +33,13 @@ fn has_picture(position: usize) -> bool {
 }
 
 /// The picture path without a width.
-pub(crate) async fn original(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    Path(id): Path<String>,
-) -> Result<Response, V1Error> {
-    picture(&state, &grant, &id, ORIGINAL_SIDE)
+pub(crate) async fn original(call: Call, Path(id): Path<String>) -> Result<Response, V1Error> {
+    picture(&call.state, &call.grant, &id, ORIGINAL_SIDE)
 }
 
 /// The picture path with a width.
 pub(crate) async fn of_width(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
+    call: Call,
     Path((id, width)): Path<(String, String)>,
 ) -> Result<Response, V1Error> {
     let width = width
@@ -59,7 +52,7 @@ pub(crate) async fn of_width(
                 format!("The width must be an integer from 1 to {MAX_WIDTH}"),
             )
         })?;
-    picture(&state, &grant, &id, width)
+    picture(&call.state, &call.grant, &id, width)
 }
 
 fn picture(state: &AppState, grant: &Grant, id: &str, side: u32) -> Result<Response, V1Error> {

@@ -7,17 +7,12 @@
 //! Paged by `v2_lists`: `limit` 1..=100, default 50 (assumed), no filters. The scope
 //! is assumed to be the attendances one.
 
-use std::sync::Arc;
-
-use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
-use axum::Extension;
+use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::attendance_data::PROJECTS;
-use super::attendances::{forbidden, SCOPE};
-use super::auth::Grant;
+use super::attendances::SCOPE;
+use super::call::Call;
 use super::errors::V2Error;
 use super::v2_lists::{page, ListRules};
 use super::AppState;
@@ -51,22 +46,21 @@ const DETAILS: [Details; 5] = [
 ];
 
 /// `GET /v2/projects`.
-pub(crate) async fn list(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, V2Error> {
-    if !grant.has(SCOPE) {
-        return Ok(forbidden().into_response());
-    }
-    page(&state, &headers, query.as_deref(), &RULES, |_| {
-        Ok(PROJECTS
-            .iter()
-            .zip(DETAILS)
-            .map(|(&(id, name, active), details)| item(&state, id, name, active, details))
-            .collect())
-    })
+pub(crate) async fn list(call: Call) -> Result<Response, V2Error> {
+    call.grant.require_v2(SCOPE)?;
+    page(
+        &call.state,
+        &call.headers,
+        call.query.as_deref(),
+        &RULES,
+        |_| {
+            Ok(PROJECTS
+                .iter()
+                .zip(DETAILS)
+                .map(|(&(id, name, active), details)| item(&call.state, id, name, active, details))
+                .collect())
+        },
+    )
 }
 
 fn item(state: &AppState, id: i64, name: &str, active: bool, details: Details) -> Value {

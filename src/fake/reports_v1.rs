@@ -26,22 +26,21 @@
 //! ids sometimes), empty values as `""` or `null`, attributes of employees without a
 //! value sometimes present and empty, sometimes left out.
 
-use std::sync::Arc;
-
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::auth::Grant;
+use super::call::Call;
 use super::errors::ReportError;
 use super::faults::Content;
+use super::json;
 use super::options::Lie;
 use super::query::{list_param, pairs, param};
 use super::report_values::{iso, Cell, Source, Value};
 use super::reports::{Catalogue, Column, DataType, Kind, Locale, Report, Seen, SCOPE};
-use super::{json, AppState};
 
 /// Employees per page when `limit` is not given.
 pub(crate) const DEFAULT_LIMIT: usize = 50;
@@ -145,16 +144,12 @@ fn push_metadata(o: &mut Obj, r: &Report, seen: &Seen) {
 
 /// `GET /v1/company/custom-reports/reports`. Every call counts as one read of the
 /// updating report.
-pub(crate) async fn list(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ReportError> {
-    require(&grant)?;
-    let q = pairs(query.as_deref());
+pub(crate) async fn list(call: Call) -> Result<Response, ReportError> {
+    require(&call.grant)?;
+    let q = pairs(call.query.as_deref());
     let ids = list_param(&q, "report_ids");
     let status = param(&q, "status").filter(|s| !s.is_empty());
-    let catalogue: &Catalogue = &state.reports;
+    let catalogue: &Catalogue = &call.state.reports;
     let mut data = String::new();
     let mut n = 0;
     for r in &catalogue.reports {
@@ -198,17 +193,15 @@ fn positive(q: &[(String, String)], key: &'static str) -> Result<Option<usize>, 
 /// `GET /v1/company/custom-reports/reports/{id}`. The faults `lying_total`,
 /// `empty_page` and `records_move` change what a page holds or claims (see `faults`).
 pub(crate) async fn one(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
+    call: Call,
     content: Option<Extension<Content>>,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, ReportError> {
     let content = content.map(|Extension(c)| c).unwrap_or_default();
-    require(&grant)?;
-    let catalogue: &Catalogue = &state.reports;
+    require(&call.grant)?;
+    let catalogue: &Catalogue = &call.state.reports;
     let report = catalogue.get(&id).ok_or_else(ReportError::not_found)?;
-    let q = pairs(query.as_deref());
+    let q = pairs(call.query.as_deref());
     let page = positive(&q, "page")?.unwrap_or(1);
     let limit = positive(&q, "limit")?
         .unwrap_or(DEFAULT_LIMIT)
@@ -242,13 +235,13 @@ pub(crate) async fn one(
     push_metadata(&mut o, report, &seen);
     let items = o.key("items");
     items.push('[');
-    let ctx = report.ctx(&state.company, locale);
+    let ctx = report.ctx(&call.state.company, locale);
     for (n, &idx) in rows.iter().enumerate() {
         if n > 0 {
             items.push(',');
         }
         let idx = idx as usize;
-        let employee_id = state.company.employees[idx].id;
+        let employee_id = call.state.company.employees[idx].id;
         if n == 0 && content.string_first_id() {
             items.push_str(&format!(r#"{{"employee_id":"{employee_id}","#));
         } else {
@@ -537,16 +530,12 @@ fn push_dates(o: &mut Obj, start: NaiveDate, end: NaiveDate) {
 }
 
 /// `GET /v1/company/custom-reports/columns`.
-pub(crate) async fn columns(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ReportError> {
-    require(&grant)?;
-    let q = pairs(query.as_deref());
+pub(crate) async fn columns(call: Call) -> Result<Response, ReportError> {
+    require(&call.grant)?;
+    let q = pairs(call.query.as_deref());
     let locale = Locale::parse(param(&q, "locale"));
     let wanted = list_param(&q, "columns");
-    let catalogue: &Catalogue = &state.reports;
+    let catalogue: &Catalogue = &call.state.reports;
     let reports: Vec<&Report> = match param(&q, "report_id").filter(|s| !s.is_empty()) {
         Some(id) => vec![catalogue.get(id).ok_or_else(ReportError::not_found)?],
         None => catalogue.reports.iter().collect(),

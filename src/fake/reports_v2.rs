@@ -77,13 +77,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::Path;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Extension;
 use chrono::NaiveDate;
 
 use super::auth::Grant;
+use super::call::Call;
 use super::errors::{ReportApiError, V2Error};
 use super::faults::Content;
 use super::query::{pairs, param};
@@ -150,14 +151,9 @@ fn require(grant: &Grant) -> Result<(), ReportApiError> {
 }
 
 /// `GET /v2/reports`.
-pub(crate) async fn list(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    RawQuery(query): RawQuery,
-) -> Result<Response, ReportApiError> {
-    require(&grant)?;
-    let q = pairs(query.as_deref());
+pub(crate) async fn list(call: Call) -> Result<Response, ReportApiError> {
+    require(&call.grant)?;
+    let q = pairs(call.query.as_deref());
     let mut page_limit = limit(&q, LIST_LIMIT)?;
     let (offset, name) = match param(&q, "cursor") {
         Some(c) => {
@@ -175,7 +171,8 @@ pub(crate) async fn list(
         None => (0, param(&q, "name").unwrap_or("").to_owned()),
     };
     let needle = name.to_lowercase();
-    let mut reports: Vec<&Report> = state
+    let mut reports: Vec<&Report> = call
+        .state
         .reports
         .reports
         .iter()
@@ -196,8 +193,8 @@ pub(crate) async fn list(
             })
         })
         .collect();
-    let base = origin(&headers);
-    let self_href = match &query {
+    let base = origin(&call.headers);
+    let self_href = match &call.query {
         Some(q) => format!("{base}/v2/reports?{q}"),
         None => format!("{base}/v2/reports"),
     };
@@ -266,16 +263,14 @@ fn rows_from<'a>(
 /// `lying_total` (a `next` link that never ends), `empty_page` and `records_move`
 /// change what a page holds (see `faults`).
 pub(crate) async fn one(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
+    call: Call,
     content: Option<Extension<Content>>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    RawQuery(query): RawQuery,
 ) -> Result<Response, ReportApiError> {
     let content = content.map(|Extension(c)| c).unwrap_or_default();
-    require(&grant)?;
-    let report = state
+    require(&call.grant)?;
+    let report = call
+        .state
         .reports
         .get(&id)
         .filter(|r| r.api_access)
@@ -283,7 +278,7 @@ pub(crate) async fn one(
     if report.grouped {
         return Err(ReportApiError::Message("Unsupported nested type: null"));
     }
-    let q = pairs(query.as_deref());
+    let q = pairs(call.query.as_deref());
     let (from, page_limit, locale) = match param(&q, "cursor") {
         Some(c) => {
             let bad = || V2Error::bad_request(BAD_CURSOR);
@@ -305,7 +300,7 @@ pub(crate) async fn one(
         ),
     };
 
-    let page_limit = page_limit.min(state.report_v2_page_cap);
+    let page_limit = page_limit.min(call.state.report_v2_page_cap);
     let listing: Vec<u32> = content
         .order(report.rows.len())
         .into_iter()
@@ -315,20 +310,29 @@ pub(crate) async fn one(
     // The rest of the report in one page: it is written as it is computed.
     if page_limit == usize::MAX && content.lie.is_none() && !content.empty_page {
         let head = page_head(report, locale, historical, None);
-        return Ok(streamed(state.clone(), id, listing, locale, from, head));
+        return Ok(streamed(
+            call.state.clone(),
+            id,
+            listing,
+            locale,
+            from,
+            head,
+        ));
     }
     let (page, next, nonce) = if content.empty_page {
         // Nothing here, but the data goes on where this page should have started.
-        (Vec::new(), Some(from), Some(state.faults.nonce()))
+        (Vec::new(), Some(from), Some(call.state.faults.nonce()))
     } else {
-        let mut rows = rows_from(&state, report, &listing, locale, from);
+        let mut rows = rows_from(&call.state, report, &listing, locale, from);
         let page: Vec<Row> = rows.by_ref().take(page_limit).collect();
         match rows.next().map(|r| r.0) {
             Some(next) => (page, Some(next), None),
             // A lying listing never ends: empty pages, each behind a new link.
-            None if content.lie.is_some() => {
-                (page, Some((listing.len(), 0)), Some(state.faults.nonce()))
-            }
+            None if content.lie.is_some() => (
+                page,
+                Some((listing.len(), 0)),
+                Some(call.state.faults.nonce()),
+            ),
             None => (page, None, None),
         }
     };
@@ -342,7 +346,11 @@ pub(crate) async fn one(
             text.push_str(&format!(";z={z}"));
         }
         let c = cursor::encode(&text);
-        format!("{}/v2/reports/{}?cursor={c}", origin(&headers), report.id)
+        format!(
+            "{}/v2/reports/{}?cursor={c}",
+            origin(&call.headers),
+            report.id
+        )
     });
     let mut out = page_head(report, locale, historical, next_href.as_deref());
     out.reserve(page.len() * 512);

@@ -1,5 +1,7 @@
 //! `personio_arrow.Client`.
 
+use std::str::FromStr;
+
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyInt, PyString};
@@ -9,8 +11,10 @@ use super::table::PyTable;
 use super::wait::wait;
 use crate::arrow::Table;
 use crate::config::Options;
+use crate::error::Error;
 use crate::resources::absences::{AbsenceApi, AbsenceQuery};
 use crate::resources::attendances::AttendanceQuery;
+use crate::resources::days::PeriodQuery;
 use crate::resources::employees::EmployeeQuery;
 use crate::resources::names::Names;
 use crate::resources::org_units::OrgUnitType;
@@ -187,10 +191,7 @@ impl PyClient {
         employees: Option<Bound<'_, PyAny>>,
         api: &str,
     ) -> PyResult<PyTable> {
-        let mut query =
-            AttendanceQuery::from_days(&day_text("start", &start)?, &day_text("end", &end)?)?;
-        query.employees = employees.map(|e| employee_ids(&e)).transpose()?;
-        query.api = api.parse()?;
+        let query: AttendanceQuery = period_query(&start, &end, employees, api)?;
         let client = self.client.clone();
         finish(
             py,
@@ -275,10 +276,7 @@ impl PyClient {
         employees: Option<Bound<'_, PyAny>>,
         api: &str,
     ) -> PyResult<PyTable> {
-        let mut query =
-            AbsenceQuery::from_days(&day_text("start", &start)?, &day_text("end", &end)?)?;
-        query.employees = employees.map(|e| employee_ids(&e)).transpose()?;
-        query.api = api.parse()?;
+        let query: AbsenceQuery = period_query(&start, &end, employees, api)?;
         let client = self.client.clone();
         finish(py, wait(py, async move { client.absences(&query).await })?)
     }
@@ -340,6 +338,22 @@ fn attribute_keys(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         .try_iter()
         .and_then(|items| items.map(|item| item?.extract::<String>()).collect())
         .map_err(|_| PyTypeError::new_err("attributes must be a list of attribute keys (str)"))
+}
+
+/// The query of a listing of periods (attendances, absences) from its Python arguments.
+fn period_query<Api>(
+    start: &Bound<'_, PyAny>,
+    end: &Bound<'_, PyAny>,
+    employees: Option<Bound<'_, PyAny>>,
+    api: &str,
+) -> PyResult<PeriodQuery<Api>>
+where
+    Api: Default + FromStr<Err = Error>,
+{
+    let mut query = PeriodQuery::from_days(&day_text("start", start)?, &day_text("end", end)?)?;
+    query.employees = employees.map(|e| employee_ids(&e)).transpose()?;
+    query.api = api.parse()?;
+    Ok(query)
 }
 
 /// A `datetime.date` or a `YYYY-MM-DD` string as text for the core, which checks it.

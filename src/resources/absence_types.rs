@@ -34,10 +34,7 @@ const COLUMNS: [(&str, Kind); 5] = [
 ];
 
 fn columns() -> Vec<ColumnDef> {
-    COLUMNS
-        .iter()
-        .map(|(name, kind)| ColumnDef::plain(name, kind.clone()))
-        .collect()
+    ColumnDef::plain_all(&COLUMNS)
 }
 
 /// A type's name and unit (`day`, `hour`), by its id as sent.

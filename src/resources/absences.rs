@@ -39,12 +39,11 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, RecordBatch};
 use arrow::compute::{lexsort_to_indices, take, SortColumn, SortOptions};
-use chrono::NaiveDate;
 
 use super::absences_v1::fetch_v1;
 use super::absences_v2::fetch_v2;
-use super::choice::parse_choice;
-use super::days;
+use super::choice::ApiChoice;
+use super::days::PeriodQuery;
 use crate::arrow::{ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
 use crate::transport::Transport;
@@ -87,66 +86,20 @@ pub(super) mod column {
 
 /// The table's columns.
 pub(super) fn columns() -> Vec<ColumnDef> {
-    COLUMNS
-        .iter()
-        .map(|(name, kind)| ColumnDef::plain(name, kind.clone()))
-        .collect()
+    ColumnDef::plain_all(&COLUMNS)
 }
 
-/// Which API reads absences.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum AbsenceApi {
-    /// v2 absence periods.
-    #[default]
-    Auto,
-    /// v1 `GET /v1/company/time-offs` (days) and `GET /v1/company/absence-periods`
-    /// (hours).
-    V1,
-    /// v2 `GET /v2/absence-periods`.
-    V2,
-}
-
-impl std::str::FromStr for AbsenceApi {
-    type Err = Error;
-
-    fn from_str(value: &str) -> Result<AbsenceApi> {
-        let choices = [
-            ("auto", AbsenceApi::Auto),
-            ("v1", AbsenceApi::V1),
-            ("v2", AbsenceApi::V2),
-        ];
-        parse_choice("api", value, &choices)
-    }
-}
+/// Which API reads absences: `Auto` and `V2` read v2 `GET /v2/absence-periods`; `V1`
+/// reads v1 `GET /v1/company/time-offs` (days) and `GET /v1/company/absence-periods`
+/// (hours).
+pub type AbsenceApi = ApiChoice;
 
 /// What to read: the absences that meet a day from `start` to `end`, both included.
-#[derive(Debug, Clone)]
-pub struct AbsenceQuery {
-    /// The first day.
-    pub start: NaiveDate,
-    /// The last day.
-    pub end: NaiveDate,
-    /// Only these employees (person ids); `None` for everyone.
-    pub employees: Option<Vec<i64>>,
-    /// Which API reads them.
-    pub api: AbsenceApi,
-}
-
-impl AbsenceQuery {
-    /// A query from `YYYY-MM-DD` texts; an error names the argument at fault.
-    pub fn from_days(start: &str, end: &str) -> Result<AbsenceQuery> {
-        Ok(AbsenceQuery {
-            start: days::day("start", start)?,
-            end: days::day("end", end)?,
-            employees: None,
-            api: AbsenceApi::Auto,
-        })
-    }
-}
+pub type AbsenceQuery = PeriodQuery<AbsenceApi>;
 
 /// The absences `query` selects, as one typed table.
 pub async fn fetch_absences(transport: &Transport, query: &AbsenceQuery) -> Result<Table> {
-    days::check(query.start, query.end, query.employees.as_deref())?;
+    query.check()?;
     let table = match query.api {
         AbsenceApi::V1 => fetch_v1(transport, query).await?,
         AbsenceApi::Auto | AbsenceApi::V2 => fetch_v2(transport, query).await?,

@@ -15,6 +15,7 @@ use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::absences::{column, columns, AbsenceQuery};
+use super::v1_attributes::Attributes;
 use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::parse::{count, date32, float64};
 use crate::arrow::{Cell, ColumnDef, Table};
@@ -49,13 +50,7 @@ impl Listing {
 
 /// The absences of `query`, through v1: both listings at once, in one table.
 pub(super) async fn fetch_v1(transport: &Transport, query: &AbsenceQuery) -> Result<Table> {
-    let mut filters = vec![
-        ("start_date".to_string(), query.start.to_string()),
-        ("end_date".to_string(), query.end.to_string()),
-    ];
-    for id in query.employees.iter().flatten() {
-        filters.push(("employees[]".to_string(), id.to_string()));
-    }
+    let filters = query.v1_filters();
     let source = |listing| {
         Arc::new(V1Pages {
             listing,
@@ -134,7 +129,7 @@ fn convert_page(
         },
         ids: cells
             .iter()
-            .map(|cells| cells.attribute("/id").as_deref().and_then(id_text))
+            .map(|cells| cells.attributes.get("/id").as_deref().and_then(id_text))
             .collect(),
         content: chunk,
     })
@@ -144,7 +139,7 @@ fn convert_page(
 /// amount) made once.
 struct RecordCells<'a> {
     listing: Listing,
-    attributes: Option<&'a Value>,
+    attributes: Attributes<'a>,
     start: Cell<'a>,
     end: Cell<'a>,
     amount: Cell<'a>,
@@ -152,8 +147,8 @@ struct RecordCells<'a> {
 
 impl<'a> RecordCells<'a> {
     fn of(listing: Listing, record: &'a Value) -> RecordCells<'a> {
-        let attributes = record.get("attributes");
-        let value = |key: &str| attributes.and_then(|a| a.get(key)).filter(|v| !v.is_null());
+        let raw = record.get("attributes");
+        let value = |key: &str| raw.and_then(|a| a.get(key)).filter(|v| !v.is_null());
         let (start, end, amount) = match listing {
             Listing::TimeOffs => (
                 value("start_date").map(|v| midnight_after(v, 0)),
@@ -171,17 +166,11 @@ impl<'a> RecordCells<'a> {
         };
         RecordCells {
             listing,
-            attributes,
+            attributes: Attributes::of(record),
             start,
             end,
             amount,
         }
-    }
-
-    fn attribute(&self, pointer: &str) -> Cell<'a> {
-        self.attributes
-            .and_then(|a| a.pointer(pointer))
-            .map(Cow::Borrowed)
     }
 
     fn cell(&self, column: usize) -> Cell<'_> {
@@ -190,10 +179,10 @@ impl<'a> RecordCells<'a> {
             Listing::Hourly => "/absence_type/attributes",
         };
         match column {
-            column::ID => self.attribute("/id"),
-            column::EMPLOYEE_ID => self.attribute("/employee/attributes/id/value"),
-            column::ABSENCE_TYPE_ID => self.attribute(&format!("{absence_type}/id")),
-            column::ABSENCE_TYPE_NAME => self.attribute(&format!("{absence_type}/name")),
+            column::ID => self.attributes.get("/id"),
+            column::EMPLOYEE_ID => self.attributes.get("/employee/attributes/id/value"),
+            column::ABSENCE_TYPE_ID => self.attributes.get(&format!("{absence_type}/id")),
+            column::ABSENCE_TYPE_NAME => self.attributes.get(&format!("{absence_type}/name")),
             column::UNIT => Some(Cow::Owned(Value::from(match self.listing {
                 Listing::TimeOffs => "day",
                 Listing::Hourly => "hour",
@@ -201,17 +190,12 @@ impl<'a> RecordCells<'a> {
             column::AMOUNT => self.amount.clone(),
             column::START => self.start.clone(),
             column::END => self.end.clone(),
-            column::HALF_DAY_START => self.attribute("/half_day_start"),
-            column::HALF_DAY_END => self.attribute("/half_day_end"),
-            column::STATUS => self
-                .attribute("/status")
-                .map(|status| match status.as_str() {
-                    Some(text) => Cow::Owned(Value::from(text.to_uppercase())),
-                    None => status,
-                }),
-            column::COMMENT => self.attribute("/comment"),
-            column::CREATED_AT => self.attribute("/created_at"),
-            column::UPDATED_AT => self.attribute("/updated_at"),
+            column::HALF_DAY_START => self.attributes.get("/half_day_start"),
+            column::HALF_DAY_END => self.attributes.get("/half_day_end"),
+            column::STATUS => self.attributes.status(),
+            column::COMMENT => self.attributes.get("/comment"),
+            column::CREATED_AT => self.attributes.get("/created_at"),
+            column::UPDATED_AT => self.attributes.get("/updated_at"),
             _ => None,
         }
     }

@@ -16,12 +16,12 @@ use serde_json::Value;
 
 use super::absence_types::{v2_type_names, TypeNames};
 use super::absences::{column, columns, AbsenceQuery};
-use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
+use super::v2_periods::PeriodListing;
 use crate::arrow::parse::float64;
-use crate::arrow::{Cell, ColumnDef, Table};
+use crate::arrow::{Cell, Table};
 use crate::error::{Error, Result};
 use crate::paginate::{id_text, Claim, Page};
-use crate::pipeline::{one_batch, read_cursor_pages, CursorSource};
+use crate::pipeline::{read_cursor_pages, CursorSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 const PERIODS_PATH: &str = "/v2/absence-periods";
@@ -36,30 +36,21 @@ type Counted = (Option<String>, f64);
 
 /// The absences of `query`, through v2.
 pub(super) async fn fetch_v2(transport: &Transport, query: &AbsenceQuery) -> Result<Table> {
-    let mut filters = vec![
+    let days = [
         (
-            "starts_from.date_time.lte".to_string(),
+            "starts_from.date_time.lte",
             format!("{}T23:59:59", query.end),
         ),
         // `ends_at` is exclusive: a period that ends at the first midnight does not
         // meet the first day (Personio's times are whole minutes).
-        (
-            "ends_at.date_time.gte".to_string(),
-            format!("{}T00:00:01", query.start),
-        ),
-        ("limit".to_string(), PAGE_SIZE.to_string()),
+        ("ends_at.date_time.gte", format!("{}T00:00:01", query.start)),
     ];
-    if let Some(ids) = &query.employees {
-        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-        filters.push(("person.id".to_string(), ids.join(",")));
-    }
-    let source = Arc::new(V2Pages {
+    let listing = PeriodListing {
+        path: PERIODS_PATH,
         columns: columns(),
-        filters,
-    });
-    let pages = read_cursor_pages(transport, Api::V2, source.clone()).await?;
-    let chunks = pages.into_iter().map(|page| page.content).collect();
-    let periods = one_batch(join_kept_chunks(&source.columns, chunks)?)?;
+        cell,
+    };
+    let periods = listing.read(transport, query, days).await?;
     if periods.num_rows() == 0 {
         return Ok(periods);
     }
@@ -75,44 +66,6 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AbsenceQuery) -> Res
         .try_collect()
         .await?;
     with_types_and_amounts(periods, &names, &counted)
-}
-
-/// One listing of periods.
-struct V2Pages {
-    columns: Vec<ColumnDef>,
-    /// The query of the first page; the cursor carries it on.
-    filters: Vec<(String, String)>,
-}
-
-impl CursorSource for V2Pages {
-    type Content = Chunk;
-
-    fn first_request(&self) -> Request {
-        Request::get(PERIODS_PATH, self.filters.clone())
-    }
-
-    fn convert(&self, body: Bytes, request: &Request) -> Result<Page<Chunk>> {
-        let json = Response::of(body).json(request)?;
-        let periods = json
-            .get("_data")
-            .and_then(Value::as_array)
-            .ok_or_else(|| request.invalid_response("expected {\"_data\": [period, ...]}"))?;
-        let chunk = build_chunk(
-            &self.columns,
-            periods.len(),
-            |c, r| cell(&periods[r], c),
-            RawStrings::Kept,
-        );
-        Ok(Page {
-            len: periods.len(),
-            claim: Claim::default(),
-            ids: periods
-                .iter()
-                .map(|period| period.get("id").and_then(id_text))
-                .collect(),
-            content: chunk,
-        })
-    }
 }
 
 /// One cell of a period; the type's name, the unit and the amount come later.

@@ -32,14 +32,12 @@
 //! start from `start` 00:00:00 to `end` 23:59:59 (local, without `Z`, which Personio
 //! refuses).
 
-use chrono::NaiveDate;
-
 use super::attendances_v1::fetch_v1;
 use super::attendances_v2::fetch_v2;
-use super::choice::parse_choice;
-use super::days;
+use super::choice::ApiChoice;
+use super::days::PeriodQuery;
 use crate::arrow::{ColumnDef, Kind, Table};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::transport::Transport;
 
 /// The table's columns, in order (see the module docs).
@@ -80,67 +78,15 @@ pub(super) mod column {
 
 /// The table's columns.
 pub(super) fn columns() -> Vec<ColumnDef> {
-    COLUMNS
-        .iter()
-        .map(|(name, kind)| ColumnDef::plain(name, kind.clone()))
-        .collect()
+    ColumnDef::plain_all(&COLUMNS)
 }
 
-/// Which API reads attendances.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum AttendanceApi {
-    /// v2 attendance periods (v1 attendances are deprecated).
-    #[default]
-    Auto,
-    /// v1 `GET /v1/company/attendances`.
-    V1,
-    /// v2 `GET /v2/attendance-periods`.
-    V2,
-}
-
-impl std::str::FromStr for AttendanceApi {
-    type Err = Error;
-
-    fn from_str(value: &str) -> Result<AttendanceApi> {
-        let choices = [
-            ("auto", AttendanceApi::Auto),
-            ("v1", AttendanceApi::V1),
-            ("v2", AttendanceApi::V2),
-        ];
-        parse_choice("api", value, &choices)
-    }
-}
+/// Which API reads attendances: `Auto` and `V2` read v2 `GET /v2/attendance-periods`
+/// (v1 attendances are deprecated); `V1` reads v1 `GET /v1/company/attendances`.
+pub type AttendanceApi = ApiChoice;
 
 /// What to read: the attendances of the days from `start` to `end`, both included.
-#[derive(Debug, Clone)]
-pub struct AttendanceQuery {
-    /// The first day.
-    pub start: NaiveDate,
-    /// The last day.
-    pub end: NaiveDate,
-    /// Only these employees (person ids); `None` for everyone.
-    pub employees: Option<Vec<i64>>,
-    /// Which API reads them.
-    pub api: AttendanceApi,
-}
-
-impl AttendanceQuery {
-    /// A query from `YYYY-MM-DD` texts; an error names the argument at fault.
-    pub fn from_days(start: &str, end: &str) -> Result<AttendanceQuery> {
-        let query = AttendanceQuery {
-            start: days::day("start", start)?,
-            end: days::day("end", end)?,
-            employees: None,
-            api: AttendanceApi::Auto,
-        };
-        Ok(query)
-    }
-
-    /// Refuses, before any request, what no API could answer.
-    fn check(&self) -> Result<()> {
-        days::check(self.start, self.end, self.employees.as_deref())
-    }
-}
+pub type AttendanceQuery = PeriodQuery<AttendanceApi>;
 
 /// The attendances `query` selects, as one typed table.
 pub async fn fetch_attendances(transport: &Transport, query: &AttendanceQuery) -> Result<Table> {

@@ -12,6 +12,7 @@ use chrono::{Duration, NaiveDate, NaiveTime};
 use serde_json::Value;
 
 use super::attendances::{column, columns, AttendanceQuery};
+use super::v1_attributes::Attributes;
 use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::parse::count;
 use crate::arrow::{Cell, ColumnDef, Table};
@@ -26,14 +27,8 @@ const PAGE_SIZE: u64 = 200;
 
 /// The attendances of `query`, through v1.
 pub(super) async fn fetch_v1(transport: &Transport, query: &AttendanceQuery) -> Result<Table> {
-    let mut filters = vec![
-        ("start_date".to_string(), query.start.to_string()),
-        ("end_date".to_string(), query.end.to_string()),
-        ("includePending".to_string(), "true".to_string()),
-    ];
-    for id in query.employees.iter().flatten() {
-        filters.push(("employees[]".to_string(), id.to_string()));
-    }
+    let mut filters = query.v1_filters();
+    filters.push(("includePending".to_string(), "true".to_string()));
     let source = Arc::new(V1Pages {
         columns: columns(),
         filters,
@@ -107,53 +102,42 @@ fn convert_page(columns: &[ColumnDef], body: &Bytes, request: &Request) -> Resul
 /// The cells of one v1 record, with `start` and `end` made from the day and the times.
 struct RecordCells<'a> {
     record: &'a Value,
-    attributes: Option<&'a Value>,
+    attributes: Attributes<'a>,
     start: Option<Value>,
     end: Option<Value>,
 }
 
 impl<'a> RecordCells<'a> {
     fn of(record: &'a Value) -> RecordCells<'a> {
-        let attributes = record.get("attributes");
-        let text = |key: &str| attributes.and_then(|a| a.get(key)).and_then(Value::as_str);
+        let raw = record.get("attributes");
+        let text = |key: &str| raw.and_then(|a| a.get(key)).and_then(Value::as_str);
         let date = text("date");
         let start_time = text("start_time");
         let start = local_time(date, start_time, None);
         let end = local_time(date, text("end_time"), start_time);
         RecordCells {
             record,
-            attributes,
+            attributes: Attributes::of(record),
             start,
             end,
         }
     }
 
-    fn attribute(&self, pointer: &str) -> Cell<'a> {
-        self.attributes
-            .and_then(|a| a.pointer(pointer))
-            .map(Cow::Borrowed)
-    }
-
     fn cell(&self, column: usize) -> Cell<'_> {
         match column {
             column::ID => self.record.get("id").map(Cow::Borrowed),
-            column::EMPLOYEE_ID => self.attribute("/employee"),
-            column::DATE => self.attribute("/date"),
+            column::EMPLOYEE_ID => self.attributes.get("/employee"),
+            column::DATE => self.attributes.get("/date"),
             column::START => self.start.as_ref().map(Cow::Borrowed),
             column::END => self.end.as_ref().map(Cow::Borrowed),
-            column::BREAK_MINUTES => self.attribute("/break"),
-            column::PROJECT_ID => self.attribute("/project/id"),
-            column::PROJECT_NAME => self.attribute("/project/attributes/name"),
-            column::STATUS => self
-                .attribute("/status")
-                .map(|status| match status.as_str() {
-                    Some(text) => Cow::Owned(Value::from(text.to_uppercase())),
-                    None => status,
-                }),
-            column::COMMENT => self.attribute("/comment"),
-            column::IS_HOLIDAY => self.attribute("/is_holiday"),
-            column::IS_ON_TIME_OFF => self.attribute("/is_on_time_off"),
-            column::UPDATED_AT => self.attribute("/updated_at"),
+            column::BREAK_MINUTES => self.attributes.get("/break"),
+            column::PROJECT_ID => self.attributes.get("/project/id"),
+            column::PROJECT_NAME => self.attributes.get("/project/attributes/name"),
+            column::STATUS => self.attributes.status(),
+            column::COMMENT => self.attributes.get("/comment"),
+            column::IS_HOLIDAY => self.attributes.get("/is_holiday"),
+            column::IS_ON_TIME_OFF => self.attributes.get("/is_on_time_off"),
+            column::UPDATED_AT => self.attributes.get("/updated_at"),
             // v1 does not tell when a period was created.
             _ => None,
         }

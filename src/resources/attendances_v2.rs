@@ -15,42 +15,22 @@ use serde_json::Value;
 use super::attendance_breaks::fold_breaks;
 use super::attendances::{column, columns, AttendanceQuery};
 use super::projects_v2::project_names;
-use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
+use super::v2_periods::PeriodListing;
 use crate::arrow::{Cell, ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
-use crate::paginate::{id_text, Claim, Page};
-use crate::pipeline::{one_batch, read_cursor_pages, CursorSource};
-use crate::transport::{Api, Request, Response, Transport};
+use crate::transport::Transport;
 
 const PERIODS_PATH: &str = "/v2/attendance-periods";
-/// The largest page v2 serves.
-const PAGE_SIZE: usize = 100;
 /// The period's `type` (WORK or BREAK), read after the table's own columns.
 const TYPE: usize = column::UPDATED_AT + 1;
 
 /// The attendances of `query`, through v2.
 pub(super) async fn fetch_v2(transport: &Transport, query: &AttendanceQuery) -> Result<Table> {
-    let mut filters = vec![
-        (
-            "start.date_time.gte".to_string(),
-            format!("{}T00:00:00", query.start),
-        ),
-        (
-            "start.date_time.lte".to_string(),
-            format!("{}T23:59:59", query.end),
-        ),
-        ("limit".to_string(), PAGE_SIZE.to_string()),
+    let days = [
+        ("start.date_time.gte", format!("{}T00:00:00", query.start)),
+        ("start.date_time.lte", format!("{}T23:59:59", query.end)),
     ];
-    if let Some(ids) = &query.employees {
-        let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-        filters.push(("person.id".to_string(), ids.join(",")));
-    }
-    let source = Arc::new(V2Pages {
-        columns: plan(),
-        filters,
-    });
-    let pages = read_cursor_pages(transport, Api::V2, source.clone()).await?;
-    let periods = join(&source.columns, pages)?;
+    let periods = listing().read(transport, query, days).await?;
     let worked = fold_breaks(&periods, TYPE)?;
     // v2 periods carry only the project's id: its name costs a listing of projects,
     // asked for only when some period has a project.
@@ -66,63 +46,19 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AttendanceQuery) -> 
 /// periods have no project (names need `GET /v2/projects`). For tests that feed bodies.
 #[doc(hidden)]
 pub fn v2_attendances_from_pages(bodies: &[Bytes]) -> Result<Table> {
-    let request = Request::get(PERIODS_PATH, Vec::new());
-    let columns = plan();
-    let pages = bodies
-        .iter()
-        .map(|body| convert_page(&columns, body, &request))
-        .collect::<Result<Vec<_>>>()?;
-    let worked = fold_breaks(&join(&columns, pages)?, TYPE)?;
+    let worked = fold_breaks(&listing().convert_bodies(bodies)?, TYPE)?;
     with_project_names(worked, &[])
 }
 
-/// The table's columns, then `type`.
-fn plan() -> Vec<ColumnDef> {
-    let mut plan = columns();
-    plan.push(ColumnDef::plain("type", Kind::Utf8));
-    plan
-}
-
-/// One listing of periods.
-struct V2Pages {
-    columns: Vec<ColumnDef>,
-    /// The query of the first page; the cursor carries it on.
-    filters: Vec<(String, String)>,
-}
-
-impl CursorSource for V2Pages {
-    type Content = Chunk;
-
-    fn first_request(&self) -> Request {
-        Request::get(PERIODS_PATH, self.filters.clone())
-    }
-
-    fn convert(&self, body: Bytes, request: &Request) -> Result<Page<Chunk>> {
-        convert_page(&self.columns, &body, request)
-    }
-}
-
-fn convert_page(columns: &[ColumnDef], body: &Bytes, request: &Request) -> Result<Page<Chunk>> {
-    let json = Response::of(body.clone()).json(request)?;
-    let periods = json
-        .get("_data")
-        .and_then(Value::as_array)
-        .ok_or_else(|| request.invalid_response("expected {\"_data\": [period, ...]}"))?;
-    let chunk = build_chunk(
+/// The listing of periods: the table's columns, then `type`.
+fn listing() -> PeriodListing {
+    let mut columns = columns();
+    columns.push(ColumnDef::plain("type", Kind::Utf8));
+    PeriodListing {
+        path: PERIODS_PATH,
         columns,
-        periods.len(),
-        |c, r| cell(&periods[r], c),
-        RawStrings::Kept,
-    );
-    Ok(Page {
-        len: periods.len(),
-        claim: Claim::default(),
-        ids: periods
-            .iter()
-            .map(|period| period.get("id").and_then(id_text))
-            .collect(),
-        content: chunk,
-    })
+        cell,
+    }
 }
 
 /// One cell of a period; `break_minutes` and `project_name` are filled in later.
@@ -144,11 +80,6 @@ fn cell(period: &Value, column: usize) -> Cell<'_> {
         _ => return None,
     };
     period.pointer(pointer).map(Cow::Borrowed)
-}
-
-fn join(columns: &[ColumnDef], pages: Vec<Page<Chunk>>) -> Result<Table> {
-    let chunks = pages.into_iter().map(|page| page.content).collect();
-    one_batch(join_kept_chunks(columns, chunks)?)
 }
 
 /// Whether some period names a project.

@@ -2,6 +2,33 @@
 
 use crate::error::{Error, Result};
 
+/// Which of Personio's APIs reads a resource (`api="auto"`, `"v1"` or `"v2"`). What
+/// `Auto` picks is the resource's to say: [`crate::AbsenceApi`],
+/// [`crate::AttendanceApi`], [`crate::ReportApi`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ApiChoice {
+    /// The API the resource reads best.
+    #[default]
+    Auto,
+    /// v1 only.
+    V1,
+    /// v2 only.
+    V2,
+}
+
+impl std::str::FromStr for ApiChoice {
+    type Err = Error;
+
+    fn from_str(value: &str) -> Result<ApiChoice> {
+        let choices = [
+            ("auto", ApiChoice::Auto),
+            ("v1", ApiChoice::V1),
+            ("v2", ApiChoice::V2),
+        ];
+        parse_choice("api", value, &choices)
+    }
+}
+
 /// The value named `given` among `choices`; else an error that names `what` and every
 /// choice: `names must be "key" or "label", got "Label"`.
 pub fn parse_choice<T: Copy>(what: &str, given: &str, choices: &[(&str, T)]) -> Result<T> {

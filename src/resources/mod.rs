@@ -34,4 +34,6 @@ mod report_v2_scan;
 pub mod reports;
 pub mod reports_v1;
 pub mod reports_v2;
+pub mod v1_attributes;
 pub mod v2_listing;
+pub mod v2_periods;

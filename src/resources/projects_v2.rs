@@ -24,24 +24,12 @@ const FIELDS: &[Field] = &[
     Field::text("name", "/name"),
     Field::text("project_code", "/project_code"),
     Field::text("client_name", "/client_name"),
-    Field {
-        name: "billable",
-        kind: Kind::Bool,
-        pointer: "/billable",
-    },
+    Field::new("billable", Kind::Bool, "/billable"),
     Field::text("cost_center_id", "/cost_center/id"),
     Field::text("parent_project_id", "/parent_project/id"),
     Field::text("status", "/status"),
-    Field {
-        name: "start_date",
-        kind: Kind::Date32,
-        pointer: "/start/date",
-    },
-    Field {
-        name: "end_date",
-        kind: Kind::Date32,
-        pointer: "/end/date",
-    },
+    Field::new("start_date", Kind::Date32, "/start/date"),
+    Field::new("end_date", Kind::Date32, "/end/date"),
 ];
 const ID: usize = 0;
 const NAME: usize = 1;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 use tokio::time::Instant;
 
-use super::choice::parse_choice;
+use super::choice::ApiChoice;
 use super::names::Names;
 use super::report_ref::parse_report_reference;
 use super::reports_v1::{is_historical, v1_table, REPORTS_PATH};
@@ -35,30 +35,11 @@ pub struct ReportQuery {
     pub api: ReportApi,
 }
 
-/// Which API reads a report.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum ReportApi {
-    /// v2 where the report is served there, v1 otherwise.
-    #[default]
-    Auto,
-    /// v1 Custom Reports only (switched off by Personio on 2027-06-30).
-    V1,
-    /// The v2 Report API only. v2 tells no report status, so none is waited for.
-    V2,
-}
-
-impl std::str::FromStr for ReportApi {
-    type Err = Error;
-
-    fn from_str(value: &str) -> Result<ReportApi> {
-        let choices = [
-            ("auto", ReportApi::Auto),
-            ("v1", ReportApi::V1),
-            ("v2", ReportApi::V2),
-        ];
-        parse_choice("api", value, &choices)
-    }
-}
+/// Which API reads a report: `Auto` reads v2 where the report is served there, v1
+/// otherwise; `V1` reads v1 Custom Reports only (switched off by Personio on
+/// 2027-06-30); `V2` reads the v2 Report API only, which tells no report status, so
+/// none is waited for.
+pub type ReportApi = ApiChoice;
 
 impl Default for ReportQuery {
     fn default() -> Self {

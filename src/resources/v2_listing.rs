@@ -30,13 +30,18 @@ pub struct Field {
 }
 
 impl Field {
-    /// A text column.
-    pub const fn text(name: &'static str, pointer: &'static str) -> Field {
+    /// A column of type `kind`.
+    pub const fn new(name: &'static str, kind: Kind, pointer: &'static str) -> Field {
         Field {
             name,
-            kind: Kind::Utf8,
+            kind,
             pointer,
         }
+    }
+
+    /// A text column.
+    pub const fn text(name: &'static str, pointer: &'static str) -> Field {
+        Field::new(name, Kind::Utf8, pointer)
     }
 }
 
