@@ -209,7 +209,7 @@ pub(crate) async fn periods(
     let asked = asked(query.as_deref())?;
     let filter = Filter::of(&asked.filters)?;
     let items = state
-        .absences
+        .absences()
         .iter()
         .filter(|a| filter.selects(a))
         .map(period)
@@ -257,7 +257,8 @@ pub(crate) async fn breakdowns(
     if !grant.has(SCOPE) {
         return Err(forbidden());
     }
-    let Some(absence) = state.absences.iter().find(|a| a.v2_id == id) else {
+    let absences = state.absences();
+    let Some(absence) = absences.iter().find(|a| a.v2_id == id) else {
         return Err(V2Error::new(
             StatusCode::NOT_FOUND,
             "Resource not found",

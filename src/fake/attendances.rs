@@ -78,8 +78,8 @@ pub(crate) async fn v1_list(
         Some(Err(_)) => return Err(bad("The offset must be a non-negative integer".into())),
     };
     let pending = matches!(param(&q, "includePending"), Some("true" | "1"));
-    let selected: Vec<&Attendance> = state
-        .attendances
+    let attendances = state.attendances();
+    let selected: Vec<&Attendance> = attendances
         .iter()
         .filter(|a| (from..=to).contains(&a.date))
         .filter(|a| {
@@ -134,7 +134,7 @@ fn v1_record(a: &Attendance) -> Value {
                 Status::Rejected => "rejected",
             },
             "break": a.break_minutes,
-            "comment": a.comment.unwrap_or(""),
+            "comment": a.comment.as_deref().unwrap_or(""),
             "is_holiday": a.is_holiday,
             "is_on_time_off": a.is_on_time_off,
             "project": project,
@@ -300,7 +300,8 @@ pub(crate) async fn v2_list(
             (filter, 0, limit)
         }
     };
-    let periods = select(&state.attendances, &filter);
+    let attendances = state.attendances();
+    let periods = select(&attendances, &filter);
     let end = offset.saturating_add(limit).min(periods.len());
     let data: Vec<Value> = periods[offset.min(end)..end]
         .iter()
@@ -375,7 +376,7 @@ fn v2_record(p: &Period<'_>) -> Value {
     let comment = if p.is_break {
         None
     } else {
-        a.comment.filter(|c| !c.is_empty())
+        a.comment.as_deref().filter(|c| !c.is_empty())
     };
     let instant = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     json!({

@@ -89,7 +89,7 @@ pub(crate) async fn list(
     let content = content.map(|Extension(c)| c).unwrap_or_default();
     grant.require(SCOPE)?;
     let q = parse_query(query.as_deref())?;
-    let company = &state.company;
+    let company = &*state.company();
     let readable = &grant.credential.readable;
     let mut mask = readable.clone();
     if let Some(wanted) = &q.attributes {
@@ -188,7 +188,7 @@ pub(crate) async fn one(
     Path(id): Path<String>,
 ) -> Result<Response, V1Error> {
     grant.require(SCOPE)?;
-    let company = &state.company;
+    let company = &*state.company();
     let Some(idx) = id.parse::<i64>().ok().and_then(|id| company.find(id)) else {
         return Err(V1Error::new(
             StatusCode::NOT_FOUND,
@@ -212,7 +212,7 @@ pub(crate) async fn attributes(
 ) -> Result<Response, V1Error> {
     grant.require(SCOPE)?;
     let data: Vec<serde_json::Value> = state
-        .company
+        .company()
         .attrs
         .iter()
         .zip(&grant.credential.readable)
