@@ -150,18 +150,31 @@ impl Invalid {
         number
     }
 
-    /// A boolean at `field`: `true`/`false` or `1`/`0`, as JSON or text.
+    /// A boolean at `field` as Laravel's rule takes it: `true`/`false` as JSON, `1`/`0`
+    /// as a number or text. A form's `true` is text, and refused.
     pub(crate) fn boolean(
         &mut self,
         object: &Map<String, Value>,
         field: &str,
         required: bool,
     ) -> Option<bool> {
-        let text = self.text(object, field, required)?;
-        let flag = match text.as_str() {
-            "true" | "1" => Some(true),
-            "false" | "0" => Some(false),
-            _ => None,
+        let flag = match object.get(field) {
+            None | Some(Value::Null) => {
+                if required {
+                    self.add(field, format!("The {field} field is required."));
+                }
+                return None;
+            }
+            Some(Value::Bool(flag)) => Some(*flag),
+            Some(value) => match value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_owned)
+                .as_str()
+            {
+                "1" => Some(true),
+                "0" => Some(false),
+                _ => None,
+            },
         };
         if flag.is_none() {
             self.add(field, format!("The {field} field must be true or false."));

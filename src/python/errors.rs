@@ -2,13 +2,13 @@
 
 use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyType};
 use pyo3::PyTypeInfo;
 
 use super::exceptions::{
-    AuthenticationError, BadRequestError, InvalidResponseError, ListingChangedError, NetworkError,
-    NotFoundError, PermissionDeniedError, RateLimitError, ReportNotReadyError, ServerError,
-    TypeFallbackWarning,
+    validation_error, AuthenticationError, BadRequestError, InvalidResponseError,
+    ListingChangedError, NetworkError, NotFoundError, PermissionDeniedError, RateLimitError,
+    ReportNotReadyError, ServerError, TypeFallbackWarning,
 };
 use crate::error::{ApiFailure, Error};
 
@@ -28,6 +28,7 @@ impl From<Error> for PyErr {
             Error::RateLimit(failure) => raised::<RateLimitError>(text, failure),
             Error::Server(failure) => raised::<ServerError>(text, failure),
             Error::BadRequest(failure) => raised::<BadRequestError>(text, failure),
+            Error::Validation(failure) => raised_as(validation_error, text, failure),
             Error::InvalidResponse(failure) => raised::<InvalidResponseError>(text, failure),
             Error::Network(failure) => raised::<NetworkError>(text, failure),
             Error::ReportNotReady(failure) => raised::<ReportNotReadyError>(text, failure),
@@ -45,6 +46,22 @@ fn raised<T: PyTypeInfo>(text: String, failure: ApiFailure) -> PyErr {
         // error itself matters more than its attributes then.
         let _ = describe(error.value(py), failure);
         error
+    })
+}
+
+/// [`raised`], for a class made at run time (`class_of`).
+fn raised_as(
+    class_of: fn(Python<'_>) -> PyResult<&Bound<'_, PyType>>,
+    text: String,
+    failure: ApiFailure,
+) -> PyErr {
+    Python::attach(|py| match class_of(py) {
+        Ok(class) => {
+            let error = PyErr::from_type(class.clone(), text);
+            let _ = describe(error.value(py), failure);
+            error
+        }
+        Err(error) => error,
     })
 }
 
