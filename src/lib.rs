@@ -4,7 +4,8 @@
 //! [`Options`], the query types of its reads ([`EmployeeQuery`], [`ReportQuery`] with
 //! [`ReportApi`], [`AttendanceQuery`] with [`AttendanceApi`], [`AbsenceQuery`] with
 //! [`AbsenceApi`], [`OrgUnitType`], and [`Names`] for column naming), what the writes
-//! take ([`EmployeeFields`], [`AttendanceRow`], [`NewAbsence`]), the [`Table`]
+//! take ([`EmployeeFields`], [`AttendanceRow`], [`NewAbsence`]) and an employee write's
+//! answer ([`EmployeeWritten`]), the [`Table`]
 //! they return and the [`Picture`] of a profile picture, [`Error`]
 //! and [`Secret`]; [`export`] writes a table to a file. The fake Personio server is the
 //! `fake` module, behind the `fake` feature; the pyo3 bindings are behind `python` (which
@@ -53,7 +54,7 @@ pub use resources::absence_writes::NewAbsence;
 pub use resources::absences::{AbsenceApi, AbsenceQuery};
 pub use resources::attendance_writes::AttendanceRow;
 pub use resources::attendances::{AttendanceApi, AttendanceQuery};
-pub use resources::employee_writes::EmployeeFields;
+pub use resources::employee_writes::{EmployeeFields, EmployeeWritten};
 pub use resources::employees::EmployeeQuery;
 pub use resources::names::Names;
 pub use resources::org_units::OrgUnitType;

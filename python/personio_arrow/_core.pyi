@@ -240,7 +240,8 @@ class Client:
         label, resolved through ``employee_attributes()``; a label that names no
         attribute, or several, is a ValueError naming it, before anything is sent.
         Personio's refusal (a taken email, an unknown gender) is a ValidationError
-        naming the field.
+        naming the field. What Personio ignored of a write it applied (a department it
+        does not know) is a ``UserWarning``.
         """
 
     def update_employee(

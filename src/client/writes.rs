@@ -11,17 +11,23 @@ use crate::arrow::Table;
 use crate::error::Result;
 use crate::resources::absence_writes::{self, NewAbsence};
 use crate::resources::attendance_writes::{self, AttendanceRow};
-use crate::resources::employee_writes::{self, EmployeeFields};
+use crate::resources::employee_writes::{self, EmployeeFields, EmployeeWritten};
 
 impl Client {
-    /// Creates an employee (`email`, `first_name` and `last_name` required); its id.
-    pub async fn create_employee(&self, fields: &EmployeeFields) -> Result<i64> {
+    /// Creates an employee (`email`, `first_name` and `last_name` required): its id and
+    /// what Personio ignored.
+    pub async fn create_employee(&self, fields: &EmployeeFields) -> Result<EmployeeWritten> {
         let create = employee_writes::create_employee(&self.transport, fields);
         self.call("the employee creation", create).await
     }
 
-    /// Changes the given fields of employee `id` (never its email).
-    pub async fn update_employee(&self, id: i64, fields: &EmployeeFields) -> Result<()> {
+    /// Changes the given fields of employee `id` (never its email); what Personio
+    /// ignored.
+    pub async fn update_employee(
+        &self,
+        id: i64,
+        fields: &EmployeeFields,
+    ) -> Result<EmployeeWritten> {
         let update = employee_writes::update_employee(&self.transport, id, fields);
         self.call("the employee update", update).await
     }

@@ -4,7 +4,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyInt, PyString};
 
-use super::errors::warn_all;
+use super::errors::{warn_all, warn_ignored};
 use super::table::PyTable;
 use super::wait::wait;
 use super::write_args::{attendance_rows, custom_values};
@@ -327,7 +327,9 @@ impl PyClient {
                 .unwrap_or_default(),
         };
         let client = self.client.clone();
-        wait(py, async move { client.create_employee(&fields).await })
+        let written = wait(py, async move { client.create_employee(&fields).await })?;
+        warn_ignored(py, &written.ignored)?;
+        Ok(written.id)
     }
 
     /// Changes the given fields of an employee.
@@ -362,9 +364,10 @@ impl PyClient {
                 .unwrap_or_default(),
         };
         let client = self.client.clone();
-        wait(py, async move {
+        let written = wait(py, async move {
             client.update_employee(employee_id, &fields).await
-        })
+        })?;
+        warn_ignored(py, &written.ignored)
     }
 
     /// Creates attendance periods in one batch; one result row per row given.

@@ -1,6 +1,6 @@
 //! Rust errors to Python exceptions, and type fallbacks to warnings at the user's line.
 
-use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyType};
 use pyo3::PyTypeInfo;
@@ -81,14 +81,27 @@ fn describe(exception: &Bound<'_, PyAny>, failure: ApiFailure) -> PyResult<()> {
 /// Raises one `TypeFallbackWarning` per message, attributed to the user's line that
 /// called into this package.
 pub fn warn_all(py: Python<'_>, warnings: &[String]) -> PyResult<()> {
+    warn_as(py, &py.get_type::<TypeFallbackWarning>(), warnings)
+}
+
+/// Raises one `UserWarning` per thing Personio ignored of a write it applied.
+pub fn warn_ignored(py: Python<'_>, ignored: &[String]) -> PyResult<()> {
+    let ignored: Vec<String> = ignored
+        .iter()
+        .map(|note| format!("Personio ignored part of the write: {note}"))
+        .collect();
+    warn_as(py, &py.get_type::<PyUserWarning>(), &ignored)
+}
+
+/// One warning of `category` per message, at the user's line.
+fn warn_as(py: Python<'_>, category: &Bound<'_, PyType>, warnings: &[String]) -> PyResult<()> {
     if warnings.is_empty() {
         return Ok(());
     }
-    let category = py.get_type::<TypeFallbackWarning>();
     let stacklevel = user_stacklevel(py)?;
     for message in warnings {
         let message = std::ffi::CString::new(message.replace('\0', " "))?;
-        PyErr::warn(py, &category, &message, stacklevel)?;
+        PyErr::warn(py, category, &message, stacklevel)?;
     }
     Ok(())
 }

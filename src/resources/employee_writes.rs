@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 use super::employee_attributes::{fetch_attributes, Attribute};
 use super::write_checks::{answered_id, day, filled};
 use crate::error::{Error, Result};
-use crate::transport::{Api, Body, Request, Transport};
+use crate::transport::{Api, Body, Request, Response, Transport};
 
 const EMPLOYEES_PATH: &str = "/v1/company/employees";
 const CUSTOM_PREFIX: &str = "dynamic_";
@@ -41,8 +41,19 @@ pub struct EmployeeFields {
     pub custom_attributes: Vec<(String, Value)>,
 }
 
-/// Creates the employee; its id.
-pub async fn create_employee(transport: &Transport, fields: &EmployeeFields) -> Result<i64> {
+/// An employee write Personio applied: the employee's id, and what Personio ignored
+/// (its `meta`, e.g. a department it does not know), for the caller to show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmployeeWritten {
+    pub id: i64,
+    pub ignored: Vec<String>,
+}
+
+/// Creates the employee.
+pub async fn create_employee(
+    transport: &Transport,
+    fields: &EmployeeFields,
+) -> Result<EmployeeWritten> {
     for (field, value) in [
         ("email", &fields.email),
         ("first_name", &fields.first_name),
@@ -53,7 +64,10 @@ pub async fn create_employee(transport: &Transport, fields: &EmployeeFields) -> 
     let body = employee_body(transport, fields).await?;
     let request = Request::write(Method::POST, EMPLOYEES_PATH, Body::Json(body));
     let response = transport.execute(&request, Some(Api::V1)).await?;
-    answered_id(&request, &response, "/data/id")
+    Ok(EmployeeWritten {
+        id: answered_id(&request, &response, "/data/id")?,
+        ignored: ignored(&request, &response)?,
+    })
 }
 
 /// Changes the given fields of employee `id`.
@@ -61,7 +75,7 @@ pub async fn update_employee(
     transport: &Transport,
     id: i64,
     fields: &EmployeeFields,
-) -> Result<()> {
+) -> Result<EmployeeWritten> {
     if fields.email.is_some() {
         return Err(Error::invalid_argument(
             "email cannot be changed: Personio does not update it",
@@ -78,8 +92,26 @@ pub async fn update_employee(
         format!("{EMPLOYEES_PATH}/{id}"),
         Body::Json(body),
     );
-    transport.execute(&request, Some(Api::V1)).await?;
-    Ok(())
+    let response = transport.execute(&request, Some(Api::V1)).await?;
+    Ok(EmployeeWritten {
+        id,
+        ignored: ignored(&request, &response)?,
+    })
+}
+
+/// The answer's `meta`: what Personio ignored of a write it applied.
+fn ignored(request: &Request, response: &Response) -> Result<Vec<String>> {
+    let json = response.json(request)?;
+    let Some(Value::Array(meta)) = json.get("meta") else {
+        return Ok(Vec::new());
+    };
+    Ok(meta
+        .iter()
+        .map(|note| {
+            note.as_str()
+                .map_or_else(|| note.to_string(), str::to_string)
+        })
+        .collect())
 }
 
 /// `{"employee":{..}}` with the given fields; custom attributes by key.

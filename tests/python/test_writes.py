@@ -70,6 +70,14 @@ def test_personios_refusal_is_a_value_error_naming_the_field(fake) -> None:
     assert all(token not in str(error) for token in fake.issued_tokens())
 
 
+def test_an_unknown_department_is_ignored_with_a_warning(fake) -> None:
+    client = fake.client()
+    with pytest.warns(UserWarning, match='department "Narnia" does not exist'):
+        created = client.create_employee("narnia@example.com", "Lucy", "Pevensie", department="Narnia")
+    row = client.employee(created).to_pyarrow().to_pylist()[0]
+    assert row["department_id"] is None and row["first_name"] == "Lucy"
+
+
 def test_an_unknown_label_is_refused_before_anything_is_written(fake) -> None:
     client = fake.client()
     with pytest.raises(ValueError, match='"Shoe size of the cat"'):

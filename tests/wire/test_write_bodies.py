@@ -192,3 +192,11 @@ def test_delete_absence(replay, client) -> None:
     replay.add("DELETE", f"{TIME_OFFS}/0", TIME_OFF_ID_INVALID, status=400)
     with pytest.raises(pio.ValidationError, match="The absence period id is invalid."):
         client.delete_absence(0)
+
+
+def test_what_personio_ignored_is_a_warning(replay, client) -> None:
+    # EmployeeUpdatedResponse's `meta`: the spec's "meta error" of an unknown department.
+    answer = {"success": True, "data": {"id": 12345}, "meta": ["Department Narnia not found"]}
+    replay.add("PATCH", f"{EMPLOYEES}/12345", answer)
+    with pytest.warns(UserWarning, match="Personio ignored part of the write: Department Narnia not found"):
+        client.update_employee(12345, department="Narnia")
