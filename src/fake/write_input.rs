@@ -188,3 +188,33 @@ impl IntoResponse for Invalid {
         self.response(0, "The given data failed to pass validation.")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_nest_like_json_and_booleans_are_laravels() {
+        let form = form_object(
+            b"employee%5Bfirst_name%5D=Ada&employee%5Bemail%5D=a%40b.c&flag=1&word=true",
+        );
+        assert_eq!(
+            form,
+            json!({"employee": {"first_name": "Ada", "email": "a@b.c"}, "flag": "1", "word": "true"})
+        );
+        let Value::Object(form) = form else {
+            unreachable!()
+        };
+        let mut invalid = Invalid::default();
+        assert_eq!(invalid.boolean(&form, "flag", true), Some(true));
+        assert!(invalid.is_empty());
+        assert_eq!(invalid.boolean(&form, "word", true), None);
+        assert_eq!(invalid.boolean(&form, "missing", true), None);
+        let answer = serde_json::to_value(&invalid.fields).unwrap();
+        assert_eq!(
+            answer,
+            json!({"word": ["The word field must be true or false."],
+                   "missing": ["The missing field is required."]})
+        );
+    }
+}
