@@ -1,5 +1,6 @@
 //! The client: one configuration, one transport (token cache; the rate budget is the
-//! company's, shared with every client of the credential), one method per read.
+//! company's, shared with every client of the credential), one method per read; the
+//! writes are in `writes`.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -23,6 +24,8 @@ use crate::resources::projects_v2;
 use crate::resources::reports::{self, ReportQuery};
 use crate::resources::v2_listing::read_listing;
 use crate::transport::Transport;
+
+mod writes;
 
 /// A Personio API client. Cheap to clone; clones share the token. Every client of one
 /// credential in the process shares one rate budget.

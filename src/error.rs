@@ -54,6 +54,10 @@ pub enum Error {
     /// Personio refused the request as malformed (a 4xx we have no better name for).
     #[error("request refused: {0}")]
     BadRequest(ApiFailure),
+    /// Personio refused what a write sent (its 400 or 422): the message names the
+    /// fields.
+    #[error("invalid data: {0}")]
+    Validation(ApiFailure),
     /// A body we cannot read: not JSON, or not the shape the endpoint documents.
     #[error("invalid response: {0}")]
     InvalidResponse(ApiFailure),
@@ -88,6 +92,7 @@ macro_rules! failure_of {
             | Error::RateLimit(f)
             | Error::Server(f)
             | Error::BadRequest(f)
+            | Error::Validation(f)
             | Error::InvalidResponse(f)
             | Error::Network(f)
             | Error::ReportNotReady(f)

@@ -54,6 +54,9 @@ pub struct Request {
     pub retry_safe: bool,
     /// The `Accept` header, where it is not JSON (a profile picture).
     pub accept: Option<&'static str>,
+    /// Error statuses whose body is the answer rather than a failure (the attendance
+    /// batch's 400 says, row by row, what was created).
+    pub answered: &'static [StatusCode],
 }
 
 impl Request {
@@ -66,20 +69,34 @@ impl Request {
             body: Body::Empty,
             retry_safe: true,
             accept: None,
+            answered: &[],
         }
     }
 
     /// A POST of `body` to `path`; retried only where it cannot have arrived, unless
     /// marked [`Request::retry_safe`].
     pub fn post(path: impl Into<String>, body: Body) -> Request {
+        Request::write(Method::POST, path, body)
+    }
+
+    /// A write (`method` POST, PATCH or DELETE) of `body` to `path`: sent again only
+    /// where it cannot have been applied (see [`Http::send`]).
+    pub fn write(method: Method, path: impl Into<String>, body: Body) -> Request {
         Request {
-            method: Method::POST,
+            method,
             path: path.into(),
             query: Vec::new(),
             body,
             retry_safe: false,
             accept: None,
+            answered: &[],
         }
+    }
+
+    /// Reads the body of `statuses` as the answer (see [`Request::answered`]).
+    pub fn answered_by(mut self, statuses: &'static [StatusCode]) -> Request {
+        self.answered = statuses;
+        self
     }
 
     /// Asks for `media` (an `Accept` header) instead of JSON.
@@ -105,8 +122,10 @@ impl Request {
     }
 }
 
-/// A successful response.
+/// A successful response (or one of the request's [`Request::answered`] statuses).
 pub struct Response {
+    /// The status.
+    pub status: StatusCode,
     /// Response headers.
     pub headers: HeaderMap,
     /// The whole body.
@@ -117,6 +136,7 @@ impl Response {
     /// A response of `body` without headers (for feeding recorded bodies to parsers).
     pub fn of(body: Bytes) -> Response {
         Response {
+            status: StatusCode::OK,
             headers: HeaderMap::new(),
             body,
         }
@@ -325,8 +345,12 @@ impl Http {
                 Err(BodyFault::Http(e)) => return Err(network_error(request, &e)),
                 Err(BodyFault::Refused(error)) => return Err(error),
             };
-            if status.is_success() {
-                return Ok(Response { headers, body });
+            if status.is_success() || request.answered.contains(&status) {
+                return Ok(Response {
+                    status,
+                    headers,
+                    body,
+                });
             }
             match status {
                 StatusCode::UNAUTHORIZED if !renewed => {
@@ -349,13 +373,25 @@ impl Http {
                 }
                 _ => {}
             }
-            let secret = self.config.client_secret.expose();
-            let concealed = self.concealed();
-            let secrets: Vec<&str> = std::iter::once(secret)
-                .chain(concealed.iter().map(Secret::expose))
-                .collect();
-            return Err(status_error(request, status, &headers, &body, &secrets));
+            return Err(self.refusal(request, status, &headers, &body));
         }
+    }
+
+    /// The error a non-2xx answer to `request` means, its server text scrubbed of the
+    /// client secret and the tokens issued; also for an [`Request::answered`] status
+    /// whose body turns out not to be the answer.
+    pub fn refusal(
+        &self,
+        request: &Request,
+        status: StatusCode,
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> Error {
+        let concealed = self.concealed();
+        let secrets: Vec<&str> = std::iter::once(self.config.client_secret.expose())
+            .chain(concealed.iter().map(Secret::expose))
+            .collect();
+        status_error(request, status, headers, body, &secrets)
     }
 
     /// Every secret besides the client secret that server text is scrubbed of.
@@ -516,9 +552,13 @@ fn status_error(
         message.as_str(),
         "unauthorized token" | "unauthorized request"
     );
+    // A write's 400 or 422 refuses what was sent: Personio's validation. (Token
+    // requests are POSTs too, but may be sent twice: they are no writes.)
+    let refused_write = !request.retry_safe && matches!(status.as_u16(), 400 | 422);
     match status.as_u16() {
         400 | 401 if missing_right => Error::PermissionDenied(failure),
         400 if message.contains("not found") => Error::NotFound(failure),
+        _ if refused_write => Error::Validation(failure),
         401 => Error::Authentication(failure),
         403 => Error::PermissionDenied(failure),
         404 => Error::NotFound(failure),
@@ -587,12 +627,37 @@ fn describe_error_body(body: &[u8]) -> (Option<String>, Option<String>) {
         (!parts.is_empty()).then(|| parts.join("; "))
     });
     let message = text(json.pointer("/error/message"))
+        .map(|message| with_field_errors(message, json.pointer("/error/error_data")))
         .or(from_errors)
         .or_else(|| text(json.get("error_description")))
         .or_else(|| text(json.get("error")))
         .or_else(|| text(json.get("message")))
         .or_else(|| text(json.get("detail")));
     (message, trace_id)
+}
+
+/// `message` followed by the fields a v1 validation error names in its `error_data`
+/// (`{"end_date":["The end date must be ..."]}`), or its text when it is one.
+fn with_field_errors(message: String, error_data: Option<&Value>) -> String {
+    let fields: Vec<String> = match error_data {
+        Some(Value::Object(fields)) => fields
+            .iter()
+            .map(|(field, problems)| {
+                let problems: Vec<&str> = match problems {
+                    Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                    other => other.as_str().into_iter().collect(),
+                };
+                format!("{field}: {}", problems.join(" "))
+            })
+            .collect(),
+        Some(Value::String(text)) if !text.trim().is_empty() => vec![text.trim().to_string()],
+        _ => Vec::new(),
+    };
+    if fields.is_empty() {
+        message
+    } else {
+        format!("{message} ({})", fields.join("; "))
+    }
 }
 
 #[cfg(test)]

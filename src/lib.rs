@@ -4,7 +4,9 @@
 //! [`Options`], the query types of its reads ([`EmployeeQuery`], [`ReportQuery`] with
 //! [`ReportApi`], [`AttendanceQuery`] with [`AttendanceApi`], [`AbsenceQuery`] with
 //! [`AbsenceApi`] (both a [`PeriodQuery`]; the three `Api`s an [`ApiChoice`]),
-//! [`OrgUnitType`], and [`Names`] for column naming), the [`Table`]
+//! [`OrgUnitType`], and [`Names`] for column naming), what the writes take
+//! ([`EmployeeFields`], [`AttendanceRow`], [`NewAbsence`]) and an employee write's
+//! answer ([`EmployeeWritten`]), the [`Table`]
 //! they return and the [`Picture`] of a profile picture, [`Error`]
 //! and [`Secret`]; [`export`] writes a table to a file. The fake Personio server is the
 //! `fake` module, behind the `fake` feature; the pyo3 bindings are behind `python` (which
@@ -49,10 +51,13 @@ pub use arrow::Table;
 pub use client::Client;
 pub use config::{Config, Options};
 pub use error::{ApiFailure, Error, Result};
+pub use resources::absence_writes::NewAbsence;
 pub use resources::absences::{AbsenceApi, AbsenceQuery};
+pub use resources::attendance_writes::AttendanceRow;
 pub use resources::attendances::{AttendanceApi, AttendanceQuery};
 pub use resources::choice::ApiChoice;
 pub use resources::days::PeriodQuery;
+pub use resources::employee_writes::{EmployeeFields, EmployeeWritten};
 pub use resources::employees::EmployeeQuery;
 pub use resources::names::Names;
 pub use resources::org_units::OrgUnitType;

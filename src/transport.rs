@@ -3,12 +3,12 @@
 
 use crate::auth::TokenCache;
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::{Anonymous, Http};
 
 // The resources name the request types through the one path they send them by.
 pub use crate::auth::Api;
-pub use crate::http::{BodyReader, Request, Response};
+pub use crate::http::{Body, BodyReader, Request, Response};
 
 /// HTTP layer and token cache of one [`crate::Client`].
 #[derive(Debug)]
@@ -46,6 +46,13 @@ impl Transport {
             .accept_rotated(&self.http, api, &response.headers)
             .await;
         Ok(response)
+    }
+
+    /// The error an [`Request::answered`] response means after all (see
+    /// [`Http::refusal`]).
+    pub fn refusal(&self, request: &Request, response: &Response) -> Error {
+        self.http
+            .refusal(request, response.status, &response.headers, &response.body)
     }
 
     /// As [`execute`](Self::execute) with a bearer token for `api`, the body going to

@@ -1,6 +1,6 @@
 """Type stubs of the native module ``personio_arrow._core``."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from os import PathLike
 from typing import Any, Literal, Sequence, TypedDict, final, type_check_only
 
@@ -22,6 +22,7 @@ __all__ = [
     "ServerError",
     "Table",
     "TypeFallbackWarning",
+    "ValidationError",
     "__version__",
     "format_table",
     "write_table",
@@ -211,6 +212,103 @@ class Client:
         absences too), in the type's unit. NotFoundError for an unknown employee.
         """
 
+    # Writes. None is sent twice unless it cannot have been applied: it is sent again
+    # only when no connection was made, or Personio answered 503 or 429 (it did not
+    # take it) or refused the token (401). A reply lost after the request went out
+    # (a reset, a cut body, a timeout, a 500/502/504) raises instead, since a second
+    # try could create a second employee, absence or batch of attendances: check with
+    # a read before trying again.
+    def create_employee(
+        self,
+        email: str,
+        first_name: str,
+        last_name: str,
+        *,
+        gender: str | None = None,
+        position: str | None = None,
+        department: str | None = None,
+        hire_date: date | str | None = None,
+        weekly_hours: float | None = None,
+        custom_attributes: dict[str, str | int | float | bool | date | None] | None = None,
+    ) -> int:
+        """Creates an employee (``POST /v1/company/employees``, right: Employees write);
+        returns its id.
+
+        ``gender`` is ``"male"``, ``"female"`` or ``"diverse"``; ``department`` a
+        department's name; ``hire_date`` sets the status (active if past, onboarding
+        otherwise). ``custom_attributes`` are named by key (``"dynamic_123"``) or by
+        label, resolved through ``employee_attributes()``; a label that names no
+        attribute, or several, is a ValueError naming it, before anything is sent.
+        Personio's refusal (a taken email, an unknown gender) is a ValidationError
+        naming the field. What Personio ignored of a write it applied (a department it
+        does not know) is a ``UserWarning``.
+        """
+
+    def update_employee(
+        self,
+        employee_id: int,
+        *,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        gender: str | None = None,
+        position: str | None = None,
+        department: str | None = None,
+        hire_date: date | str | None = None,
+        weekly_hours: float | None = None,
+        custom_attributes: dict[str, str | int | float | bool | date | None] | None = None,
+    ) -> None:
+        """Changes the given fields of an employee (``PATCH
+        /v1/company/employees/{id}``, right: Employees write); the others stay. The
+        email cannot be changed (a ValueError). Custom attributes and refusals as in
+        ``create_employee``; NotFoundError for an unknown employee.
+        """
+
+    def create_attendances(self, rows: Any) -> Table:
+        """Creates attendance periods in one batch (``POST /v1/company/attendances``,
+        right: Attendances write).
+
+        ``rows``: a list of dicts or any Arrow table (pyarrow, polars, ...) with
+        ``employee`` (id), ``date`` (``date`` or ``"YYYY-MM-DD"``), ``start_time`` and
+        ``end_time`` (``time`` or ``"hh:mm"``; no end leaves the period open),
+        ``break`` (minutes), and optional ``comment`` and ``project_id``.
+
+        Personio may create some rows and refuse others (an overlap, an unknown
+        project): nothing is hidden, the result has one row per row given: ``row``
+        (its index), ``status`` (``"ok"`` or ``"error"``), ``id`` (of the period
+        created) and ``error`` (Personio's reason). A batch refused whole raises
+        ValidationError.
+        """
+
+    def delete_attendance(self, attendance_id: int) -> None:
+        """Deletes an attendance period (``DELETE /v1/company/attendances/{id}``, right:
+        Attendances write); NotFoundError if there is none.
+        """
+
+    def create_absence(
+        self,
+        employee_id: int,
+        time_off_type_id: int,
+        start_date: date | str,
+        end_date: date | str,
+        *,
+        half_day_start: bool = False,
+        half_day_end: bool = False,
+        comment: str | None = None,
+    ) -> int:
+        """Creates a day-based absence (``POST /v1/company/time-offs``, form-encoded,
+        right: Absences write) from ``start_date`` to ``end_date`` (both included);
+        returns its id. ``time_off_type_id`` is a v1 type counted in days (see
+        ``absence_types(api="v1")``). Personio's refusal (an overlap, an hourly type,
+        half days the type does not allow) is a ValidationError; NotFoundError for an
+        unknown employee or type.
+        """
+
+    def delete_absence(self, absence_id: int) -> None:
+        """Deletes a day-based absence (``DELETE /v1/company/time-offs/{id}``, right:
+        Absences write); NotFoundError if there is none.
+        """
+
 
 @type_check_only
 class CredentialSpec(TypedDict):
@@ -246,7 +344,7 @@ class ValueOverride(TypedDict):
     key: str
     value: Any
 
-_FaultRoute: TypeAlias = Literal["employees", "reports_v1", "reports_v2", "auth"]
+_FaultRoute: TypeAlias = Literal["employees", "reports_v1", "reports_v2", "auth", "writes"]
 
 @type_check_only
 class FaultSpec(TypedDict, total=False):
@@ -354,6 +452,13 @@ class InvalidResponseError(PersonioError): ...
 class NetworkError(PersonioError): ...
 class ReportNotReadyError(PersonioError): ...
 class ListingChangedError(PersonioError): ...
+
+class ValidationError(BadRequestError, ValueError):
+    """Personio refused what a write sent (HTTP 400 or 422); the message names each field.
+
+    Also a ``ValueError``: ``except ValueError`` catches a refused value whether it was
+    refused before sending or by Personio.
+    """
 class TypeFallbackWarning(UserWarning): ...
 
 def write_table(table: Table, path: str | PathLike[str]) -> None:

@@ -1,7 +1,8 @@
 """The exceptions personio-arrow raises.
 
 Every failure of a call to Personio is a :class:`PersonioError`; bad arguments raise
-``ValueError`` or ``TypeError`` before any request is sent. Messages never contain the
+``ValueError`` or ``TypeError`` before any request is sent. A write Personio refuses
+raises :class:`ValidationError`, both a ``BadRequestError`` and a ``ValueError``. Messages never contain the
 client secret or a token.
 
 The classes are native (defined once in ``personio_arrow._core``) and re-exported here;
@@ -23,6 +24,7 @@ from personio_arrow._core import (
     ReportNotReadyError,
     ServerError,
     TypeFallbackWarning,
+    ValidationError,
 )
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "RateLimitError",
     "ServerError",
     "BadRequestError",
+    "ValidationError",
     "InvalidResponseError",
     "NetworkError",
     "ReportNotReadyError",

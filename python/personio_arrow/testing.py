@@ -56,8 +56,9 @@ class FakePersonio:
       ``connection_reset``, ``truncated_body``, ``malformed_body``, ``slow_body``
       (``stall_ms``), ``redirect`` (``location``), ``lying_total`` (``lie``: huge,
       zero, short), ``empty_page``, ``records_move`` (``mode``: delete, insert,
-      move); routes ``employees``, ``reports_v1``, ``reports_v2`` (default) and
-      ``auth``. See the README.
+      move); routes ``employees``, ``reports_v1``, ``reports_v2`` (default),
+      ``auth`` and ``writes`` (the v1 writes; a ``connection_reset`` there applies
+      the write, then resets, so that its reply is lost). See the README.
     - ``port`` (0: any free port). The server only ever listens on 127.0.0.1.
 
     An unknown knob, or a value of the wrong type, raises ``TypeError`` naming the knob

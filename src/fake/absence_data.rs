@@ -142,7 +142,7 @@ pub(crate) struct Absence {
     pub half_day_start: bool,
     pub half_day_end: bool,
     pub status: Status,
-    pub comment: Option<&'static str>,
+    pub comment: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -292,7 +292,7 @@ fn absence(rng: &mut SmallRng, employee: i64, monday: NaiveDate, now: DateTime<U
         half_day_start,
         half_day_end,
         status,
-        comment: COMMENTS[rng.random_range(0..COMMENTS.len())],
+        comment: COMMENTS[rng.random_range(0..COMMENTS.len())].map(str::to_owned),
         created_at,
         updated_at,
     }

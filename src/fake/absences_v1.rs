@@ -161,8 +161,8 @@ fn listing(
     call.grant.require(SCOPE)?;
     let selection = selection(call.query.as_deref(), paging)?;
     let state = &call.state;
-    let selected: Vec<&Absence> = state
-        .absences
+    let absences = state.absences();
+    let selected: Vec<&Absence> = absences
         .iter()
         .filter(|a| a.kind().unit == unit && selection.selects(a))
         .collect();
@@ -195,10 +195,10 @@ fn status(absence: &Absence) -> &'static str {
 }
 
 fn short_employee(state: &AppState, id: i64) -> Value {
-    let email = state
-        .company
+    let company = state.company();
+    let email = company
         .find(id)
-        .map(|index| state.company.employees[index].email.clone());
+        .map(|index| company.employees[index].email.clone());
     let attribute = |label: &str, value: Value, kind: &str, key: &str| json!({"label": label, "value": value, "type": kind, "universal_id": key});
     json!({"type": "Employee", "attributes": {
         "id": attribute("id", json!(id), "integer", "id"),
@@ -206,7 +206,7 @@ fn short_employee(state: &AppState, id: i64) -> Value {
     }})
 }
 
-fn time_off(state: &AppState, absence: &Absence) -> Value {
+pub(crate) fn time_off(state: &AppState, absence: &Absence) -> Value {
     let kind = absence.kind();
     let (first, last) = absence.days();
     let midnight = |day: NaiveDate| format!("{day}T00:00:00+0100");
@@ -307,14 +307,14 @@ pub(crate) async fn balance(call: Call, Path(id): Path<String>) -> Result<Respon
     let Some(id) = id
         .parse::<i64>()
         .ok()
-        .filter(|id| call.state.company.find(*id).is_some())
+        .filter(|id| call.state.company().find(*id).is_some())
     else {
         return Err(V1Error::new(
             StatusCode::NOT_FOUND,
             errors::EMPLOYEE_NOT_FOUND,
         ));
     };
-    let data: Vec<Value> = balances(&call.state.absences, id, call.state.now)
+    let data: Vec<Value> = balances(&call.state.absences(), id, call.state.now)
         .into_iter()
         .map(|(kind, balance, available)| {
             json!({"id": kind.v1_id, "name": kind.name, "category": kind.category,

@@ -199,7 +199,7 @@ pub(crate) async fn periods(call: Call) -> Result<Response, V2Error> {
     let filter = Filter::of(&asked.filters)?;
     let items = call
         .state
-        .absences
+        .absences()
         .iter()
         .filter(|a| filter.selects(a))
         .map(period)
@@ -245,7 +245,8 @@ fn period(absence: &Absence) -> Value {
 /// `GET /v2/absence-periods/{id}/breakdowns`.
 pub(crate) async fn breakdowns(call: Call, Path(id): Path<String>) -> Result<Response, V2Error> {
     call.grant.require_v2(SCOPE)?;
-    let Some(absence) = call.state.absences.iter().find(|a| a.v2_id == id) else {
+    let absences = call.state.absences();
+    let Some(absence) = absences.iter().find(|a| a.v2_id == id) else {
         return Err(V2Error::new(
             StatusCode::NOT_FOUND,
             "Resource not found",

@@ -59,7 +59,7 @@ pub(crate) struct Attendance {
     pub break_start: NaiveDateTime,
     pub break_minutes: i64,
     pub status: Status,
-    pub comment: Option<&'static str>,
+    pub comment: Option<String>,
     /// Index into [`PROJECTS`].
     pub project: Option<usize>,
     pub is_holiday: bool,
@@ -118,7 +118,7 @@ fn attendance(rng: &mut SmallRng, employee: i64, date: NaiveDate) -> Attendance 
     let project = rng
         .random_bool(0.4)
         .then(|| rng.random_range(0..PROJECTS.len()));
-    let comment = COMMENTS[rng.random_range(0..COMMENTS.len())];
+    let comment = COMMENTS[rng.random_range(0..COMMENTS.len())].map(str::to_owned);
     let written = (end.unwrap_or(start) + Duration::minutes(rng.random_range(1..90))).and_utc()
         - Duration::hours(1);
     let updated_at = if rng.random_bool(0.3) {

@@ -70,9 +70,8 @@ pub(crate) async fn v1_list(call: Call) -> Result<Response, V1Error> {
         Some(Err(_)) => return Err(bad("The offset must be a non-negative integer".into())),
     };
     let pending = matches!(param(&q, "includePending"), Some("true" | "1"));
-    let selected: Vec<&Attendance> = call
-        .state
-        .attendances
+    let attendances = call.state.attendances();
+    let selected: Vec<&Attendance> = attendances
         .iter()
         .filter(|a| (from..=to).contains(&a.date))
         .filter(|a| {
@@ -127,7 +126,7 @@ fn v1_record(a: &Attendance) -> Value {
                 Status::Rejected => "rejected",
             },
             "break": a.break_minutes,
-            "comment": a.comment.unwrap_or(""),
+            "comment": a.comment.as_deref().unwrap_or(""),
             "is_holiday": a.is_holiday,
             "is_on_time_off": a.is_on_time_off,
             "project": project,
@@ -286,7 +285,8 @@ pub(crate) async fn v2_list(call: Call) -> Result<Response, V2Error> {
             (filter, 0, limit)
         }
     };
-    let periods = select(&call.state.attendances, &filter);
+    let attendances = call.state.attendances();
+    let periods = select(&attendances, &filter);
     let end = offset.saturating_add(limit).min(periods.len());
     let data: Vec<Value> = periods[offset.min(end)..end]
         .iter()
@@ -361,7 +361,7 @@ fn v2_record(p: &Period<'_>) -> Value {
     let comment = if p.is_break {
         None
     } else {
-        a.comment.filter(|c| !c.is_empty())
+        a.comment.as_deref().filter(|c| !c.is_empty())
     };
     let instant = |t: chrono::DateTime<chrono::Utc>| t.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     json!({

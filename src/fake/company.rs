@@ -44,6 +44,10 @@ use rand::{Rng, SeedableRng};
 
 use super::json;
 
+mod roster;
+
+pub(crate) use roster::json_text;
+
 /// Every how many employees one sends legacy attribute objects, by default.
 pub(crate) const DEFAULT_LEGACY_EVERY: usize = 7;
 
@@ -169,6 +173,7 @@ const CUSTOM: &[(&str, Option<&str>, Gen, &[&str])] = &[
 ];
 
 /// One attribute of the schema (`GET /v1/company/employees/attributes` lists them).
+#[derive(Clone)]
 pub(crate) struct AttrDef {
     pub key: String,
     pub label: String,
@@ -248,6 +253,7 @@ impl AttrDef {
 }
 
 /// One employee: identity, what the filters need, and its pre-serialised values.
+#[derive(Clone)]
 pub(crate) struct Employee {
     pub id: i64,
     pub email: String,
@@ -272,6 +278,7 @@ impl Employee {
 }
 
 /// The whole company: the schema and the employees, ordered by ascending id.
+#[derive(Clone)]
 pub(crate) struct Company {
     pub attrs: Vec<AttrDef>,
     pub employees: Vec<Employee>,
@@ -283,6 +290,7 @@ pub(crate) struct Company {
 
 /// Ids and names of the org's subcompanies, offices, departments, teams, cost centers
 /// and time-off types; the same ones the employee records point at.
+#[derive(Clone)]
 pub(crate) struct OrgLists {
     pub subcompanies: Vec<(i64, &'static str)>,
     pub offices: Vec<(i64, &'static str)>,

@@ -85,7 +85,7 @@ pub(crate) async fn list(
     let content = content.map(|Extension(c)| c).unwrap_or_default();
     call.grant.require(SCOPE)?;
     let q = parse_query(call.query.as_deref())?;
-    let company = &call.state.company;
+    let company = &*call.state.company();
     let readable = &call.grant.credential.readable;
     let mut mask = readable.clone();
     if let Some(wanted) = &q.attributes {
@@ -180,7 +180,7 @@ fn select(company: &Company, q: &ListQuery, content: &Content) -> Page {
 /// `GET /v1/company/employees/{id}`; an unknown or non-numeric id answers the spec's 404.
 pub(crate) async fn one(call: Call, Path(id): Path<String>) -> Result<Response, V1Error> {
     call.grant.require(SCOPE)?;
-    let company = &call.state.company;
+    let company = &*call.state.company();
     let Some(idx) = id.parse::<i64>().ok().and_then(|id| company.find(id)) else {
         return Err(V1Error::new(
             StatusCode::NOT_FOUND,
@@ -202,7 +202,7 @@ pub(crate) async fn attributes(call: Call) -> Result<Response, V1Error> {
     call.grant.require(SCOPE)?;
     let data: Vec<serde_json::Value> = call
         .state
-        .company
+        .company()
         .attrs
         .iter()
         .zip(&call.grant.credential.readable)

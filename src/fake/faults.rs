@@ -195,13 +195,17 @@ enum Transport {
     Redirect(String),
 }
 
-/// Middleware of the routes a [`FaultSpec`] can name (`route` is which one).
+/// Middleware of every route; acts on those a [`FaultSpec`] can name (`path` is the
+/// route's template).
 pub(crate) async fn route_faults(
-    route: FaultRoute,
+    path: &'static str,
     state: Arc<AppState>,
     mut req: Request,
     next: Next,
 ) -> Response {
+    let Some(route) = super::fault_route(path, req.method()) else {
+        return next.run(req).await;
+    };
     let faults = &state.faults;
     let mut content = Content::default();
     let mut transport = None;
@@ -321,7 +325,13 @@ pub(crate) async fn route_faults(
             resp
         }
         Some(Transport::Reset) => {
-            if let Some(ConnectInfo(conn)) = req.extensions().get::<ConnectInfo<ConnHandle>>() {
+            let conn = req.extensions().get::<ConnectInfo<ConnHandle>>().cloned();
+            // A write is applied first: its reply, not its request, is lost.
+            if route == FaultRoute::Writes {
+                req.extensions_mut().insert(content);
+                next.run(req).await;
+            }
+            if let Some(ConnectInfo(conn)) = conn {
                 conn.kill();
             }
             // Never sent: the connection fails before a byte of it is written.

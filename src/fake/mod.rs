@@ -5,7 +5,9 @@
 //! v2 reports, v1 attendances, v2 attendance periods and projects, v1 time-offs,
 //! absence periods, time-off types and balances, v2 absence periods (with their
 //! breakdowns) and absence types, the v2 org listings (org units, cost centers, legal
-//! entities, workplaces), and the v1/v2 token endpoints
+//! entities, workplaces), the v1 writes (employees created and updated, attendances
+//! created in batches and deleted, time-offs created and deleted: their records are
+//! read back by every listing), and the v1/v2 token endpoints
 //! with Personio's shapes, paging rules, caps, error bodies and
 //! wire quirks (see `personio-api/API_NOTES.md` and `V2_NOTES.md`), over a
 //! deterministic synthetic company, on 127.0.0.1 only. It shares no code with the client
@@ -32,7 +34,8 @@
 //! [`FaultSpec`]): `server_error_burst`, `rate_limit_burst`, `token_expiry`,
 //! `token_revocation`, `connection_reset`, `truncated_body`, `malformed_body`,
 //! `slow_body`, `redirect`, `lying_total`, `empty_page` and `records_move`, on the
-//! employee listing, v1 and v2 report pages and (some of them) the token endpoints.
+//! employee listing, v1 and v2 report pages and (some of them) the token endpoints and
+//! the writes.
 //! What each one sends is described in `faults`; [`FakeStats::by_fault`] counts hits.
 //! `report_v2_page_cap` splits v2 reports into several cursor pages so that faults can
 //! land mid-listing there too.
@@ -49,6 +52,9 @@
 //! pictures) and `images` (the image files they send),
 //! `absence_data` (absence types and absences), `absences_v1` and `absences_v2` (their
 //! routes, each listing with its own paging),
+//! `employee_writes`, `attendance_writes` and `absence_writes` (the v1 writes, taking
+//! bodies through `write_input`; the employee records they leave are made in
+//! `company::roster`), `store` (the locks the writes change records under),
 //! `query` (their query strings), `cursor` (v2 cursors), `errors` (error bodies), `limits` (rate limits per
 //! credential and endpoint group, with Personio's headers), `faults` (injected
 //! faults), `conn` (the listener whose connections a fault can reset), `stats`
@@ -56,15 +62,18 @@
 //! on).
 
 mod absence_data;
+mod absence_writes;
 mod absences_v1;
 mod absences_v2;
 mod attendance_data;
+mod attendance_writes;
 mod attendances;
 mod auth;
 mod call;
 mod company;
 mod conn;
 mod cursor;
+mod employee_writes;
 mod employees;
 mod errors;
 mod faults;
@@ -84,18 +93,21 @@ mod reports;
 mod reports_v1;
 mod reports_v2;
 mod stats;
+mod store;
 #[cfg(test)]
 mod test_support;
 mod v2_lists;
+mod write_input;
 
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::extract::State;
+use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{delete, get, post, MethodRouter};
 use axum::Router;
 use chrono::{DateTime, Utc};
 use rand::rngs::SmallRng;
@@ -139,7 +151,7 @@ pub enum FakeError {
 
 /// State shared by every route and middleware.
 pub(crate) struct AppState {
-    company: Company,
+    company: RwLock<Arc<Company>>,
     reports: Catalogue,
     auth: Auth,
     faults: Faults,
@@ -150,7 +162,7 @@ pub(crate) struct AppState {
     /// `report_v2_page_cap`, `usize::MAX` when none.
     report_v2_page_cap: usize,
     /// Every attendance of the company (see `attendance_data`).
-    attendances: Vec<attendance_data::Attendance>,
+    attendances: RwLock<Vec<attendance_data::Attendance>>,
     /// `attendance_relative_links`.
     attendance_relative_links: bool,
     /// The org listings (see `org_data`).
@@ -158,7 +170,7 @@ pub(crate) struct AppState {
     /// `v2_list_page_cap`, `usize::MAX` when none.
     v2_list_page_cap: usize,
     /// Every absence of the company (see `absence_data`).
-    absences: Vec<absence_data::Absence>,
+    absences: RwLock<Vec<absence_data::Absence>>,
     /// The company's "now" (`updated_at_base`): absence balances are as of it.
     now: DateTime<Utc>,
 }
@@ -230,9 +242,9 @@ impl FakeServer {
         let attendances = attendance_data::generate(options.seed, &employee_ids, base);
         let absences = absence_data::generate(options.seed, &employee_ids, base);
         let state = Arc::new(AppState {
-            absences,
+            absences: RwLock::new(absences),
             now: base,
-            attendances,
+            attendances: RwLock::new(attendances),
             org: org_data::OrgData::new(&company.org),
             v2_list_page_cap: options.v2_list_page_cap.unwrap_or(usize::MAX),
             attendance_relative_links: options.attendance_relative_links,
@@ -248,7 +260,7 @@ impl FakeServer {
             stats: Stats::default(),
             latency: Duration::from_millis(options.latency_ms),
             report_v2_page_cap: options.report_v2_page_cap.unwrap_or(usize::MAX),
-            company,
+            company: RwLock::new(Arc::new(company)),
         });
 
         let port = options.port;
@@ -340,20 +352,31 @@ impl Drop for FakeServer {
     }
 }
 
-/// Which routes a [`FaultSpec`] can name.
-fn fault_route(path: &str) -> Option<FaultRoute> {
+/// Which routes a [`FaultSpec`] can name, by path template and method.
+pub(crate) fn fault_route(path: &str, method: &Method) -> Option<FaultRoute> {
+    let write = [Method::POST, Method::PATCH, Method::DELETE].contains(method);
     match path {
+        "/v1/auth" | "/v2/auth/token" => Some(FaultRoute::Auth),
+        "/v1/company/employees" if write => Some(FaultRoute::Writes),
         "/v1/company/employees" => Some(FaultRoute::Employees),
         "/v1/company/custom-reports/reports/{id}" => Some(FaultRoute::ReportsV1),
         "/v2/reports/{id}" => Some(FaultRoute::ReportsV2),
-        "/v1/auth" | "/v2/auth/token" => Some(FaultRoute::Auth),
+        "/v1/company/employees/{id}"
+        | "/v1/company/attendances"
+        | "/v1/company/attendances/{id}"
+        | "/v1/company/time-offs"
+        | "/v1/company/time-offs/{id}"
+            if write =>
+        {
+            Some(FaultRoute::Writes)
+        }
         _ => None,
     }
 }
 
 /// The routes. Data routes sit behind the fault and token middleware, every route
-/// behind the rate limits (`limits::enforce`) before that, and the routes a
-/// [`FaultSpec`] can name behind `faults::route_faults` before that; every route is
+/// behind the rate limits (`limits::enforce`) before that, and every route behind
+/// `faults::route_faults` (which acts on the routes a [`FaultSpec`] can name) before that; every route is
 /// labelled for the stats; unknown paths get a v1 404, wrong methods a v1 405; the
 /// stats/latency middleware wraps it all.
 fn router(state: Arc<AppState>) -> Router {
@@ -366,7 +389,10 @@ fn router(state: Arc<AppState>) -> Router {
         (path, route)
     };
     let routes = [
-        data("/v1/company/employees", get(employees::list)),
+        data(
+            "/v1/company/employees",
+            get(employees::list).post(employee_writes::create),
+        ),
         data(
             "/v1/company/employees/attributes",
             get(employees::attributes),
@@ -376,7 +402,10 @@ fn router(state: Arc<AppState>) -> Router {
             "/v1/company/employees/custom-attributes",
             get(employees::attributes),
         ),
-        data("/v1/company/employees/{id}", get(employees::one)),
+        data(
+            "/v1/company/employees/{id}",
+            get(employees::one).patch(employee_writes::update),
+        ),
         data(
             "/v1/company/employees/{id}/profile-picture",
             get(pictures::original),
@@ -394,14 +423,25 @@ fn router(state: Arc<AppState>) -> Router {
             "/v1/company/custom-reports/columns",
             get(reports_v1::columns),
         ),
-        data("/v1/company/attendances", get(attendances::v1_list)),
+        data(
+            "/v1/company/attendances",
+            get(attendances::v1_list).post(attendance_writes::create),
+        ),
+        data(
+            "/v1/company/attendances/{id}",
+            delete(attendance_writes::delete),
+        ),
         data("/v2/attendance-periods", get(attendances::v2_list)),
         data("/v2/projects", get(projects::list)),
         data("/v2/org-units", get(org_routes::org_units)),
         data("/v2/cost-centers", get(org_routes::cost_centers)),
         data("/v2/legal-entities", get(org_routes::legal_entities)),
         data("/v2/workplaces", get(org_routes::workplaces)),
-        data("/v1/company/time-offs", get(absences_v1::time_offs)),
+        data(
+            "/v1/company/time-offs",
+            get(absences_v1::time_offs).post(absence_writes::create),
+        ),
+        data("/v1/company/time-offs/{id}", delete(absence_writes::delete)),
         data(
             "/v1/company/absence-periods",
             get(absences_v1::absence_periods),
@@ -435,15 +475,12 @@ fn router(state: Arc<AppState>) -> Router {
                     limits::enforce(path, s, req, next)
                 },
             ));
-            let route = match fault_route(path) {
-                Some(class) => route.route_layer(from_fn_with_state(
-                    state.clone(),
-                    move |State(s): State<Arc<AppState>>, req, next| {
-                        faults::route_faults(class, s, req, next)
-                    },
-                )),
-                None => route,
-            };
+            let route = route.route_layer(from_fn_with_state(
+                state.clone(),
+                move |State(s): State<Arc<AppState>>, req, next| {
+                    faults::route_faults(path, s, req, next)
+                },
+            ));
             let route = route
                 .fallback(errors::method_not_allowed)
                 .layer(from_fn(move |req, next| stats::tag_route(path, req, next)));

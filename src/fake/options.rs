@@ -259,9 +259,9 @@ pub struct FaultSpec {
     /// What goes wrong.
     pub kind: FaultKind,
     /// Routes it hits and counts. Default: the three listings, `["employees",
-    /// "reports_v1", "reports_v2"]`; `"auth"` (both token endpoints) only for
-    /// server_error_burst, rate_limit_burst, connection_reset, truncated_body,
-    /// malformed_body, slow_body and redirect.
+    /// "reports_v1", "reports_v2"]`; `"auth"` (both token endpoints) and `"writes"`
+    /// (the v1 writes) only for server_error_burst, rate_limit_burst, connection_reset,
+    /// truncated_body, malformed_body, slow_body and redirect.
     #[serde(default = "FaultRoute::listings")]
     pub routes: Vec<FaultRoute>,
     /// Requests let through before the first hit. Default 1 (the second request: mid
@@ -362,7 +362,8 @@ impl FaultKind {
 
 /// Routes a fault hits, in the options as `"employees"` (`GET /v1/company/employees`),
 /// `"reports_v1"` (`GET /v1/company/custom-reports/reports/{id}`), `"reports_v2"`
-/// (`GET /v2/reports/{id}`), `"auth"` (`POST /v1/auth` and `POST /v2/auth/token`).
+/// (`GET /v2/reports/{id}`), `"auth"` (`POST /v1/auth` and `POST /v2/auth/token`),
+/// `"writes"` (the v1 writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultRoute {
@@ -374,6 +375,10 @@ pub enum FaultRoute {
     ReportsV2,
     /// The v1 and v2 token endpoints.
     Auth,
+    /// The v1 writes: `POST`/`PATCH /v1/company/employees[/{id}]`, `POST
+    /// /v1/company/attendances`, `POST /v1/company/time-offs`, `DELETE` of one attendance
+    /// or time-off. A `connection_reset` there applies the write, then resets.
+    Writes,
 }
 
 impl FaultRoute {
@@ -466,7 +471,7 @@ impl FaultSpec {
         if self.routes.is_empty() {
             return Err("routes may not be empty".into());
         }
-        let auth_ok = matches!(
+        let transport_fault = matches!(
             self.kind,
             K::ServerErrorBurst
                 | K::RateLimitBurst
@@ -476,8 +481,11 @@ impl FaultSpec {
                 | K::SlowBody
                 | K::Redirect
         );
-        if !auth_ok && self.routes.contains(&FaultRoute::Auth) {
+        if !transport_fault && self.routes.contains(&FaultRoute::Auth) {
             return Err("this fault does not apply to the auth routes".into());
+        }
+        if !transport_fault && self.routes.contains(&FaultRoute::Writes) {
+            return Err("this fault does not apply to the write routes".into());
         }
         if self.count == Some(0) {
             return Err("count must be at least 1".into());

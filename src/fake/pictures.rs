@@ -57,7 +57,7 @@ pub(crate) async fn of_width(
 
 fn picture(state: &AppState, grant: &Grant, id: &str, side: u32) -> Result<Response, V1Error> {
     grant.require(SCOPE)?;
-    let company = &state.company;
+    let company = &*state.company();
     let whitelisted = company
         .attrs
         .iter()

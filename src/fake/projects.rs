@@ -65,8 +65,9 @@ pub(crate) async fn list(call: Call) -> Result<Response, V2Error> {
 
 fn item(state: &AppState, id: i64, name: &str, active: bool, details: Details) -> Value {
     let (code, client, billable, cost_center, parent, start, end) = details;
+    let company = state.company();
     let cost_center = cost_center
-        .and_then(|index| state.company.org.cost_centers.get(index))
+        .and_then(|index| company.org.cost_centers.get(index))
         .map(|(id, _)| json!({"id": id.to_string()}));
     let parent = parent.map(|index| json!({"id": PROJECTS[index].0.to_string()}));
     json!({

@@ -235,13 +235,14 @@ pub(crate) async fn one(
     push_metadata(&mut o, report, &seen);
     let items = o.key("items");
     items.push('[');
-    let ctx = report.ctx(&call.state.company, locale);
+    let company = call.state.company();
+    let ctx = report.ctx(&company, locale);
     for (n, &idx) in rows.iter().enumerate() {
         if n > 0 {
             items.push(',');
         }
         let idx = idx as usize;
-        let employee_id = call.state.company.employees[idx].id;
+        let employee_id = company.employees[idx].id;
         if n == 0 && content.string_first_id() {
             items.push_str(&format!(r#"{{"employee_id":"{employee_id}","#));
         } else {

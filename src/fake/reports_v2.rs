@@ -85,6 +85,7 @@ use chrono::NaiveDate;
 
 use super::auth::Grant;
 use super::call::Call;
+use super::company::Company;
 use super::errors::{ReportApiError, V2Error};
 use super::faults::Content;
 use super::query::{pairs, param};
@@ -220,13 +221,13 @@ type Row = (Position, Option<NaiveDate>, Vec<Cell>);
 /// The rows from `from` on, computed lazily one employee at a time. Historical rows
 /// carry every column's value forward from earlier effective dates.
 fn rows_from<'a>(
-    state: &'a AppState,
+    company: &'a Company,
     report: &'a Report,
     listing: &'a [u32],
     locale: Locale,
     from: Position,
 ) -> impl Iterator<Item = Row> + 'a {
-    let ctx = report.ctx(&state.company, locale);
+    let ctx = report.ctx(company, locale);
     let start = from.0.min(listing.len());
     listing[start..]
         .iter()
@@ -323,7 +324,8 @@ pub(crate) async fn one(
         // Nothing here, but the data goes on where this page should have started.
         (Vec::new(), Some(from), Some(call.state.faults.nonce()))
     } else {
-        let mut rows = rows_from(&call.state, report, &listing, locale, from);
+        let company = call.state.company();
+        let mut rows = rows_from(&company, report, &listing, locale, from);
         let page: Vec<Row> = rows.by_ref().take(page_limit).collect();
         match rows.next().map(|r| r.0) {
             Some(next) => (page, Some(next), None),
@@ -433,7 +435,8 @@ fn streamed(
             return;
         };
         let mut piece = head;
-        for (n, row) in rows_from(&state, report, &listing, locale, from).enumerate() {
+        let company = state.company();
+        for (n, row) in rows_from(&company, report, &listing, locale, from).enumerate() {
             push_row(&mut piece, report, n, &row);
             if (n + 1) % ROWS_PER_PIECE == 0 {
                 // The client went away: stop computing.

@@ -4,11 +4,12 @@ use std::str::FromStr;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyInt, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyInt, PyString};
 
-use super::errors::warn_all;
+use super::errors::{warn_all, warn_ignored};
 use super::table::PyTable;
 use super::wait::wait;
+use super::write_args::{attendance_rows, custom_values};
 use crate::arrow::Table;
 use crate::config::Options;
 use crate::error::Error;
@@ -21,7 +22,7 @@ use crate::resources::org_units::OrgUnitType;
 use crate::resources::pictures::Picture;
 use crate::resources::reports::ReportQuery;
 use crate::secret::Secret;
-use crate::Client;
+use crate::{Client, EmployeeFields, NewAbsence};
 
 /// A Personio API client; safe to share between threads.
 #[pyclass(module = "personio_arrow", name = "Client", frozen)]
@@ -293,6 +294,132 @@ impl PyClient {
         )
     }
 
+    /// Creates an employee; its id. Never sent twice unless it cannot have arrived.
+    #[pyo3(signature = (email, first_name, last_name, *, gender = None, position = None, department = None, hire_date = None, weekly_hours = None, custom_attributes = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_employee(
+        &self,
+        py: Python<'_>,
+        email: String,
+        first_name: String,
+        last_name: String,
+        gender: Option<String>,
+        position: Option<String>,
+        department: Option<String>,
+        hire_date: Option<Bound<'_, PyAny>>,
+        weekly_hours: Option<f64>,
+        custom_attributes: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<i64> {
+        let fields = EmployeeFields {
+            email: Some(email),
+            first_name: Some(first_name),
+            last_name: Some(last_name),
+            gender,
+            position,
+            department,
+            hire_date: hire_date.map(|d| day_text("hire_date", &d)).transpose()?,
+            weekly_hours,
+            custom_attributes: custom_attributes
+                .map(|c| custom_values(&c))
+                .transpose()?
+                .unwrap_or_default(),
+        };
+        let client = self.client.clone();
+        let written = wait(py, async move { client.create_employee(&fields).await })?;
+        warn_ignored(py, &written.ignored)?;
+        Ok(written.id)
+    }
+
+    /// Changes the given fields of an employee.
+    #[pyo3(signature = (employee_id, *, email = None, first_name = None, last_name = None, gender = None, position = None, department = None, hire_date = None, weekly_hours = None, custom_attributes = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn update_employee(
+        &self,
+        py: Python<'_>,
+        employee_id: i64,
+        email: Option<String>,
+        first_name: Option<String>,
+        last_name: Option<String>,
+        gender: Option<String>,
+        position: Option<String>,
+        department: Option<String>,
+        hire_date: Option<Bound<'_, PyAny>>,
+        weekly_hours: Option<f64>,
+        custom_attributes: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        let fields = EmployeeFields {
+            email,
+            first_name,
+            last_name,
+            gender,
+            position,
+            department,
+            hire_date: hire_date.map(|d| day_text("hire_date", &d)).transpose()?,
+            weekly_hours,
+            custom_attributes: custom_attributes
+                .map(|c| custom_values(&c))
+                .transpose()?
+                .unwrap_or_default(),
+        };
+        let client = self.client.clone();
+        let written = wait(py, async move {
+            client.update_employee(employee_id, &fields).await
+        })?;
+        warn_ignored(py, &written.ignored)
+    }
+
+    /// Creates attendance periods in one batch; one result row per row given.
+    fn create_attendances(&self, py: Python<'_>, rows: Bound<'_, PyAny>) -> PyResult<PyTable> {
+        let rows = attendance_rows(&rows)?;
+        let client = self.client.clone();
+        finish(
+            py,
+            wait(py, async move { client.create_attendances(&rows).await })?,
+        )
+    }
+
+    /// Deletes an attendance period.
+    fn delete_attendance(&self, py: Python<'_>, attendance_id: i64) -> PyResult<()> {
+        let client = self.client.clone();
+        wait(
+            py,
+            async move { client.delete_attendance(attendance_id).await },
+        )
+    }
+
+    /// Creates a day-based absence; its id.
+    #[pyo3(signature = (employee_id, time_off_type_id, start_date, end_date, *, half_day_start = false, half_day_end = false, comment = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_absence(
+        &self,
+        py: Python<'_>,
+        employee_id: i64,
+        time_off_type_id: i64,
+        start_date: Bound<'_, PyAny>,
+        end_date: Bound<'_, PyAny>,
+        half_day_start: bool,
+        half_day_end: bool,
+        comment: Option<String>,
+    ) -> PyResult<i64> {
+        let absence = NewAbsence {
+            employee_id,
+            time_off_type_id,
+            start_date: day_text("start_date", &start_date)?,
+            end_date: day_text("end_date", &end_date)?,
+            half_day_start,
+            half_day_end,
+            comment,
+        };
+        let client = self.client.clone();
+        wait(py, async move { client.create_absence(&absence).await })
+    }
+
+    /// Deletes a day-based absence.
+    fn delete_absence(&self, py: Python<'_>, absence_id: i64) -> PyResult<()> {
+        let client = self.client.clone();
+        wait(py, async move { client.delete_absence(absence_id).await })
+    }
+
     /// One employee's balance for each absence type that keeps one.
     fn absence_balances(&self, py: Python<'_>, employee_id: i64) -> PyResult<PyTable> {
         let client = self.client.clone();
@@ -357,7 +484,7 @@ where
 }
 
 /// A `datetime.date` or a `YYYY-MM-DD` string as text for the core, which checks it.
-fn day_text(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(super) fn day_text(argument: &str, value: &Bound<'_, PyAny>) -> PyResult<String> {
     if value.is_instance_of::<PyDateTime>() {
         return Err(PyValueError::new_err(format!(
             "{argument} is a datetime: the days are whole, pass a datetime.date"

@@ -1,14 +1,14 @@
 //! Rust errors to Python exceptions, and type fallbacks to warnings at the user's line.
 
-use pyo3::exceptions::{PyOSError, PyRuntimeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyRuntimeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyType};
 use pyo3::PyTypeInfo;
 
 use super::exceptions::{
-    AuthenticationError, BadRequestError, InvalidResponseError, ListingChangedError, NetworkError,
-    NotFoundError, PermissionDeniedError, RateLimitError, ReportNotReadyError, ServerError,
-    TypeFallbackWarning,
+    validation_error, AuthenticationError, BadRequestError, InvalidResponseError,
+    ListingChangedError, NetworkError, NotFoundError, PermissionDeniedError, RateLimitError,
+    ReportNotReadyError, ServerError, TypeFallbackWarning,
 };
 use crate::error::{ApiFailure, Error};
 
@@ -28,6 +28,7 @@ impl From<Error> for PyErr {
             Error::RateLimit(failure) => raised::<RateLimitError>(text, failure),
             Error::Server(failure) => raised::<ServerError>(text, failure),
             Error::BadRequest(failure) => raised::<BadRequestError>(text, failure),
+            Error::Validation(failure) => raised_as(validation_error, text, failure),
             Error::InvalidResponse(failure) => raised::<InvalidResponseError>(text, failure),
             Error::Network(failure) => raised::<NetworkError>(text, failure),
             Error::ReportNotReady(failure) => raised::<ReportNotReadyError>(text, failure),
@@ -48,6 +49,22 @@ fn raised<T: PyTypeInfo>(text: String, failure: ApiFailure) -> PyErr {
     })
 }
 
+/// [`raised`], for a class made at run time (`class_of`).
+fn raised_as(
+    class_of: fn(Python<'_>) -> PyResult<&Bound<'_, PyType>>,
+    text: String,
+    failure: ApiFailure,
+) -> PyErr {
+    Python::attach(|py| match class_of(py) {
+        Ok(class) => {
+            let error = PyErr::from_type(class.clone(), text);
+            let _ = describe(error.value(py), failure);
+            error
+        }
+        Err(error) => error,
+    })
+}
+
 fn describe(exception: &Bound<'_, PyAny>, failure: ApiFailure) -> PyResult<()> {
     let ApiFailure {
         status,
@@ -64,14 +81,27 @@ fn describe(exception: &Bound<'_, PyAny>, failure: ApiFailure) -> PyResult<()> {
 /// Raises one `TypeFallbackWarning` per message, attributed to the user's line that
 /// called into this package.
 pub fn warn_all(py: Python<'_>, warnings: &[String]) -> PyResult<()> {
+    warn_as(py, &py.get_type::<TypeFallbackWarning>(), warnings)
+}
+
+/// Raises one `UserWarning` per thing Personio ignored of a write it applied.
+pub fn warn_ignored(py: Python<'_>, ignored: &[String]) -> PyResult<()> {
+    let ignored: Vec<String> = ignored
+        .iter()
+        .map(|note| format!("Personio ignored part of the write: {note}"))
+        .collect();
+    warn_as(py, &py.get_type::<PyUserWarning>(), &ignored)
+}
+
+/// One warning of `category` per message, at the user's line.
+fn warn_as(py: Python<'_>, category: &Bound<'_, PyType>, warnings: &[String]) -> PyResult<()> {
     if warnings.is_empty() {
         return Ok(());
     }
-    let category = py.get_type::<TypeFallbackWarning>();
     let stacklevel = user_stacklevel(py)?;
     for message in warnings {
         let message = std::ffi::CString::new(message.replace('\0', " "))?;
-        PyErr::warn(py, &category, &message, stacklevel)?;
+        PyErr::warn(py, category, &message, stacklevel)?;
     }
     Ok(())
 }

@@ -5,8 +5,10 @@
 //! import them from (and where pickle finds them).
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyUserWarning};
+use pyo3::exceptions::{PyException, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
 
 /// What every raised [`PersonioError`] carries besides its text. They are also class
 /// attributes set to `None`, so that an error made by hand (`PersonioError("text")`)
@@ -26,6 +28,7 @@ macro_rules! classes {
                 base.setattr(attribute, py.None())?;
             }
             $(module.add(stringify!($name), py.get_type::<$name>())?;)*
+            module.add("ValidationError", validation_error(py)?)?;
             Ok(())
         }
     };
@@ -63,4 +66,34 @@ classes! {
         type.\n\n\
         The column then holds the raw values as strings, so nothing is lost; its field\n\
         metadata carries ``personio.fallback = \"true\"``.";
+}
+
+const VALIDATION_ERROR_DOC: &str = "Personio refused what a write sent (HTTP 400 or 422): the \
+    message names each field and what is wrong with it.\n\n\
+    Both a ``BadRequestError`` and a ``ValueError``, so ``except ValueError`` catches a\n\
+    refused value whether it was refused before sending or by Personio.";
+
+static VALIDATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `ValidationError(BadRequestError, ValueError)`, made once with `type()`: a native
+/// exception class has a single base.
+pub fn validation_error(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    VALIDATION_ERROR
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [
+                    py.get_type::<BadRequestError>(),
+                    py.get_type::<PyValueError>(),
+                ],
+            )?;
+            let namespace = PyDict::new(py);
+            namespace.set_item("__module__", "personio_arrow")?;
+            namespace.set_item("__doc__", VALIDATION_ERROR_DOC)?;
+            let class = py
+                .get_type::<PyType>()
+                .call1(("ValidationError", bases, namespace))?;
+            Ok(class.cast_into::<PyType>()?.unbind())
+        })
+        .map(|class| class.bind(py))
 }

@@ -9,6 +9,7 @@ mod fake;
 mod fake_options;
 mod table;
 mod wait;
+mod write_args;
 
 use pyo3::prelude::*;
 

@@ -2,10 +2,12 @@
 
 pub mod absence_balances;
 pub mod absence_types;
+pub mod absence_writes;
 pub mod absences;
 pub mod absences_v1;
 pub mod absences_v2;
 pub mod attendance_breaks;
+pub mod attendance_writes;
 pub mod attendances;
 pub mod attendances_v1;
 pub mod attendances_v2;
@@ -17,6 +19,7 @@ pub mod employee_pages;
 pub mod employee_plan;
 pub mod employee_seen;
 pub mod employee_wire;
+pub mod employee_writes;
 pub mod employees;
 pub mod names;
 pub mod org_entities;
@@ -37,3 +40,4 @@ pub mod reports_v2;
 pub mod v1_attributes;
 pub mod v2_listing;
 pub mod v2_periods;
+pub mod write_checks;

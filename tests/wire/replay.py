@@ -28,15 +28,19 @@ class Replay:
             ("POST", "/v2/auth/token"): (200, V2_TOKEN, {}),
         }
         self.requests: list[tuple[str, str, dict[str, str]]] = []
+        # What each write carried: method, path, Content-Type and the body's bytes.
+        self.bodies: list[tuple[str, str, str, bytes]] = []
         replay = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self) -> None:
                 url = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
-                if length:
-                    self.rfile.read(length)
+                sent = self.rfile.read(length) if length else b""
                 replay.requests.append((self.command, url.path, dict(parse_qsl(url.query))))
+                if self.command != "GET" and url.path not in ("/v1/auth", "/v2/auth/token"):
+                    media = self.headers.get("Content-Type") or ""
+                    replay.bodies.append((self.command, url.path, media, sent))
                 status, body, headers = replay.routes.get(
                     (self.command, url.path), (404, {"error": {"message": "not replayed"}}, {})
                 )
@@ -50,7 +54,7 @@ class Replay:
                 self.end_headers()
                 self.wfile.write(data)
 
-            do_GET = do_POST = _answer
+            do_GET = do_POST = do_PATCH = do_DELETE = _answer
 
             def log_message(self, *args: object) -> None:
                 pass
