@@ -14,13 +14,10 @@
 //!
 //! The new absence is read back by every absence listing, v1 and v2.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
 use chrono::{Duration, NaiveTime};
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
@@ -29,23 +26,18 @@ use serde_json::json;
 use super::absence_data::{overlaps, Absence, Status, Unit, TYPES};
 use super::absences_v1::time_off;
 use super::attendance_data::uuid;
-use super::auth::Grant;
+use super::call::Call;
 use super::errors::V1Error;
-use super::write_input::{body_object, Invalid};
-use super::{json, AppState};
+use super::json;
+use super::write_input::{write_body, Invalid};
 
 const SCOPE: &str = "absences:write";
 const NOT_INSERTED: &str = "Error when trying to insert absence period";
 
 /// `POST /v1/company/time-offs`.
-pub(crate) async fn create(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let form = body_object(&headers, &body)?;
+pub(crate) async fn create(call: Call, body: Bytes) -> Result<Response, V1Error> {
+    let form = write_body(&call, SCOPE, &body)?;
+    let state = call.state;
     let mut invalid = Invalid::default();
     let employee = invalid.integer(&form, "employee_id", true);
     let type_id = invalid.integer(&form, "time_off_type_id", true);
@@ -129,12 +121,9 @@ pub(crate) async fn create(
 }
 
 /// `DELETE /v1/company/time-offs/{id}`.
-pub(crate) async fn delete(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    Path(id): Path<String>,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
+pub(crate) async fn delete(call: Call, Path(id): Path<String>) -> Result<Response, V1Error> {
+    call.grant.require(SCOPE)?;
+    let state = call.state;
     let id = id
         .parse::<i64>()
         .map_err(|_| V1Error::new(StatusCode::BAD_REQUEST, "The absence period id is invalid."))?;

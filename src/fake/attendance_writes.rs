@@ -14,36 +14,28 @@
 //!
 //! The new periods are read back by both attendance listings.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rand::rngs::SmallRng;
 use rand::SeedableRng;
 use serde_json::{json, Map, Value};
 
 use super::attendance_data::{uuid, Attendance, Status, PROJECTS};
-use super::auth::Grant;
+use super::call::Call;
 use super::errors::V1Error;
-use super::write_input::{body_object, Invalid};
-use super::{json, AppState};
+use super::json;
+use super::write_input::{write_body, Invalid};
 
 const SCOPE: &str = "attendances:write";
 const OVERLAP: &str = "Existing overlapping attendances periods";
 
 /// `POST /v1/company/attendances`.
-pub(crate) async fn create(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let object = body_object(&headers, &body)?;
+pub(crate) async fn create(call: Call, body: Bytes) -> Result<Response, V1Error> {
+    let object = write_body(&call, SCOPE, &body)?;
+    let state = call.state;
     let mut invalid = Invalid::default();
     let skip_approval = invalid
         .boolean(&object, "skip_approval", false)
@@ -127,12 +119,9 @@ pub(crate) async fn create(
 }
 
 /// `DELETE /v1/company/attendances/{id}`.
-pub(crate) async fn delete(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    Path(id): Path<String>,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
+pub(crate) async fn delete(call: Call, Path(id): Path<String>) -> Result<Response, V1Error> {
+    call.grant.require(SCOPE)?;
+    let state = call.state;
     let id = id
         .parse::<i64>()
         .map_err(|_| V1Error::new(StatusCode::BAD_REQUEST, "Bad Request"))?;

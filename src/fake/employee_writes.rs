@@ -13,20 +13,17 @@
 //! a 422 naming each field (`write_input`); an unknown `custom_attributes` key is one.
 //! The record is then what every later read returns.
 
-use std::sync::Arc;
-
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::Path;
+use axum::http::StatusCode;
 use axum::response::Response;
-use axum::Extension;
 use serde_json::{json, Map, Value};
 
-use super::auth::Grant;
+use super::call::Call;
 use super::company::{json_text, Company};
 use super::errors::{self, V1Error};
-use super::write_input::{body_object, Invalid};
-use super::{json, AppState};
+use super::json;
+use super::write_input::{write_body, Invalid};
 
 const SCOPE: &str = "employees:write";
 const GENDERS: &[&str] = &["male", "female", "diverse"];
@@ -37,14 +34,9 @@ const TEXT_FIELDS: &[&str] = &["first_name", "last_name", "preferred_name", "pos
 const ENTITY_FIELDS: &[&str] = &["department", "office", "subcompany"];
 
 /// `POST /v1/company/employees`.
-pub(crate) async fn create(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let employee = employee_object(&headers, &body)?;
+pub(crate) async fn create(call: Call, body: Bytes) -> Result<Response, V1Error> {
+    let employee = employee_object(&call, &body)?;
+    let state = call.state;
     let mut invalid = Invalid::default();
     let email = invalid.text(&employee, "email", true);
     for field in ["first_name", "last_name"] {
@@ -91,14 +83,12 @@ pub(crate) async fn create(
 
 /// `PATCH /v1/company/employees/{id}`.
 pub(crate) async fn update(
-    State(state): State<Arc<AppState>>,
-    Extension(grant): Extension<Grant>,
+    call: Call,
     Path(id): Path<String>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, V1Error> {
-    grant.require(SCOPE)?;
-    let employee = employee_object(&headers, &body)?;
+    let employee = employee_object(&call, &body)?;
+    let state = call.state;
     let not_found = || V1Error::new(StatusCode::NOT_FOUND, errors::EMPLOYEE_NOT_FOUND);
     let id = id.parse::<i64>().map_err(|_| not_found())?;
     let mut invalid = Invalid::default();
@@ -125,8 +115,8 @@ pub(crate) async fn update(
 }
 
 /// The `employee` object of the body; a body without one changes nothing.
-fn employee_object(headers: &HeaderMap, body: &Bytes) -> Result<Map<String, Value>, V1Error> {
-    match body_object(headers, body)?.remove("employee") {
+fn employee_object(call: &Call, body: &Bytes) -> Result<Map<String, Value>, V1Error> {
+    match write_body(call, SCOPE, body)?.remove("employee") {
         Some(Value::Object(employee)) => Ok(employee),
         _ => Ok(Map::new()),
     }

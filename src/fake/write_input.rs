@@ -9,8 +9,19 @@ use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde_json::{json, Map, Value};
 
+use super::call::Call;
 use super::errors::V1Error;
 use super::json;
+
+/// The body of a write that needs `scope`, as a JSON object.
+pub(crate) fn write_body(
+    call: &Call,
+    scope: &str,
+    body: &Bytes,
+) -> Result<Map<String, Value>, V1Error> {
+    call.grant.require(scope)?;
+    body_object(&call.headers, body)
+}
 
 /// The body as a JSON object, read by its `Content-Type`.
 pub(crate) fn body_object(
