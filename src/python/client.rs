@@ -314,15 +314,14 @@ impl PyClient {
             email: Some(email),
             first_name: Some(first_name),
             last_name: Some(last_name),
-            gender,
-            position,
-            department,
-            hire_date: hire_date.map(|d| day_text("hire_date", &d)).transpose()?,
-            weekly_hours,
-            custom_attributes: custom_attributes
-                .map(|c| custom_values(&c))
-                .transpose()?
-                .unwrap_or_default(),
+            ..employee_fields(
+                gender,
+                position,
+                department,
+                hire_date,
+                weekly_hours,
+                custom_attributes,
+            )?
         };
         let client = self.client.clone();
         let written = wait(py, async move { client.create_employee(&fields).await })?;
@@ -351,15 +350,14 @@ impl PyClient {
             email,
             first_name,
             last_name,
-            gender,
-            position,
-            department,
-            hire_date: hire_date.map(|d| day_text("hire_date", &d)).transpose()?,
-            weekly_hours,
-            custom_attributes: custom_attributes
-                .map(|c| custom_values(&c))
-                .transpose()?
-                .unwrap_or_default(),
+            ..employee_fields(
+                gender,
+                position,
+                department,
+                hire_date,
+                weekly_hours,
+                custom_attributes,
+            )?
         };
         let client = self.client.clone();
         let written = wait(py, async move {
@@ -449,6 +447,30 @@ impl PyClient {
             client.profile_picture(employee_id, width).await
         })
     }
+}
+
+/// The fields both employee writes take besides the names, from their Python
+/// arguments.
+fn employee_fields(
+    gender: Option<String>,
+    position: Option<String>,
+    department: Option<String>,
+    hire_date: Option<Bound<'_, PyAny>>,
+    weekly_hours: Option<f64>,
+    custom_attributes: Option<Bound<'_, PyDict>>,
+) -> PyResult<EmployeeFields> {
+    Ok(EmployeeFields {
+        gender,
+        position,
+        department,
+        hire_date: hire_date.map(|d| day_text("hire_date", &d)).transpose()?,
+        weekly_hours,
+        custom_attributes: custom_attributes
+            .map(|c| custom_values(&c))
+            .transpose()?
+            .unwrap_or_default(),
+        ..EmployeeFields::default()
+    })
 }
 
 fn finish(py: Python<'_>, table: Table) -> PyResult<PyTable> {
