@@ -11,7 +11,7 @@ import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from personio_arrow import _core
 from personio_arrow.exceptions import NotFoundError, PersonioError
@@ -66,8 +66,13 @@ def _cmd_report(args: argparse.Namespace) -> None:
     _emit(table, args.output)
 
 
+def _id_list(text: str | None) -> list[int] | None:
+    """`--employees 1,2,3` as ids; `None` (everyone) when not given."""
+    return [int(e) for e in text.split(",")] if text else None
+
+
 def _cmd_attendances(args: argparse.Namespace) -> None:
-    employees = [int(e) for e in args.employees.split(",")] if args.employees else None
+    employees = _id_list(args.employees)
     table = _client(args).attendances(args.start, args.end, employees=employees, api=args.api)
     _emit(table, args.output)
 
@@ -131,7 +136,7 @@ def _cmd_pictures(args: argparse.Namespace) -> None:
     client = _client(args)
     folder = Path(args.out).resolve()
     folder.mkdir(parents=True, exist_ok=True)
-    ids = [int(e) for e in args.employees.split(",")] if args.employees else _employee_ids(client)
+    ids = _id_list(args.employees) or _employee_ids(client)
 
     def fetch(employee_id: int) -> tuple[int, tuple[bytes, str, str] | None]:
         try:
@@ -156,7 +161,7 @@ def _cmd_pictures(args: argparse.Namespace) -> None:
 
 
 def _cmd_absences(args: argparse.Namespace) -> None:
-    employees = [int(e) for e in args.employees.split(",")] if args.employees else None
+    employees = _id_list(args.employees)
     table = _client(args).absences(args.start, args.end, employees=employees, api=args.api)
     _emit(table, args.output)
 
@@ -255,14 +260,19 @@ def _parser() -> argparse.ArgumentParser:
                             help="longest wait for an updating report, in seconds")
     one_report.set_defaults(run=_cmd_report)
 
-    attendances = commands.add_parser("attendances", help="export the attendances of some days")
-    with_client(attendances)
-    attendances.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
-    attendances.add_argument("--end", required=True, help="last day, YYYY-MM-DD (included)")
-    attendances.add_argument("--employees", help="comma-separated employee ids (default: everyone)")
-    attendances.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
-                             help="v2 attendance periods (auto) or v1 attendances")
-    attendances.set_defaults(run=_cmd_attendances)
+    def period_command(name: str, what: str, apis: str,
+                       run: Callable[[argparse.Namespace], None]) -> None:
+        """A subcommand exporting what happened on some days, from v1 or v2."""
+        command = commands.add_parser(name, help=f"export {what}")
+        with_client(command)
+        command.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
+        command.add_argument("--end", required=True, help="last day, YYYY-MM-DD (included)")
+        command.add_argument("--employees", help="comma-separated employee ids (default: everyone)")
+        command.add_argument("--api", choices=["auto", "v1", "v2"], default="auto", help=apis)
+        command.set_defaults(run=run)
+
+    period_command("attendances", "the attendances of some days",
+                   "v2 attendance periods (auto) or v1 attendances", _cmd_attendances)
 
     org_units = commands.add_parser("org-units", help="export the departments or the teams")
     org_units.add_argument("type", choices=["department", "team"])
@@ -289,14 +299,8 @@ def _parser() -> argparse.ArgumentParser:
                           help="replace pictures already in the folder (default: keep them)")
     pictures.set_defaults(run=_cmd_pictures)
 
-    absences = commands.add_parser("absences", help="export the absences that meet some days")
-    with_client(absences)
-    absences.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
-    absences.add_argument("--end", required=True, help="last day, YYYY-MM-DD (included)")
-    absences.add_argument("--employees", help="comma-separated employee ids (default: everyone)")
-    absences.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",
-                          help="v2 absence periods (auto) or v1 time-offs and absence periods")
-    absences.set_defaults(run=_cmd_absences)
+    period_command("absences", "the absences that meet some days",
+                   "v2 absence periods (auto) or v1 time-offs and absence periods", _cmd_absences)
 
     demo = commands.add_parser("demo", help="export a fake company's employees, no credentials needed")
     demo.add_argument("-o", "--output", default=DEMO_OUTPUT)
