@@ -35,8 +35,6 @@ use crate::transport::{Api, Request, Transport};
 pub const AHEAD: usize = 16;
 /// Batches waiting for the consumer (the channel's capacity).
 pub const QUEUED_BATCHES: usize = 2;
-/// Rows per batch unless asked otherwise.
-pub const DEFAULT_BATCH_SIZE: usize = 10_000;
 
 /// A source whose converted pages go to a join in listing order instead of into the
 /// listing; the listing keeps each page's position.

@@ -23,7 +23,7 @@ use crate::resources::org_units::OrgUnitType;
 use crate::resources::pictures::Picture;
 use crate::resources::reports::ReportQuery;
 use crate::secret::Secret;
-use crate::stream::{DEFAULT_BATCH_SIZE, QUEUED_BATCHES};
+use crate::stream::QUEUED_BATCHES;
 use crate::{Client, EmployeeFields, NewAbsence};
 
 /// A Personio API client; safe to share between threads.
@@ -121,8 +121,9 @@ impl PyClient {
     }
 
     /// Every employee as a stream of record batches of at most `batch_size` rows,
-    /// handed out while later pages still download (see `RecordBatchStream`).
-    #[pyo3(signature = (*, batch_size = DEFAULT_BATCH_SIZE, attributes = None, updated_since = None, names = "key"))]
+    /// handed out while later pages still download (see `RecordBatchStream`); 10,000
+    /// rows by default, a few megabytes of typed columns.
+    #[pyo3(signature = (*, batch_size = 10000, attributes = None, updated_since = None, names = "key"))]
     fn iter_employees(
         &self,
         py: Python<'_>,

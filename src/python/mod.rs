@@ -24,6 +24,7 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<fake::PyFakeServer>()?;
     exceptions::add_classes(m)?;
     m.add_function(wrap_pyfunction!(export::write_table, m)?)?;
+    m.add_function(wrap_pyfunction!(export::write_stream, m)?)?;
     m.add_function(wrap_pyfunction!(export::format_table, m)?)?;
     Ok(())
 }

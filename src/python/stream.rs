@@ -24,7 +24,7 @@ use crate::runtime::runtime;
 const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
 
 /// The batches of a read running on the runtime; dropping it aborts the read.
-struct Batches {
+pub struct Batches {
     /// The first batch, kept from the start (it told the schema) if it has rows.
     first: Option<RecordBatch>,
     receiver: mpsc::Receiver<Result<RecordBatch>>,
@@ -33,8 +33,8 @@ struct Batches {
 }
 
 impl Batches {
-    /// The next batch without Python (for the C stream): blocks the calling thread.
-    fn next_blocking(&mut self) -> Option<Result<RecordBatch>> {
+    /// The next batch without Python (for the C stream, a writer): blocks the thread.
+    pub fn next_blocking(&mut self) -> Option<Result<RecordBatch>> {
         if let Some(first) = self.first.take() {
             return Some(Ok(first));
         }
@@ -83,7 +83,13 @@ impl PyRecordBatchStream {
         })
     }
 
-    fn take(&mut self) -> PyResult<Batches> {
+    /// The schema, for writers.
+    pub fn schema_ref(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// The batches, once: later calls fail.
+    pub fn take(&mut self) -> PyResult<Batches> {
         self.batches.take().ok_or_else(|| {
             PyRuntimeError::new_err("this stream was already consumed: read it again")
         })

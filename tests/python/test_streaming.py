@@ -3,6 +3,9 @@ raising, and a stream let go stops its requests."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 import warnings
 
@@ -121,3 +124,36 @@ def test_a_stream_let_go_stops_its_requests(fake_factory) -> None:
     assert fake.stats()["by_route"][EMPLOYEES_ROUTE] == seen
     # The read went no further than the pages it may hold ahead of its consumer.
     assert seen < pages // 2
+
+
+def run_cli(*args: str, fake) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "PERSONIO_CLIENT_ID": fake.client_id,
+        "PERSONIO_CLIENT_SECRET": fake.client_secret,
+        "PERSONIO_BASE_URL": fake.url,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "personio_arrow", *args],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+
+
+def test_the_cli_streams_parquet_that_equals_the_table(company, employees, tmp_path) -> None:
+    out = tmp_path / "employees.parquet"
+    result = run_cli("employees", "-o", str(out), fake=company)
+    assert result.returncode == 0, result.stderr
+    assert f"wrote {employees.num_rows} rows" in result.stderr
+    assert rows(pq.read_table(out)) == rows(employees)
+    assert [p.name for p in tmp_path.iterdir()] == ["employees.parquet"]
+
+
+def test_a_failed_streamed_export_leaves_no_file(fake_factory, tmp_path) -> None:
+    fake = fake_factory(
+        employees=1234, seed=7, faults=[{"kind": "records_move", "routes": ["employees"], "after": 3}]
+    )
+    out = tmp_path / "employees.parquet"
+    result = run_cli("employees", "-o", str(out), fake=fake)
+    assert result.returncode != 0
+    assert "listing changed" in result.stderr
+    assert list(tmp_path.iterdir()) == []
