@@ -33,8 +33,6 @@ use crate::transport::{Api, Request, Transport};
 
 /// Pages requested beyond the one the join needs next.
 pub const AHEAD: usize = 16;
-/// Batches waiting for the consumer (the channel's capacity).
-pub const QUEUED_BATCHES: usize = 2;
 
 /// A source whose converted pages go to a join in listing order instead of into the
 /// listing; the listing keeps each page's position.
@@ -246,17 +244,12 @@ where
                 let mut start = 0;
                 while start < batch.num_rows() || (first && start == 0) {
                     let length = batch_size.min(batch.num_rows() - start);
-                    if out.send(Ok(batch.slice(start, length))).await.is_err() {
-                        return Ok(());
-                    }
+                    send(out, batch.slice(start, length)).await?;
                     start += length.max(1);
                 }
             }
             if first && table.batches.is_empty() {
-                let empty = RecordBatch::new_empty(schema.clone());
-                if out.send(Ok(empty)).await.is_err() {
-                    return Ok(());
-                }
+                send(out, RecordBatch::new_empty(schema.clone())).await?;
             }
         }
         match page {
@@ -267,6 +260,14 @@ where
             None => return Ok(()),
         }
     }
+}
+
+/// Sends `batch`, waiting while the channel is full. A receiver that is gone ends the
+/// read: the error stops the listing too, and is sent to nobody.
+async fn send(out: &mpsc::Sender<Result<RecordBatch>>, batch: RecordBatch) -> Result<()> {
+    out.send(Ok(batch))
+        .await
+        .map_err(|_| Error::Internal("the stream's consumer is gone".into()))
 }
 
 /// `batch` in the stream's `schema`: a column the window lacks is null; a column the

@@ -23,7 +23,6 @@ use crate::resources::org_units::OrgUnitType;
 use crate::resources::pictures::Picture;
 use crate::resources::reports::ReportQuery;
 use crate::secret::Secret;
-use crate::stream::QUEUED_BATCHES;
 use crate::{Client, EmployeeFields, NewAbsence};
 
 /// A Personio API client; safe to share between threads.
@@ -141,7 +140,7 @@ impl PyClient {
             names: names.parse()?,
         };
         let client = self.client.clone();
-        PyRecordBatchStream::start(py, QUEUED_BATCHES, move |out| async move {
+        PyRecordBatchStream::start(py, move |out| async move {
             client.stream_employees(&query, batch_size, out).await
         })
     }

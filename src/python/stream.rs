@@ -20,6 +20,9 @@ use crate::error::{Error, Result};
 use crate::pipeline::Task;
 use crate::runtime::runtime;
 
+/// Batches waiting for the consumer (the channel's capacity): a slow consumer slows the
+/// read beyond these.
+const QUEUED_BATCHES: usize = 2;
 /// How often a waiting `next` looks for a KeyboardInterrupt.
 const SIGNAL_CHECK_INTERVAL: Duration = Duration::from_millis(100);
 
@@ -54,13 +57,12 @@ impl PyRecordBatchStream {
     /// for the first batch, which tells the schema (or the error that came instead).
     pub fn start<F>(
         py: Python<'_>,
-        capacity: usize,
         read: impl FnOnce(mpsc::Sender<Result<RecordBatch>>) -> F,
     ) -> PyResult<PyRecordBatchStream>
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        let (sender, receiver) = mpsc::channel(capacity.max(1));
+        let (sender, receiver) = mpsc::channel(QUEUED_BATCHES);
         let runtime = runtime();
         let task = {
             let _inside = runtime.enter();
