@@ -67,6 +67,33 @@ impl Client {
         .await
     }
 
+    /// Every employee the query selects, sent to `out` as record batches of at most
+    /// `batch_size` rows while the listing is still read, in listing order; the first
+    /// batch (empty for an empty listing) fixes the schema. The read ends with an error
+    /// sent in place of the remaining batches where the table read would fail or would
+    /// have to read the listing again (see [`crate::stream`]); it stops when `out`'s
+    /// receiver is dropped.
+    pub async fn stream_employees(
+        &self,
+        query: &EmployeeQuery,
+        batch_size: usize,
+        out: tokio::sync::mpsc::Sender<Result<arrow::record_batch::RecordBatch>>,
+    ) {
+        let failed = out.clone();
+        let read = async {
+            let mut query = query.clone();
+            query.updated_since = query
+                .updated_since
+                .as_deref()
+                .map(normalize_instant)
+                .transpose()?;
+            employees::stream_employees(&self.transport, &query, batch_size, out).await
+        };
+        if let Err(error) = self.call("the employee listing", read).await {
+            let _ = failed.send(Err(error)).await;
+        }
+    }
+
     /// One employee as a one-row table; [`Error::NotFound`] if there is none.
     pub async fn employee(&self, id: i64, names: Names) -> Result<Table> {
         self.call(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use arrow::array::{Array, ArrayRef, StringArray};
 use arrow::compute::cast;
-use arrow::datatypes::{DataType, Field, Schema};
+use arrow::datatypes::{DataType, Field, Schema, SchemaRef};
 use arrow::record_batch::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use parquet::arrow::ArrowWriter;
@@ -104,6 +104,62 @@ pub fn write(table: &Table, path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes record batches as they come to the Parquet file `path`, one row group per
+/// batch, through a temporary file beside it that is renamed only once every batch is
+/// written: a failed read or write (whose error is returned) leaves neither a partial
+/// file nor the temporary one. Returns the rows written.
+pub fn write_parquet_stream(
+    schema: SchemaRef,
+    batches: impl Iterator<Item = Result<RecordBatch>>,
+    path: &Path,
+) -> Result<usize> {
+    if Format::from_path(path)? != Format::Parquet {
+        return Err(Error::invalid_argument(format!(
+            "a stream is written to Parquet only (.parquet): {}",
+            path.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .ok_or_else(|| Error::invalid_argument(format!("{} names no file", path.display())))?;
+    let mut partial = name.to_os_string();
+    partial.push(format!(".partial-{}", std::process::id()));
+    let temporary = path.with_file_name(partial);
+    let written = write_parquet_batches(schema, batches, &temporary).and_then(|rows| {
+        std::fs::rename(&temporary, path)
+            .map(|()| rows)
+            .map_err(|e| Error::Io(format!("cannot write {}: {e}", path.display())))
+    });
+    if written.is_err() {
+        // Nothing may be left behind; the file may not exist yet.
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written
+}
+
+fn write_parquet_batches(
+    schema: SchemaRef,
+    batches: impl Iterator<Item = Result<RecordBatch>>,
+    path: &Path,
+) -> Result<usize> {
+    let io = |e: &dyn std::fmt::Display| Error::Io(format!("cannot write {}: {e}", path.display()));
+    let file = BufWriter::new(File::create(path).map_err(|e| io(&e))?);
+    let properties = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .build();
+    let mut writer = ArrowWriter::try_new(file, schema, Some(properties)).map_err(|e| io(&e))?;
+    let mut rows = 0;
+    for batch in batches {
+        let batch = batch?;
+        rows += batch.num_rows();
+        writer.write(&batch).map_err(|e| io(&e))?;
+        // One row group per batch: the batch's memory goes now.
+        writer.flush().map_err(|e| io(&e))?;
+    }
+    writer.close().map_err(|e| io(&e))?;
+    Ok(rows)
 }
 
 /// CSV holds scalars only: nested columns become their text, dictionaries plain strings.

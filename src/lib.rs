@@ -36,6 +36,7 @@ mod redact;
 mod resources;
 mod runtime;
 mod secret;
+mod stream;
 mod transport;
 
 #[cfg(feature = "python")]

@@ -31,6 +31,12 @@ pub trait PageSource: Send + Sync + 'static {
     /// where the page starts, for a source that fetches it again at the join.
     fn convert(&self, body: Bytes, request: &Request, position: u64)
         -> Result<Page<Self::Content>>;
+
+    /// Waits until the page at `position` may be requested: a streamed read holds back
+    /// pages its consumer is not ready for (see [`crate::stream`]). At once by default.
+    fn admit(&self, _position: u64) -> impl Future<Output = Result<()>> + Send {
+        std::future::ready(Ok(()))
+    }
 }
 
 /// Every page of `source`'s listing, converted, each record exactly once.
@@ -51,6 +57,7 @@ pub async fn read_pages<S: PageSource>(
     let fetch = |position: u64| {
         let source = source.clone();
         async move {
+            source.admit(position).await?;
             let request = source.request(position);
             let response = {
                 let _slot = requests

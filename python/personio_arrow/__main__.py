@@ -42,12 +42,25 @@ def _emit(table: _core.Table, output: str | None) -> None:
     )
 
 
+def _is_parquet(output: str | None) -> bool:
+    return output is not None and Path(output).suffix.lower() in (".parquet", ".pq")
+
+
+def _write_stream(stream: _core.RecordBatchStream, output: str) -> None:
+    """Writes row groups as batches arrive: the listing is never whole in memory, and a
+    failed read leaves no file (a temporary one beside it is renamed on success)."""
+    columns = len(stream.schema)
+    rows = _core.write_stream(stream, Path(output))
+    print(f"wrote {rows} rows x {columns} columns to {output}", file=sys.stderr)
+
+
 def _cmd_employees(args: argparse.Namespace) -> None:
     attributes = args.attributes.split(",") if args.attributes else None
-    table = _client(args).employees(
-        attributes=attributes, updated_since=args.updated_since, names=args.names
-    )
-    _emit(table, args.output)
+    query = {"attributes": attributes, "updated_since": args.updated_since, "names": args.names}
+    if _is_parquet(args.output):
+        _write_stream(_client(args).iter_employees(**query), args.output)
+        return
+    _emit(_client(args).employees(**query), args.output)
 
 
 def _cmd_attributes(args: argparse.Namespace) -> None:

@@ -18,6 +18,7 @@ __all__ = [
     "PermissionDeniedError",
     "PersonioError",
     "RateLimitError",
+    "RecordBatchStream",
     "ReportNotReadyError",
     "ServerError",
     "Table",
@@ -25,6 +26,7 @@ __all__ = [
     "ValidationError",
     "__version__",
     "format_table",
+    "write_stream",
     "write_table",
 ]
 
@@ -55,6 +57,26 @@ class Table:
     def to_pandas(self) -> Any:
         """A ``pandas.DataFrame`` with datetime64, Int64, category and string dtypes."""
     def _repr_html_(self) -> str: ...
+
+@final
+class RecordBatchStream:
+    """Record batches of a read still running, consumable once.
+
+    Implements the Arrow PyCapsule stream interface (``pa.RecordBatchReader.from_stream``,
+    ``pl.from_arrow``, DuckDB), and iterates as ``pyarrow.RecordBatch`` es. Dropping or
+    closing it stops the read.
+    """
+
+    @property
+    def schema(self) -> Any:
+        """The ``pyarrow.Schema`` of every batch (needs pyarrow)."""
+    def __arrow_c_stream__(self, requested_schema: object | None = None) -> object: ...
+    def __arrow_c_schema__(self) -> object: ...
+    def __iter__(self) -> Self: ...
+    def __next__(self) -> Any:
+        """The next ``pyarrow.RecordBatch``; the read's error if it failed."""
+    def close(self) -> None:
+        """Stops the read now."""
 
 @final
 class Client:
@@ -94,6 +116,16 @@ class Client:
         names: Literal["key", "label"] = "key",
     ) -> Table:
         """Every employee, one row each, typed."""
+    def iter_employees(
+        self,
+        *,
+        batch_size: int = 10000,
+        attributes: Sequence[str] | str | None = None,
+        updated_since: datetime | str | None = None,
+        names: Literal["key", "label"] = "key",
+    ) -> RecordBatchStream:
+        """Every employee as record batches of at most ``batch_size`` rows, while the
+        listing is still read."""
     def employee(self, employee_id: int, *, names: Literal["key", "label"] = "key") -> Table:
         """One employee as a one-row table."""
     def employee_attributes(self) -> Table:
@@ -463,6 +495,9 @@ class TypeFallbackWarning(UserWarning): ...
 
 def write_table(table: Table, path: str | PathLike[str]) -> None:
     """Writes a table; the extension picks the format."""
+
+def write_stream(stream: RecordBatchStream, path: str | PathLike[str]) -> int:
+    """Writes a stream to a Parquet file as its batches arrive; returns the rows."""
 
 def format_table(table: Table, max_rows: int = 10, schema_only: bool = False) -> str:
     """A text grid of the first rows, or the column types."""

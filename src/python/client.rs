@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyInt, PyString};
 
 use super::errors::{warn_all, warn_ignored};
+use super::stream::PyRecordBatchStream;
 use super::table::PyTable;
 use super::wait::wait;
 use super::write_args::{attendance_rows, custom_values};
@@ -116,6 +117,32 @@ impl PyClient {
         };
         let client = self.client.clone();
         finish(py, wait(py, async move { client.employees(&query).await })?)
+    }
+
+    /// Every employee as a stream of record batches of at most `batch_size` rows,
+    /// handed out while later pages still download (see `RecordBatchStream`); 10,000
+    /// rows by default, a few megabytes of typed columns.
+    #[pyo3(signature = (*, batch_size = 10000, attributes = None, updated_since = None, names = "key"))]
+    fn iter_employees(
+        &self,
+        py: Python<'_>,
+        batch_size: usize,
+        attributes: Option<Bound<'_, PyAny>>,
+        updated_since: Option<Bound<'_, PyAny>>,
+        names: &str,
+    ) -> PyResult<PyRecordBatchStream> {
+        if batch_size == 0 {
+            return Err(Error::invalid_argument("batch_size must be at least 1").into());
+        }
+        let query = EmployeeQuery {
+            attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
+            updated_since: updated_since.map(|u| instant_text(&u)).transpose()?,
+            names: names.parse()?,
+        };
+        let client = self.client.clone();
+        PyRecordBatchStream::start(py, move |out| async move {
+            client.stream_employees(&query, batch_size, out).await
+        })
     }
 
     /// One employee as a one-row table.

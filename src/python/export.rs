@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use arrow::util::pretty::pretty_format_batches;
 use pyo3::prelude::*;
 
+use super::stream::PyRecordBatchStream;
 use super::table::{type_name, PyTable};
 use crate::export;
 
@@ -14,6 +15,20 @@ use crate::export;
 pub fn write_table(py: Python<'_>, table: PyRef<'_, PyTable>, path: PathBuf) -> PyResult<()> {
     let core = table.to_core();
     Ok(py.detach(|| export::write(&core, &path))?)
+}
+
+/// Writes a stream to the Parquet file `path` as its batches arrive (one row group
+/// each), through a temporary file renamed on success; returns the rows written.
+#[pyfunction]
+pub fn write_stream(
+    py: Python<'_>,
+    mut stream: PyRefMut<'_, PyRecordBatchStream>,
+    path: PathBuf,
+) -> PyResult<usize> {
+    let schema = stream.schema_ref();
+    let mut batches = stream.take()?;
+    let batches = std::iter::from_fn(move || batches.next_blocking());
+    Ok(py.detach(|| export::write_parquet_stream(schema, batches, &path))?)
 }
 
 /// The first `max_rows` rows as a text grid, or with `schema_only` each column's type.

@@ -7,6 +7,7 @@ mod exceptions;
 mod export;
 mod fake;
 mod fake_options;
+mod stream;
 mod table;
 mod wait;
 mod write_args;
@@ -19,9 +20,11 @@ fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::PyClient>()?;
     m.add_class::<table::PyTable>()?;
+    m.add_class::<stream::PyRecordBatchStream>()?;
     m.add_class::<fake::PyFakeServer>()?;
     exceptions::add_classes(m)?;
     m.add_function(wrap_pyfunction!(export::write_table, m)?)?;
+    m.add_function(wrap_pyfunction!(export::write_stream, m)?)?;
     m.add_function(wrap_pyfunction!(export::format_table, m)?)?;
     Ok(())
 }

@@ -8,7 +8,9 @@
 
 use std::sync::Arc;
 
+use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
+use tokio::sync::mpsc;
 
 use super::employee_attributes::{attributes_of, select, ATTRIBUTES_PATH};
 use super::employee_pages::{
@@ -20,6 +22,7 @@ use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::paginate::{Addressing, Page};
 use crate::pipeline::{read_pages, PageSource};
+use crate::stream::stream_pages;
 use crate::transport::{Api, Request, Response, Transport};
 
 pub use super::employee_attributes::{attributes_table, fetch_attributes, Attribute};
@@ -43,6 +46,55 @@ pub struct EmployeeQuery {
 /// Each page is converted to typed Arrow as soon as it arrives (see
 /// [`crate::pipeline`]), so the whole company never sits in memory as a JSON tree.
 pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Result<Table> {
+    let pages = employee_listing(transport, query).await?;
+    let converted = read_pages(transport, Api::V1, Addressing::RecordOffset, pages.clone()).await?;
+    let refetch = |offset: u64| refetch_page(transport, &pages, offset);
+    join_pages(&pages.plan, converted, refetch).await
+}
+
+/// Every employee the query selects, sent to `out` in batches of at most `batch_size`
+/// rows while the listing is read (see [`crate::stream`]): each window of pages is
+/// joined as [`fetch_employees`] joins the whole listing. An error before the listing
+/// is read (the attributes, the query) is returned; later ones are sent.
+pub async fn stream_employees(
+    transport: &Transport,
+    query: &EmployeeQuery,
+    batch_size: usize,
+    out: mpsc::Sender<Result<RecordBatch>>,
+) -> Result<()> {
+    let pages = employee_listing(transport, query).await?;
+    let join = |window| {
+        let pages = pages.clone();
+        async move {
+            let refetch = |offset: u64| refetch_page(transport, &pages, offset);
+            join_pages(&pages.plan, window, refetch).await
+        }
+    };
+    let source = pages.clone();
+    stream_pages(
+        transport,
+        Api::V1,
+        Addressing::RecordOffset,
+        source,
+        batch_size,
+        join,
+        out,
+    )
+    .await;
+    Ok(())
+}
+
+/// The page at `offset` again, for the join.
+async fn refetch_page(transport: &Transport, pages: &EmployeePages, offset: u64) -> Result<Bytes> {
+    let request = pages.request(offset);
+    Ok(transport.execute(&request, Some(Api::V1)).await?.body)
+}
+
+/// The listing a query selects, its columns planned from the readable attributes.
+async fn employee_listing(
+    transport: &Transport,
+    query: &EmployeeQuery,
+) -> Result<Arc<EmployeePages>> {
     // Refused before any request is sent.
     if query.attributes.as_ref().is_some_and(Vec::is_empty) {
         return Err(Error::invalid_argument(
@@ -67,13 +119,7 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
     if let Some(since) = &query.updated_since {
         filters.push(("updated_since".into(), since.clone()));
     }
-    let pages = Arc::new(EmployeePages { plan, filters });
-    let converted = read_pages(transport, Api::V1, Addressing::RecordOffset, pages.clone()).await?;
-    let refetch = |offset: u64| {
-        let request = pages.request(offset);
-        async move { Ok(transport.execute(&request, Some(Api::V1)).await?.body) }
-    };
-    join_pages(&pages.plan, converted, refetch).await
+    Ok(Arc::new(EmployeePages { plan, filters }))
 }
 
 /// The listing of the employees a query selects, each page converted as it arrives.
