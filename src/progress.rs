@@ -77,6 +77,13 @@ impl Progress {
     }
 }
 
+/// Runs `read` without counting it in the watched read of this task: for the requests
+/// a resource makes besides its listing (one per record, say), whose records are not
+/// the table's rows.
+pub async fn uncounted<F: Future>(read: F) -> F::Output {
+    WATCHED.scope(Progress::new(), read).await
+}
+
 /// The counter of one listing being read; counts nothing when the read is not watched.
 #[derive(Debug, Clone, Default)]
 pub struct Tally(Option<Arc<Listing>>);
@@ -135,6 +142,18 @@ mod tests {
         tally.expect(claim(10), 5);
         tally.reached(5);
         assert!(tally.0.is_none());
+    }
+
+    #[tokio::test]
+    async fn what_runs_uncounted_is_not_counted() {
+        let progress = Progress::new();
+        let tally = progress
+            .clone()
+            .watch(uncounted(async { Tally::start() }))
+            .await;
+        tally.expect(claim(10), 5);
+        tally.reached(5);
+        assert_eq!(progress.snapshot(), (0, Some(0)));
     }
 
     #[tokio::test]
