@@ -37,18 +37,25 @@ def test_a_callable_sees_counts_grow_to_the_row_count_with_the_claimed_total(slo
     assert all(t == EMPLOYEES for _, t in under_way), calls
 
 
-def test_the_other_long_reads_report_too(slow_company):
+DECEMBER = (date(2025, 12, 1), date(2025, 12, 31))
+
+
+@pytest.mark.parametrize("api", ["v1", "v2"])
+def test_the_other_long_reads_report_too(slow_company, api):
     client = one_at_a_time(slow_company)
     reads = {
-        "attendances": lambda p: client.attendances(date(2024, 1, 1), date(2024, 1, 31), progress=p),
-        "absences": lambda p: client.absences(date(2024, 1, 1), date(2024, 12, 31), progress=p),
-        "custom_report": lambda p: client.custom_report(headcount(client), progress=p),
+        "attendances": lambda p: client.attendances(*DECEMBER, api=api, progress=p),
+        "absences": lambda p: client.absences(*DECEMBER, api=api, progress=p),
+        "custom_report": lambda p: client.custom_report(headcount(client), api=api, progress=p),
     }
     for name, read in reads.items():
         calls: list[tuple[int, int | None]] = []
         table = read(lambda d, t: calls.append((d, t)))
+        assert table.num_rows > 0, name
         assert calls[-1] == (table.num_rows, table.num_rows), name
-        done = [d for d, _ in calls]
+        # Records are counted as they arrive; the last call states the rows, which can
+        # be fewer where records do not each become a row (v2 attendances).
+        done = [d for d, _ in calls[:-1]]
         assert done == sorted(done), (name, calls)
         assert all(t is None or d <= t for d, t in calls), (name, calls)
 
