@@ -7,7 +7,7 @@
 //! [`OrgUnitType`], and [`Names`] for column naming), what the writes take
 //! ([`EmployeeFields`], [`AttendanceRow`], [`NewAbsence`]) and an employee write's
 //! answer ([`EmployeeWritten`]), the [`Table`]
-//! they return and the [`Picture`] of a profile picture, [`Error`]
+//! they return and the [`Picture`] of a profile picture, the [`Progress`] a watched read reports, [`Error`]
 //! and [`Secret`]; [`export`] writes a table to a file. The fake Personio server is the
 //! `fake` module, behind the `fake` feature; the pyo3 bindings are behind `python` (which
 //! turns `fake` on: Python ships `personio_arrow.testing.FakePersonio`). Everything else
@@ -29,6 +29,7 @@ mod http;
 mod next_link;
 mod paginate;
 mod pipeline;
+mod progress;
 mod ratelimit;
 #[doc(hidden)]
 pub mod recorded;
@@ -52,6 +53,7 @@ pub use arrow::Table;
 pub use client::Client;
 pub use config::{Config, Options};
 pub use error::{ApiFailure, Error, Result};
+pub use progress::Progress;
 pub use resources::absence_writes::NewAbsence;
 pub use resources::absences::{AbsenceApi, AbsenceQuery};
 pub use resources::attendance_writes::AttendanceRow;

@@ -22,6 +22,7 @@ use futures::StreamExt;
 use serde_json::Value;
 
 use crate::error::{ApiFailure, Error, Result};
+use crate::progress::Tally;
 
 /// Passes over a listing before it is declared to be changing under us.
 pub const MAX_PASSES: usize = 4;
@@ -101,8 +102,9 @@ where
     Fut: Future<Output = Result<Page<T>>>,
 {
     let mut previous: Option<Pass<T>> = None;
+    let tally = Tally::start();
     for _ in 0..MAX_PASSES {
-        let pass = read_pass(addressing, concurrency, &fetch).await?;
+        let pass = read_pass(addressing, concurrency, &fetch, &tally).await?;
         if pass.is_stable() && pass.holds_claim() {
             return Ok(pass.pages);
         }
@@ -131,6 +133,8 @@ pub fn listing_changed(endpoint: &str) -> Error {
 
 /// One pass over a listing and what was seen on the way.
 struct Pass<T> {
+    /// Where the records read are counted.
+    tally: Tally,
     pages: Vec<Page<T>>,
     /// Records per full page, as the server really paged.
     step: u64,
@@ -149,6 +153,7 @@ async fn read_pass<T, F, Fut>(
     addressing: Addressing,
     concurrency: usize,
     fetch: &F,
+    tally: &Tally,
 ) -> Result<Pass<T>>
 where
     F: Fn(u64) -> Fut,
@@ -162,7 +167,9 @@ where
     let first = fetch(position(0, 0)).await?;
     let step = first.len as u64;
     let claim = first.claim;
+    tally.expect(claim, step);
     let mut pass = Pass {
+        tally: tally.clone(),
         pages: Vec::new(),
         step,
         claim,
@@ -234,6 +241,7 @@ impl<T> Pass<T> {
             }
         }
         self.pages.push(page);
+        self.tally.reached(self.records());
         surprise
     }
 

@@ -17,6 +17,7 @@ use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::next_link::{outline, LinkWalk};
 use crate::paginate::{read_listing, Addressing, Page};
+use crate::progress::Tally;
 use crate::transport::{Api, Request, Transport};
 
 /// A resource's listing: how to ask for a page, and how to read one.
@@ -103,9 +104,12 @@ pub async fn read_cursor_pages<S: CursorSource>(
     let mut walk = LinkWalk::default();
     let mut converting: VecDeque<Task<Result<Page<S::Content>>>> = VecDeque::new();
     let mut pages = Vec::new();
+    let (tally, mut rows) = (Tally::start(), 0);
     loop {
         let body = transport.execute(&request, Some(api)).await?.body;
         let page = outline(&body, &request)?;
+        rows += page.rows as u64;
+        tally.reached(rows);
         let (source, workers, converted) = (source.clone(), workers.clone(), request.clone());
         converting.push_back(Task::spawn(async move {
             workers.run(move || source.convert(body, &converted)).await

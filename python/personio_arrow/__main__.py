@@ -30,6 +30,12 @@ def _client(args: argparse.Namespace) -> _core.Client:
     )
 
 
+def _progress(args: argparse.Namespace) -> bool:
+    """Whether to draw a progress bar: as asked, else only where stderr is a terminal (the
+    bar goes to stderr, never to stdout, which may carry the data)."""
+    return args.progress if args.progress is not None else sys.stderr.isatty()
+
+
 def _emit(table: _core.Table, output: str | None) -> None:
     if output is None:
         print(_core.format_table(table, max_rows=20))
@@ -58,9 +64,10 @@ def _cmd_employees(args: argparse.Namespace) -> None:
     attributes = args.attributes.split(",") if args.attributes else None
     query = {"attributes": attributes, "updated_since": args.updated_since, "names": args.names}
     if _is_parquet(args.output):
+        # Streamed: row groups are written as pages arrive (no bar: the file grows instead).
         _write_stream(_client(args).iter_employees(**query), args.output)
         return
-    _emit(_client(args).employees(**query), args.output)
+    _emit(_client(args).employees(**query, progress=_progress(args)), args.output)
 
 
 def _cmd_attributes(args: argparse.Namespace) -> None:
@@ -74,7 +81,7 @@ def _cmd_reports(args: argparse.Namespace) -> None:
 def _cmd_report(args: argparse.Namespace) -> None:
     table = _client(args).custom_report(
         args.report, locale=args.locale, api=args.api, names=args.names, wait=not args.no_wait,
-        timeout=args.timeout,
+        timeout=args.timeout, progress=_progress(args),
     )
     _emit(table, args.output)
 
@@ -86,7 +93,8 @@ def _id_list(text: str | None) -> list[int] | None:
 
 def _cmd_attendances(args: argparse.Namespace) -> None:
     employees = _id_list(args.employees)
-    table = _client(args).attendances(args.start, args.end, employees=employees, api=args.api)
+    table = _client(args).attendances(args.start, args.end, employees=employees, api=args.api,
+                                      progress=_progress(args))
     _emit(table, args.output)
 
 
@@ -175,7 +183,8 @@ def _cmd_pictures(args: argparse.Namespace) -> None:
 
 def _cmd_absences(args: argparse.Namespace) -> None:
     employees = _id_list(args.employees)
-    table = _client(args).absences(args.start, args.end, employees=employees, api=args.api)
+    table = _client(args).absences(args.start, args.end, employees=employees, api=args.api,
+                                   progress=_progress(args))
     _emit(table, args.output)
 
 
@@ -244,8 +253,13 @@ def _parser() -> argparse.ArgumentParser:
                          help="file to write: .parquet, .csv, .arrow/.feather, .json, .jsonl "
                          "(default: print the first rows)")
 
+    def with_progress(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                         help="a progress bar on stderr (default: when stderr is a terminal)")
+
     employees = commands.add_parser("employees", help="export every employee")
     with_client(employees)
+    with_progress(employees)
     employees.add_argument("--attributes", help="comma-separated attribute keys (default: all readable)")
     employees.add_argument("--updated-since", help="ISO 8601 instant with an offset")
     employees.add_argument("--names", choices=["key", "label"], default="key",
@@ -262,6 +276,7 @@ def _parser() -> argparse.ArgumentParser:
 
     one_report = commands.add_parser("report", help="export one custom report")
     one_report.add_argument("report", help="report ID or its URL in Personio")
+    with_progress(one_report)
     with_client(one_report)
     one_report.add_argument("--locale", help="language of the labels, e.g. de")
     one_report.add_argument("--names", choices=["key", "label"], default="key")
@@ -278,6 +293,7 @@ def _parser() -> argparse.ArgumentParser:
         """A subcommand exporting what happened on some days, from v1 or v2."""
         command = commands.add_parser(name, help=f"export {what}")
         with_client(command)
+        with_progress(command)
         command.add_argument("--start", required=True, help="first day, YYYY-MM-DD")
         command.add_argument("--end", required=True, help="last day, YYYY-MM-DD (included)")
         command.add_argument("--employees", help="comma-separated employee ids (default: everyone)")

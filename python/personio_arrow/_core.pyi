@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, time
 from os import PathLike
-from typing import Any, Literal, Sequence, TypedDict, final, type_check_only
+from typing import Any, Callable, Literal, Sequence, TypedDict, final, type_check_only
 
 from typing_extensions import NotRequired, Required, Self, TypeAlias
 
@@ -31,6 +31,11 @@ __all__ = [
 ]
 
 __version__: str
+
+# `progress=` of the long reads: False (silent), True (a bar on stderr: tqdm's where
+# tqdm is installed), or a callable taking (records done, total or None while unknown),
+# called from the calling thread; its last call is (rows, rows) once the table is whole.
+_Progress: TypeAlias = bool | Callable[[int, int | None], object]
 
 @final
 class Table:
@@ -114,6 +119,7 @@ class Client:
         attributes: Sequence[str] | str | None = None,
         updated_since: datetime | str | None = None,
         names: Literal["key", "label"] = "key",
+        progress: _Progress = False,
     ) -> Table:
         """Every employee, one row each, typed."""
     def iter_employees(
@@ -141,6 +147,7 @@ class Client:
         names: Literal["key", "label"] = "key",
         wait: bool = True,
         timeout: float = 300.0,
+        progress: _Progress = False,
     ) -> Table:
         """One custom report by ID or web-app URL, typed by its columns' data types."""
     def attendances(
@@ -150,6 +157,7 @@ class Client:
         *,
         employees: Sequence[int] | None = None,
         api: Literal["auto", "v1", "v2"] = "auto",
+        progress: _Progress = False,
     ) -> Table:
         """The attendances of the days from ``start`` to ``end`` (both included).
 
@@ -210,6 +218,7 @@ class Client:
         *,
         employees: Sequence[int] | None = None,
         api: Literal["auto", "v1", "v2"] = "auto",
+        progress: _Progress = False,
     ) -> Table:
         """The absences that meet a day from ``start`` to ``end`` (both included).
 

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyInt, PyString};
 
 use super::errors::{warn_all, warn_ignored};
+use super::progress::{wait_reporting, Reporting};
 use super::stream::PyRecordBatchStream;
 use super::table::PyTable;
 use super::wait::wait;
@@ -102,13 +103,17 @@ impl PyClient {
     }
 
     /// Every employee, one row each, typed by what Personio says of each attribute.
-    #[pyo3(signature = (*, attributes = None, updated_since = None, names = "key"))]
+    #[pyo3(
+        signature = (*, attributes = None, updated_since = None, names = "key", progress = Reporting::Off),
+        text_signature = "(self, /, *, attributes=None, updated_since=None, names='key', progress=False)"
+    )]
     fn employees(
         &self,
         py: Python<'_>,
         attributes: Option<Bound<'_, PyAny>>,
         updated_since: Option<Bound<'_, PyAny>>,
         names: &str,
+        progress: Reporting<'_>,
     ) -> PyResult<PyTable> {
         let query = EmployeeQuery {
             attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
@@ -116,7 +121,8 @@ impl PyClient {
             names: names.parse()?,
         };
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.employees(&query).await })?)
+        let read = async move { client.employees(&query).await };
+        finish(py, wait_reporting(py, progress, "employees", read)?)
     }
 
     /// Every employee as a stream of record batches of at most `batch_size` rows,
@@ -174,7 +180,10 @@ impl PyClient {
     /// One custom report by ID or web-app URL. `api="auto"` reads it through the v2
     /// Report API where it is served there, else v1; while Personio is still updating
     /// it, waits up to `timeout` seconds, or fails at once with `wait=False`.
-    #[pyo3(signature = (report, *, locale = None, api = "auto", names = "key", wait = true, timeout = 300.0))]
+    #[pyo3(
+        signature = (report, *, locale = None, api = "auto", names = "key", wait = true, timeout = 300.0, progress = Reporting::Off),
+        text_signature = "(self, /, report, *, locale=None, api='auto', names='key', wait=True, timeout=300.0, progress=False)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn custom_report(
         &self,
@@ -185,6 +194,7 @@ impl PyClient {
         names: &str,
         wait: bool,
         timeout: f64,
+        progress: Reporting<'_>,
     ) -> PyResult<PyTable> {
         if !(timeout.is_finite() && (0.0..=crate::config::MAX_TIMEOUT).contains(&timeout)) {
             return Err(PyValueError::new_err(
@@ -199,18 +209,17 @@ impl PyClient {
             api: api.parse()?,
         };
         let client = self.client.clone();
-        // `wait` is an argument here, so the helper is named in full.
-        let table = super::wait::wait(
-            py,
-            async move { client.custom_report(&report, &query).await },
-        )?;
-        finish(py, table)
+        let read = async move { client.custom_report(&report, &query).await };
+        finish(py, wait_reporting(py, progress, "custom report", read)?)
     }
 
     /// The attendances of the days from `start` to `end` (both included), one row per
     /// worked period, from v2 attendance periods (`api="auto"` or `"v2"`) or v1
     /// (`api="v1"`): the same columns either way.
-    #[pyo3(signature = (start, end, *, employees = None, api = "auto"))]
+    #[pyo3(
+        signature = (start, end, *, employees = None, api = "auto", progress = Reporting::Off),
+        text_signature = "(self, /, start, end, *, employees=None, api='auto', progress=False)"
+    )]
     fn attendances(
         &self,
         py: Python<'_>,
@@ -218,13 +227,12 @@ impl PyClient {
         end: Bound<'_, PyAny>,
         employees: Option<Bound<'_, PyAny>>,
         api: &str,
+        progress: Reporting<'_>,
     ) -> PyResult<PyTable> {
         let query: AttendanceQuery = period_query(&start, &end, employees, api)?;
         let client = self.client.clone();
-        finish(
-            py,
-            wait(py, async move { client.attendances(&query).await })?,
-        )
+        let read = async move { client.attendances(&query).await };
+        finish(py, wait_reporting(py, progress, "attendances", read)?)
     }
 
     /// The departments (`type="department"`) or teams (`"team"`), each with the ids
@@ -295,7 +303,10 @@ impl PyClient {
     /// hourly in one table with a `unit` column, from v2 absence periods (`api="auto"` or
     /// `"v2"`) or v1 time-offs and absence periods (`api="v1"`): the same columns either
     /// way.
-    #[pyo3(signature = (start, end, *, employees = None, api = "auto"))]
+    #[pyo3(
+        signature = (start, end, *, employees = None, api = "auto", progress = Reporting::Off),
+        text_signature = "(self, /, start, end, *, employees=None, api='auto', progress=False)"
+    )]
     fn absences(
         &self,
         py: Python<'_>,
@@ -303,10 +314,12 @@ impl PyClient {
         end: Bound<'_, PyAny>,
         employees: Option<Bound<'_, PyAny>>,
         api: &str,
+        progress: Reporting<'_>,
     ) -> PyResult<PyTable> {
         let query: AbsenceQuery = period_query(&start, &end, employees, api)?;
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.absences(&query).await })?)
+        let read = async move { client.absences(&query).await };
+        finish(py, wait_reporting(py, progress, "absences", read)?)
     }
 
     /// The absence types: id, name, category, unit, approval_required, from v2

@@ -7,6 +7,7 @@ mod exceptions;
 mod export;
 mod fake;
 mod fake_options;
+mod progress;
 mod stream;
 mod table;
 mod wait;

@@ -19,6 +19,20 @@ where
     T: Send + 'static,
     F: Future<Output = Result<T>> + Send + 'static,
 {
+    wait_ticking(py, future, |_| Ok(()))
+}
+
+/// [`wait`], calling `tick` with the GIL between polls (a progress bar's redraw); an
+/// error from `tick` cancels the future like a KeyboardInterrupt.
+pub fn wait_ticking<T, F>(
+    py: Python<'_>,
+    future: F,
+    mut tick: impl FnMut(Python<'_>) -> PyResult<()>,
+) -> PyResult<T>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T>> + Send + 'static,
+{
     let runtime = runtime();
     let mut task = runtime.spawn(future);
     loop {
@@ -33,7 +47,7 @@ where
                 )))
             }
             Err(_still_running) => {
-                if let Err(interrupt) = py.check_signals() {
+                if let Err(interrupt) = py.check_signals().and_then(|()| tick(py)) {
                     task.abort();
                     return Err(interrupt);
                 }

@@ -22,6 +22,7 @@ use crate::arrow::{Cell, Table};
 use crate::error::{Error, Result};
 use crate::paginate::{id_text, Claim, Page};
 use crate::pipeline::{read_cursor_pages, CursorSource};
+use crate::progress::{uncounted, Tally};
 use crate::transport::{Api, Request, Response, Transport};
 
 const PERIODS_PATH: &str = "/v2/absence-periods";
@@ -50,19 +51,34 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AbsenceQuery) -> Res
         columns: columns(),
         cell,
     };
-    let periods = listing.read(transport, query, days).await?;
+    // Progress counts the periods whose amounts are read, one request each, the long
+    // part of this read; the listing and the breakdowns' own rows are not the table's.
+    let periods = uncounted(listing.read(transport, query, days)).await?;
     if periods.num_rows() == 0 {
         return Ok(periods);
     }
     let ids = text_column(&periods, column::ID)?;
-    let names = v2_type_names(transport).await?;
+    let names = uncounted(v2_type_names(transport)).await?;
     let ids: Vec<String> = ids
         .iter()
         .map(|id| id.unwrap_or_default().to_string())
         .collect();
+    let tally = Tally::start();
+    tally.expect(
+        Claim {
+            records: Some(ids.len() as u64),
+            pages: None,
+        },
+        0,
+    );
+    let mut done = 0;
     let counted: Vec<Counted> = futures::stream::iter(ids)
-        .map(|id| async move { counted(transport, &id).await })
+        .map(|id| uncounted(async move { counted(transport, &id).await }))
         .buffered(transport.config().concurrency.max(1))
+        .inspect_ok(|_| {
+            done += 1;
+            tally.reached(done);
+        })
         .try_collect()
         .await?;
     with_types_and_amounts(periods, &names, &counted)

@@ -16,6 +16,7 @@ use super::report_v2_scan::{BodyScanner, RowBatch};
 use crate::arrow::build::Chunk;
 use crate::error::Result;
 use crate::pipeline::{Task, Workers};
+use crate::progress::Tally;
 use crate::transport::{BodyReader, Request};
 
 /// Rows converted together on one worker: about a v1 page's worth of cells, so that
@@ -41,6 +42,9 @@ pub struct PassSoFar {
     pub chunks: Vec<Task<Result<Converted>>>,
     /// A hash of each row's text, in order.
     pub row_hashes: Vec<u64>,
+    /// Where the rows handed to the workers are counted (a page read again restarts
+    /// from where it began, which the count rides out).
+    pub tally: Tally,
 }
 
 /// What is asked of the report.
@@ -240,6 +244,7 @@ impl<'p> PageReader<'p> {
             );
             let first_row = self.rows;
             self.rows += rows.len();
+            self.pass.tally.reached(self.pass.row_hashes.len() as u64);
             let workers = self.workers.clone();
             self.pass.chunks.push(Task::spawn(async move {
                 workers

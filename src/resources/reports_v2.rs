@@ -25,6 +25,7 @@ use crate::error::{Error, Result};
 use crate::next_link::LinkWalk;
 use crate::paginate::{listing_changed, MAX_PASSES};
 use crate::pipeline::{one_batch, Workers};
+use crate::progress::Tally;
 use crate::transport::{Api, BodyReader, Request, Transport};
 
 /// One report through v2. `historical` is v1's word where v1 knows the report, else
@@ -40,6 +41,7 @@ pub async fn fetch_report_v2(
         id,
         locale,
         asked: Asked { historical, names },
+        tally: Tally::start(),
     };
     let workers = Workers::new();
     // What tells the last pass apart; its chunks are dropped, which cancels them.
@@ -91,6 +93,8 @@ struct ReportRead<'a> {
     id: &'a str,
     locale: Option<&'a str>,
     asked: Asked,
+    /// Where every pass counts its rows.
+    tally: Tally,
 }
 
 /// One pass over the report's pages.
@@ -108,7 +112,10 @@ impl ReportRead<'_> {
         let mut request = Request::get(format!("/v2/reports/{}", self.id), query);
         let mut pass = Pass {
             pages: 0,
-            so_far: PassSoFar::default(),
+            so_far: PassSoFar {
+                tally: self.tally.clone(),
+                ..PassSoFar::default()
+            },
         };
         let mut walk = LinkWalk::default();
         loop {

@@ -116,3 +116,21 @@ def test_absences_needs_its_days(env) -> None:
     result = run("absences", "--start", "1 Dec", "--end", "2025-12-31", env=env)
     assert result.returncode == 1
     assert "ValueError: start must be a date" in result.stderr
+
+
+def test_progress_goes_to_stderr_and_the_data_to_stdout_alone(env) -> None:
+    plain = run("employees", "--attributes", "first_name", env=env)
+    shown = run("employees", "--attributes", "first_name", "--progress", env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout == plain.stdout
+    rows = plain.stdout.rsplit("(", 1)[1].split(" rows")[0]
+    assert f"{rows}/{rows}" in shown.stderr, shown.stderr
+
+
+def test_without_a_terminal_the_default_is_silent(env, tmp_path) -> None:
+    out = tmp_path / "employees.csv"
+    result = run("employees", "-o", str(out), env=env)  # stderr is a pipe here
+    silent = run("employees", "-o", str(out), "--no-progress", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stderr and " rows]" not in result.stderr
+    assert result.stderr == silent.stderr
