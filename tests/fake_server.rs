@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
-use personio_arrow::fake::{CredentialSpec, FakeOptions, FakeServer};
+use personio_arrow::fake::{all_scopes, CompanySpec, CredentialSpec, FakeOptions, FakeServer};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -1372,4 +1372,173 @@ async fn binding_a_taken_port_fails_and_shutdown_stops_serving() {
         .await
         .is_err());
     drop(http);
+}
+
+/// One server with two companies: the first from the top-level knobs, the second from
+/// `companies`, reached with the credential "second-app".
+fn two_companies() -> FakeOptions {
+    FakeOptions {
+        seed: 1,
+        employees: 30,
+        companies: vec![CompanySpec {
+            seed: 2,
+            employees: 20,
+            custom_attributes: 27,
+            credentials: vec![CredentialSpec {
+                client_id: "second-app".into(),
+                client_secret: "second-secret".into(),
+                whitelist: None,
+                scopes: all_scopes(),
+            }],
+        }],
+        ..FakeOptions::default()
+    }
+}
+
+/// Every read route of a company, with the query each one needs.
+const COMPANY_READS: &[&str] = &[
+    EMPLOYEES,
+    ATTRIBUTES,
+    "/v1/company/custom-reports/reports",
+    "/v1/company/attendances?start_date=2025-01-01&end_date=2025-12-31",
+    "/v1/company/time-offs?start_date=2025-01-01&end_date=2025-12-31",
+    "/v1/company/absence-periods?start_date=2025-01-01&end_date=2025-12-31",
+    "/v1/company/time-off-types",
+    "/v2/attendance-periods",
+    "/v2/absence-periods",
+    "/v2/absence-types",
+    "/v2/projects",
+    "/v2/org-units?type=department",
+    "/v2/cost-centers",
+    "/v2/legal-entities",
+    "/v2/workplaces",
+    "/v2/reports",
+];
+
+/// Reads of [`COMPANY_READS`] that no seed changes: the absence type catalogues.
+const SAME_IN_EVERY_COMPANY: &[&str] = &["/v1/company/time-off-types", "/v2/absence-types"];
+
+/// The body of `path`, with the server's own address taken out of its links.
+async fn read_body(server: &FakeServer, http: &reqwest::Client, token: &str, path: &str) -> String {
+    let (status, _, body) = get(server, http, token, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body.to_string().replace(&server.url(), "")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_credential_reads_its_own_company_only() {
+    let (server, http) = start(two_companies()).await;
+    let (alone, _) = start(FakeOptions {
+        seed: 2,
+        employees: 20,
+        ..FakeOptions::default()
+    })
+    .await;
+    let first = default_token(&server, &http).await;
+    let second = token_for(&server, &http, "second-app", "second-secret").await;
+    let alone_token = default_token(&alone, &http).await;
+    for path in COMPANY_READS {
+        let of_second = read_body(&server, &http, &second, path).await;
+        assert_eq!(
+            of_second,
+            read_body(&alone, &http, &alone_token, path).await,
+            "{path}: the second company is the company of its seed"
+        );
+        let of_first = read_body(&server, &http, &first, path).await;
+        if !SAME_IN_EVERY_COMPANY.contains(path) {
+            assert_ne!(
+                of_second, of_first,
+                "{path}: the first company's token reads the first company"
+            );
+        }
+    }
+    // A report of the second company is not one of the first's.
+    let report = alone.report_id("Headcount").unwrap();
+    assert_ne!(Some(report.clone()), server.report_id("Headcount"));
+    let (status, _, _) = get(&server, &http, &second, &format!("/v2/reports/{report}")).await;
+    assert_eq!(status, StatusCode::OK);
+    // To the first company's token it is an unknown report (Personio answers 400).
+    let (status, _, body) = get(&server, &http, &first, &format!("/v2/reports/{report}")).await;
+    let unknown = "00000000-0000-4000-8000-000000000000";
+    let (unknown_status, _, unknown_body) =
+        get(&server, &http, &first, &format!("/v2/reports/{unknown}")).await;
+    assert_ne!(status, StatusCode::OK);
+    assert_eq!(status, unknown_status);
+    assert_eq!(body["title"], unknown_body["title"]);
+    let stats = server.stats();
+    assert_eq!(stats.tokens_by_client["second-app"], 1);
+    assert_eq!(stats.tokens_by_client[server.client_id()], 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_to_one_company_stays_in_it() {
+    let (server, http) = start(two_companies()).await;
+    let first = default_token(&server, &http).await;
+    let second = token_for(&server, &http, "second-app", "second-secret").await;
+    let emails = |body: Value| -> Vec<String> {
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e["attributes"]["email"]["value"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let listing = format!("{EMPLOYEES}?limit=200");
+    let before_first = emails(get(&server, &http, &first, &listing).await.2);
+    let resp = http
+        .post(format!("{}{EMPLOYEES}", server.url()))
+        .bearer_auth(&second)
+        .json(&serde_json::json!({"employee": {
+            "email": "new.hire@second.example", "first_name": "New", "last_name": "Hire"}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        resp.status(),
+        StatusCode::OK,
+        "{}",
+        resp.text().await.unwrap()
+    );
+    let after_second = emails(get(&server, &http, &second, &listing).await.2);
+    assert!(after_second.contains(&"new.hire@second.example".to_owned()));
+    assert_eq!(after_second.len(), 21);
+    assert_eq!(
+        emails(get(&server, &http, &first, &listing).await.2),
+        before_first
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_company_out_of_budget_leaves_the_other_its_own() {
+    let mut options = two_companies();
+    options.rate_limits = Some(
+        serde_json::from_value(serde_json::json!({"employees": {"burst": 2, "per_second": 0.01}}))
+            .unwrap(),
+    );
+    let (server, http) = start(options).await;
+    let first = default_token(&server, &http).await;
+    let second = token_for(&server, &http, "second-app", "second-secret").await;
+    let statuses = |token: String| {
+        let (server, http) = (&server, &http);
+        async move {
+            let mut seen = Vec::new();
+            for _ in 0..3 {
+                seen.push(get(server, http, &token, EMPLOYEES).await.0);
+            }
+            seen
+        }
+    };
+    let first_seen = statuses(first).await;
+    assert_eq!(first_seen[2], StatusCode::TOO_MANY_REQUESTS);
+    // The first company spent its budget; the second still has its whole burst.
+    let second_seen = statuses(second).await;
+    assert_eq!(&second_seen[..2], &[StatusCode::OK, StatusCode::OK]);
+    let stats = server.stats();
+    assert_eq!(stats.rate_limited_by_client[server.client_id()], 1);
+    assert_eq!(stats.rate_limited_by_client["second-app"], 1);
 }

@@ -15,7 +15,12 @@
 //!   [`RUNAWAY_REQUESTS`] requests to the fake (a correct read of this company needs
 //!   a few dozen: such a client is looping and would go on for a very long time);
 //! - `NOT HIT`: the fault never fired, so the cell proves nothing (a harness bug);
-//!   `PANIC`: the harness broke.
+//!   `PANIC`: the harness broke;
+//! - `n/a`: a fault of the data (lying_total, empty_page, records_move), which only
+//!   the employee and report listings send, on the attendance or absence read.
+//!
+//! A row that names no routes hits the read's own: the employee and report listings,
+//! or the fake's `attendances` / `absences` routes for those reads.
 //!
 //! It fails if any cell is SHORT, WRONG, HANG or NOT HIT, or is an error where the
 //! fault is one the client must recover from (5xx and 429 bursts within the retry
@@ -36,7 +41,10 @@ use arrow::datatypes::DataType;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use futures::StreamExt;
 use personio_arrow::fake::{FakeOptions, FakeServer, FaultSpec, RateLimitPreset, RateLimits};
-use personio_arrow::{Client, EmployeeQuery, Options, ReportApi, ReportQuery, Secret, Table};
+use personio_arrow::{
+    AbsenceApi, AbsenceQuery, AttendanceApi, AttendanceQuery, Client, EmployeeQuery, Options,
+    ReportApi, ReportQuery, Secret, Table,
+};
 use serde_json::{json, Value};
 
 const SEED: u64 = 7;
@@ -59,39 +67,75 @@ const LISTING_ERRORS: &[&str] = &["InvalidResponse", "ListingChanged"];
 #[derive(Clone, Copy)]
 struct Read {
     label: &'static str,
-    report: Option<(&'static str, ReportApi)>,
+    what: What,
+}
+
+/// What a [`Read`] reads.
+#[derive(Clone, Copy)]
+enum What {
+    Employees,
+    /// A custom report by name, through this API.
+    Report(&'static str, ReportApi),
+    /// The attendances of December 2025 (the fake's attendances fall in the 8 weeks
+    /// before its "now"), over several v2 pages of 100.
+    Attendances(AttendanceApi),
+    /// The absences of 2025, over several v1 time-off pages of 200.
+    Absences(AbsenceApi),
+}
+
+impl Read {
+    /// The fault route a fault row hits for this read when the row names none: the
+    /// default routes are the employee and report listings.
+    fn own_route(self) -> Option<&'static str> {
+        match self.what {
+            What::Employees | What::Report(..) => None,
+            What::Attendances(_) => Some("attendances"),
+            What::Absences(_) => Some("absences"),
+        }
+    }
 }
 
 const READS: &[Read] = &[
     Read {
         label: "employees",
-        report: None,
+        what: What::Employees,
     },
     Read {
         label: "v1 point_in_time",
-        report: Some(("Headcount", ReportApi::V1)),
+        what: What::Report("Headcount", ReportApi::V1),
     },
     Read {
         label: "v1 timeframe",
-        report: Some(("Absences and attendance", ReportApi::V1)),
+        what: What::Report("Absences and attendance", ReportApi::V1),
     },
     Read {
         label: "v1 historical_data",
-        report: Some(("Department and salary history", ReportApi::V1)),
+        what: What::Report("Department and salary history", ReportApi::V1),
     },
     Read {
         label: "v2 point_in_time",
-        report: Some(("Headcount", ReportApi::V2)),
+        what: What::Report("Headcount", ReportApi::V2),
     },
     Read {
         label: "v2 timeframe",
-        report: Some(("Absences and attendance", ReportApi::V2)),
+        what: What::Report("Absences and attendance", ReportApi::V2),
     },
     Read {
         label: "v2 historical_data",
-        report: Some(("Department and salary history", ReportApi::V2)),
+        what: What::Report("Department and salary history", ReportApi::V2),
+    },
+    Read {
+        label: "v2 attendances",
+        what: What::Attendances(AttendanceApi::V2),
+    },
+    Read {
+        label: "v1 time-offs",
+        what: What::Absences(AbsenceApi::V1),
     },
 ];
+
+/// Faults of the data itself, which only the employee and report listings send.
+const CONTENT_FAULTS: &[&str] = &["lying_total", "empty_page", "records_move"];
 
 /// What a fault row must give.
 #[derive(Clone, Copy)]
@@ -118,6 +162,7 @@ impl Expect {
 
     fn accepts(self, outcome: &Outcome) -> bool {
         match (self, outcome) {
+            (_, Outcome::NotApplicable) => true,
             (Expect::ErrorIn(_), Outcome::Ok) => false,
             (_, Outcome::Ok) => true,
             (Expect::OkOr(allowed) | Expect::ErrorIn(allowed), Outcome::Error(v, _)) => {
@@ -255,6 +300,8 @@ enum Outcome {
     Wrong(String),
     Hang(String),
     NotHit,
+    /// The fault does not apply to the read's routes.
+    NotApplicable,
     /// The harness itself broke.
     Panic(String),
 }
@@ -268,6 +315,7 @@ impl Outcome {
             Outcome::Wrong(why) => format!("WRONG {why}"),
             Outcome::Hang(why) => format!("HANG {why}"),
             Outcome::NotHit => "NOT HIT".into(),
+            Outcome::NotApplicable => "n/a".into(),
             Outcome::Panic(why) => format!("PANIC ({why})"),
         }
     }
@@ -302,15 +350,29 @@ async fn run_read(
     server: &FakeServer,
     read: Read,
 ) -> personio_arrow::Result<Table> {
-    match read.report {
-        None => client.employees(&EmployeeQuery::default()).await,
-        Some((name, api)) => {
+    match read.what {
+        What::Employees => client.employees(&EmployeeQuery::default()).await,
+        What::Report(name, api) => {
             let id = server.report_id(name).expect("the fake has the report");
             let query = ReportQuery {
                 api,
                 ..ReportQuery::default()
             };
             client.custom_report(&id, &query).await
+        }
+        What::Attendances(api) => {
+            let query = AttendanceQuery {
+                api,
+                ..AttendanceQuery::from_days("2025-12-01", "2025-12-31").expect("valid days")
+            };
+            client.attendances(&query).await
+        }
+        What::Absences(api) => {
+            let query = AbsenceQuery {
+                api,
+                ..AbsenceQuery::from_days("2025-01-01", "2025-12-31").expect("valid days")
+            };
+            client.absences(&query).await
         }
     }
 }
@@ -464,7 +526,16 @@ async fn snapshot(read: Read, faults: Vec<FaultSpec>) -> Option<Table> {
 async fn cell(fault: &Fault, read: Read, truth: &Table, hang: Duration) -> (Outcome, f64) {
     let began = Instant::now();
     let kind = fault.spec["kind"].as_str().unwrap().to_owned();
-    let server = FakeServer::start(options(SEED, vec![spec(&fault.spec)]))
+    let mut fault_spec = fault.spec.clone();
+    if let Some(route) = read.own_route() {
+        if CONTENT_FAULTS.contains(&kind.as_str()) {
+            return (Outcome::NotApplicable, 0.0);
+        }
+        if fault_spec.get("routes").is_none() {
+            fault_spec["routes"] = json!([route]);
+        }
+    }
+    let server = FakeServer::start(options(SEED, vec![spec(&fault_spec)]))
         .await
         .expect("fake starts");
     let result = bounded_read(&server, read, hang).await;

@@ -385,7 +385,9 @@ class ValueOverride(TypedDict):
     key: str
     value: Any
 
-_FaultRoute: TypeAlias = Literal["employees", "reports_v1", "reports_v2", "auth", "writes"]
+_FaultRoute: TypeAlias = Literal[
+    "employees", "reports_v1", "reports_v2", "auth", "writes", "attendances", "absences", "org"
+]
 
 @type_check_only
 class FaultSpec(TypedDict, total=False):
@@ -419,6 +421,15 @@ class FaultSpec(TypedDict, total=False):
     mode: Literal["delete", "insert", "move"] | None
 
 @type_check_only
+class CompanySpec(TypedDict, total=False):
+    """One more company of the fake server, reached only through its own credentials."""
+
+    seed: Required[int]
+    employees: int
+    custom_attributes: int
+    credentials: Required[list[CredentialSpec]]
+
+@type_check_only
 class FakeOptions(TypedDict, total=False):
     """The knobs of the fake server, all optional (see ``FakePersonio``)."""
 
@@ -429,6 +440,7 @@ class FakeOptions(TypedDict, total=False):
     port: int
     whitelist: list[str] | None
     credentials: list[CredentialSpec]
+    companies: list[CompanySpec]
     token_ttl_seconds: int
     v1_auth_without_expires_in: bool
     server_errors: int
@@ -457,6 +469,8 @@ class FakeStats(TypedDict):
     by_status: dict[int, int]
     max_in_flight: int
     rate_limited: int
+    tokens_by_client: dict[str, int]
+    rate_limited_by_client: dict[str, int]
     injected_errors: int
     by_fault: dict[str, int]
 

@@ -29,6 +29,11 @@ class FakePersonio:
     - ``whitelist``: attribute keys the default credential may read (``None``: all).
     - ``credentials``: more credentials, each a dict with ``client_id``,
       ``client_secret``, optional ``whitelist`` and ``scopes``.
+    - ``companies``: more companies on the same server, each a dict with ``seed``,
+      ``credentials`` (at least one, as above), optional ``employees`` (200) and
+      ``custom_attributes`` (27). A token of a company's credential reads and writes
+      that company only; rate budgets stay per credential. Client IDs are unique
+      across companies.
     - ``token_ttl_seconds`` (86400), ``revoke_tokens_after``: token expiry and
       revocation after N data requests.
     - ``server_errors``, ``malformed_responses``: the next N data requests fail with 503,
@@ -58,7 +63,11 @@ class FakePersonio:
       zero, short), ``empty_page``, ``records_move`` (``mode``: delete, insert,
       move); routes ``employees``, ``reports_v1``, ``reports_v2`` (default),
       ``auth`` and ``writes`` (the v1 writes; a ``connection_reset`` there applies
-      the write, then resets, so that its reply is lost). See the README.
+      the write, then resets, so that its reply is lost), and ``attendances`` (v1
+      attendances, v2 attendance periods), ``absences`` (v1 time-offs and absence
+      periods, v2 absence periods and breakdowns) and ``org`` (the v2 org listings
+      and projects), which take every kind but ``lying_total``, ``empty_page`` and
+      ``records_move``. See the README.
     - ``port`` (0: any free port). The server only ever listens on 127.0.0.1.
 
     An unknown knob, or a value of the wrong type, raises ``TypeError`` naming the knob
@@ -123,7 +132,8 @@ class FakePersonio:
     def stats(self) -> FakeStats:
         """What the server has seen: ``requests``, ``auth_v1``, ``auth_v2``,
         ``by_route``, ``by_status`` (HTTP status -> count), ``max_in_flight``,
-        ``rate_limited``, ``injected_errors``, ``by_fault``."""
+        ``rate_limited``, ``tokens_by_client`` and ``rate_limited_by_client`` (client
+        ID -> count), ``injected_errors``, ``by_fault``."""
         return self._running.stats()
 
     def __repr__(self) -> str:

@@ -41,12 +41,14 @@ pub(crate) struct Credential {
     scopes: Vec<String>,
     /// Per attribute of [`Company::attrs`]: may this credential read it? (`id` always.)
     pub readable: Vec<bool>,
+    /// Which company of the server it reaches (0: the first; see `FakeOptions::companies`).
+    pub company: usize,
 }
 
 impl Credential {
-    /// Resolves the spec's whitelist against the company's attributes; unknown keys in
-    /// the whitelist are ignored.
-    pub(crate) fn new(company: &Company, spec: &CredentialSpec) -> Credential {
+    /// A credential of company number `index`, `company`: resolves the spec's whitelist
+    /// against the company's attributes; unknown keys in the whitelist are ignored.
+    pub(crate) fn new(company: &Company, index: usize, spec: &CredentialSpec) -> Credential {
         let whitelist = spec.whitelist.as_deref();
         let readable = company
             .attrs
@@ -59,6 +61,7 @@ impl Credential {
             client_secret: spec.client_secret.clone(),
             scopes: spec.scopes.clone(),
             readable,
+            company: index,
         }
     }
 }
@@ -324,6 +327,7 @@ pub(crate) async fn v1_token(
     let scopes = credential.scopes.clone();
     let scope = scopes.join(" ");
     let token = state.auth.issue(credential, scopes);
+    state.stats.count_token(&credential.client_id);
     let mut data =
         serde_json::json!({"token": token, "expires_in": state.auth.ttl.as_secs(), "scope": scope});
     if state.auth.omit_expires_in {
@@ -398,6 +402,7 @@ pub(crate) async fn v2_token(
     }
     let scope = scopes.join(" ");
     let token = auth.issue(credential, scopes);
+    state.stats.count_token(&credential.client_id);
     let body = serde_json::json!({
         "access_token": token,
         "token_type": "Bearer",

@@ -1,4 +1,4 @@
-//! What a data handler reads of every request: the fake's state, the caller's grant
+//! What a data handler reads of every request: its company's state, the caller's grant
 //! (put there by `auth::require_token`), the headers and the raw query, taken as one
 //! extractor so that handlers name only what sets them apart.
 
@@ -15,6 +15,8 @@ use super::AppState;
 
 /// One request to a data route.
 pub(crate) struct Call {
+    /// The state of the company the caller's credential reaches: a handler reads and
+    /// writes no other.
     pub(crate) state: Arc<AppState>,
     pub(crate) grant: Grant,
     pub(crate) headers: HeaderMap,
@@ -33,7 +35,7 @@ impl FromRequestParts<Arc<AppState>> for Call {
             .await
             .map_err(IntoResponse::into_response)?;
         Ok(Call {
-            state: Arc::clone(state),
+            state: state.of_company(grant.credential.company),
             grant,
             headers: parts.headers.clone(),
             query: parts.uri.query().map(str::to_owned),

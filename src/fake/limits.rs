@@ -120,18 +120,14 @@ pub(crate) async fn enforce(
     let Some((group, spec, per_credential, v2)) = limits.group(template) else {
         return next.run(req).await;
     };
-    let who = if per_credential {
-        bearer(req.headers())
-            .map(|token| {
-                state
-                    .auth
-                    .client_of(token)
-                    .unwrap_or_else(|| token.to_owned())
-            })
-            .unwrap_or_default()
-    } else {
-        String::new()
-    };
+    // Per credential: the token's client ID, or the token itself when the fake does
+    // not know it (expired and forgotten, or made up), so that it drains no real bucket.
+    let token = per_credential.then(|| bearer(req.headers())).flatten();
+    let client = token.and_then(|token| state.auth.client_of(token));
+    let who = client
+        .clone()
+        .or_else(|| token.map(str::to_owned))
+        .unwrap_or_default();
     let admission = limits
         .buckets
         .lock()
@@ -142,7 +138,7 @@ pub(crate) async fn enforce(
     let mut resp = if admission.admitted {
         next.run(req).await
     } else {
-        state.stats.count_rate_limited();
+        state.stats.count_rate_limited(client.as_deref());
         errors::gateway(
             req.uri().path(),
             StatusCode::TOO_MANY_REQUESTS,

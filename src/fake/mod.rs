@@ -30,6 +30,12 @@
 //! # Ok(()) }
 //! ```
 //!
+//! One server can serve several companies (`FakeOptions::companies`, see
+//! [`CompanySpec`]): every credential reaches one company, and its tokens read and
+//! write that company only (each company has its own `AppState`; a data request gets
+//! its credential's, see `call`). Tokens, rate limits (per credential, as always),
+//! faults and counters are the server's, shared by all.
+//!
 //! Faults, reproducible from the seed, come through `FakeOptions::faults` (a list of
 //! [`FaultSpec`]): `server_error_burst`, `rate_limit_burst`, `token_expiry`,
 //! `token_revocation`, `connection_reset`, `truncated_body`, `malformed_body`,
@@ -115,8 +121,8 @@ use rand::SeedableRng;
 use tokio::sync::watch;
 
 pub use options::{
-    all_scopes, CredentialSpec, FakeOptions, FaultKind, FaultRoute, FaultSpec, Lie, MoveMode,
-    RateLimitGroups, RateLimitPreset, RateLimitSpec, RateLimits, ValueOverride,
+    all_scopes, CompanySpec, CredentialSpec, FakeOptions, FaultKind, FaultRoute, FaultSpec, Lie,
+    MoveMode, RateLimitGroups, RateLimitPreset, RateLimitSpec, RateLimits, ValueOverride,
 };
 pub use stats::FakeStats;
 
@@ -149,15 +155,16 @@ pub enum FakeError {
     },
 }
 
-/// State shared by every route and middleware.
+/// State of one company, shared by every route and middleware; the tokens, rate
+/// limits, faults and counters are shared by every company of the server.
 pub(crate) struct AppState {
     company: RwLock<Arc<Company>>,
     reports: Catalogue,
-    auth: Auth,
-    faults: Faults,
+    auth: Arc<Auth>,
+    faults: Arc<Faults>,
     /// `rate_limits`, when given.
-    limits: Option<Limits>,
-    stats: Stats,
+    limits: Option<Arc<Limits>>,
+    stats: Arc<Stats>,
     latency: Duration,
     /// `report_v2_page_cap`, `usize::MAX` when none.
     report_v2_page_cap: usize,
@@ -173,6 +180,28 @@ pub(crate) struct AppState {
     absences: RwLock<Vec<absence_data::Absence>>,
     /// The company's "now" (`updated_at_base`): absence balances are as of it.
     now: DateTime<Utc>,
+    /// In the first company's state (the router's): the other companies' states, in
+    /// the order of `FakeOptions::companies`; empty in theirs.
+    others: Vec<Arc<AppState>>,
+}
+
+impl AppState {
+    /// The state of company number `index` (0: the first, the router's), whose data
+    /// a credential of that company reads and writes.
+    pub(crate) fn of_company(self: &Arc<Self>, index: usize) -> Arc<AppState> {
+        match index.checked_sub(1) {
+            None => Arc::clone(self),
+            Some(other) => Arc::clone(&self.others[other]),
+        }
+    }
+}
+
+/// What every company of one server shares.
+struct Shared {
+    auth: Arc<Auth>,
+    faults: Arc<Faults>,
+    limits: Option<Arc<Limits>>,
+    stats: Arc<Stats>,
 }
 
 /// A running fake Personio server. Stops on [`shutdown`](Self::shutdown) or drop.
@@ -206,15 +235,24 @@ impl FakeServer {
                 "updated_at_base {base_text:?} is not an ISO datetime"
             ))
         })?;
-        let mut company = Company::generate(
-            options.seed,
-            options.employees,
-            options.custom_attributes,
-            base,
-        );
-        company.set_legacy_every(options.legacy_attribute_objects);
+        let first = CompanySpec {
+            seed: options.seed,
+            employees: options.employees,
+            custom_attributes: options.custom_attributes,
+            credentials: Vec::new(),
+        };
+        let specs: Vec<&CompanySpec> = std::iter::once(&first).chain(&options.companies).collect();
+        let mut companies: Vec<Company> = specs
+            .iter()
+            .map(|spec| {
+                let mut company =
+                    Company::generate(spec.seed, spec.employees, spec.custom_attributes, base);
+                company.set_legacy_every(options.legacy_attribute_objects);
+                company
+            })
+            .collect();
         for o in &options.overrides {
-            company
+            companies[0]
                 .override_value(o.employee, &o.key, &o.value.to_string())
                 .map_err(FakeError::InvalidOptions)?;
         }
@@ -226,42 +264,35 @@ impl FakeServer {
             whitelist: options.whitelist.clone(),
             scopes: all_scopes(),
         };
-        let credentials = std::iter::once(&default)
+        let firsts = std::iter::once(&default)
             .chain(&options.credentials)
-            .map(|spec| Credential::new(&company, spec))
+            .map(|spec| (0, spec));
+        let others = specs
+            .iter()
+            .enumerate()
+            .flat_map(|(index, company)| company.credentials.iter().map(move |c| (index, c)));
+        let credentials = firsts
+            .chain(others)
+            .map(|(index, spec)| Credential::new(&companies[index], index, spec))
             .collect();
-        let reports = Catalogue::new(
-            options.seed,
-            &company,
-            base,
-            options.report_updating_reads,
-            options.report_page_cap,
-            options.wide_report_columns,
-        );
-        let employee_ids: Vec<i64> = company.employees.iter().map(|e| e.id).collect();
-        let attendances = attendance_data::generate(options.seed, &employee_ids, base);
-        let absences = absence_data::generate(options.seed, &employee_ids, base);
-        let state = Arc::new(AppState {
-            absences: RwLock::new(absences),
-            now: base,
-            attendances: RwLock::new(attendances),
-            org: org_data::OrgData::new(&company.org),
-            v2_list_page_cap: options.v2_list_page_cap.unwrap_or(usize::MAX),
-            attendance_relative_links: options.attendance_relative_links,
-            reports,
-            auth: Auth::new(
+        let shared = Shared {
+            auth: Arc::new(Auth::new(
                 credentials,
                 options.token_ttl_seconds,
                 options.revoke_tokens_after,
                 options.v1_auth_without_expires_in,
-            ),
-            faults: Faults::new(&options),
-            limits: Limits::new(&options),
-            stats: Stats::default(),
-            latency: Duration::from_millis(options.latency_ms),
-            report_v2_page_cap: options.report_v2_page_cap.unwrap_or(usize::MAX),
-            company: RwLock::new(Arc::new(company)),
-        });
+            )),
+            faults: Arc::new(Faults::new(&options)),
+            limits: Limits::new(&options).map(Arc::new),
+            stats: Arc::new(Stats::default()),
+        };
+        let mut states = companies
+            .into_iter()
+            .zip(&specs)
+            .map(|(company, spec)| company_state(&options, spec.seed, company, base, &shared));
+        let mut state = states.next().expect("the first company");
+        state.others = states.map(Arc::new).collect();
+        let state = Arc::new(state);
 
         let port = options.port;
         let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
@@ -352,6 +383,43 @@ impl Drop for FakeServer {
     }
 }
 
+/// The state of one company made of `company` (generated from `seed`) and the parts
+/// every company shares.
+fn company_state(
+    options: &FakeOptions,
+    seed: u64,
+    company: Company,
+    base: DateTime<Utc>,
+    shared: &Shared,
+) -> AppState {
+    let reports = Catalogue::new(
+        seed,
+        &company,
+        base,
+        options.report_updating_reads,
+        options.report_page_cap,
+        options.wide_report_columns,
+    );
+    let employee_ids: Vec<i64> = company.employees.iter().map(|e| e.id).collect();
+    AppState {
+        absences: RwLock::new(absence_data::generate(seed, &employee_ids, base)),
+        now: base,
+        attendances: RwLock::new(attendance_data::generate(seed, &employee_ids, base)),
+        org: org_data::OrgData::new(&company.org),
+        v2_list_page_cap: options.v2_list_page_cap.unwrap_or(usize::MAX),
+        attendance_relative_links: options.attendance_relative_links,
+        reports,
+        auth: Arc::clone(&shared.auth),
+        faults: Arc::clone(&shared.faults),
+        limits: shared.limits.clone(),
+        stats: Arc::clone(&shared.stats),
+        latency: Duration::from_millis(options.latency_ms),
+        report_v2_page_cap: options.report_v2_page_cap.unwrap_or(usize::MAX),
+        company: RwLock::new(Arc::new(company)),
+        others: Vec::new(),
+    }
+}
+
 /// Which routes a [`FaultSpec`] can name, by path template and method.
 pub(crate) fn fault_route(path: &str, method: &Method) -> Option<FaultRoute> {
     let write = [Method::POST, Method::PATCH, Method::DELETE].contains(method);
@@ -361,6 +429,19 @@ pub(crate) fn fault_route(path: &str, method: &Method) -> Option<FaultRoute> {
         "/v1/company/employees" => Some(FaultRoute::Employees),
         "/v1/company/custom-reports/reports/{id}" => Some(FaultRoute::ReportsV1),
         "/v2/reports/{id}" => Some(FaultRoute::ReportsV2),
+        "/v1/company/attendances" | "/v2/attendance-periods" if !write => {
+            Some(FaultRoute::Attendances)
+        }
+        "/v1/company/time-offs"
+        | "/v1/company/absence-periods"
+        | "/v2/absence-periods"
+        | "/v2/absence-periods/{id}/breakdowns"
+            if !write =>
+        {
+            Some(FaultRoute::Absences)
+        }
+        "/v2/org-units" | "/v2/cost-centers" | "/v2/legal-entities" | "/v2/workplaces"
+        | "/v2/projects" => Some(FaultRoute::Org),
         "/v1/company/employees/{id}"
         | "/v1/company/attendances"
         | "/v1/company/attendances/{id}"

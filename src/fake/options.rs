@@ -29,8 +29,12 @@ pub struct FakeOptions {
     pub port: u16,
     /// Attribute keys the default credential may read; `None` = all. `id` is always read.
     pub whitelist: Option<Vec<String>>,
-    /// Extra credentials, besides the default one.
+    /// Extra credentials of this company, besides the default one.
     pub credentials: Vec<CredentialSpec>,
+    /// More companies served by the same server, each reached only through its own
+    /// credentials (see [`CompanySpec`]). The company of `seed`, `employees` and
+    /// `custom_attributes`, with the default credential and `credentials`, comes first.
+    pub companies: Vec<CompanySpec>,
     /// Token lifetime: the `expires_in` announced, and tokens really expire after it.
     pub token_ttl_seconds: u64,
     /// `POST /v1/auth` answers without `expires_in` (observed on real accounts); tokens
@@ -105,6 +109,7 @@ impl Default for FakeOptions {
             port: 0,
             whitelist: None,
             credentials: Vec::new(),
+            companies: Vec::new(),
             token_ttl_seconds: 86_400,
             v1_auth_without_expires_in: false,
             server_errors: 0,
@@ -123,6 +128,36 @@ impl Default for FakeOptions {
             v2_list_page_cap: None,
         }
     }
+}
+
+/// One more company of [`FakeOptions::companies`]: its own employees, reports,
+/// attendances, absences and org listings, generated from its own seed, and the
+/// credentials that reach it. A token issued for one of them reads and writes this
+/// company only; its rate budget is its credential's, as for any credential. The
+/// other knobs (`updated_at_base`, `legacy_attribute_objects`, the report and page
+/// caps, `faults`, `rate_limits`) apply to every company alike; `overrides` and
+/// `whitelist` to the first one only.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompanySpec {
+    /// Seed of this company (give each company its own, or they look alike).
+    pub seed: u64,
+    /// Number of employees; default 200.
+    #[serde(default = "default_employees")]
+    pub employees: usize,
+    /// Number of custom `dynamic_<n>` attributes; default 27.
+    #[serde(default = "default_custom_attributes")]
+    pub custom_attributes: usize,
+    /// Its credentials, at least one; client IDs are unique across all companies.
+    pub credentials: Vec<CredentialSpec>,
+}
+
+fn default_employees() -> usize {
+    FakeOptions::default().employees
+}
+
+fn default_custom_attributes() -> usize {
+    FakeOptions::default().custom_attributes
 }
 
 /// An extra API credential, as a Personio admin would create one.
@@ -261,7 +296,9 @@ pub struct FaultSpec {
     /// Routes it hits and counts. Default: the three listings, `["employees",
     /// "reports_v1", "reports_v2"]`; `"auth"` (both token endpoints) and `"writes"`
     /// (the v1 writes) only for server_error_burst, rate_limit_burst, connection_reset,
-    /// truncated_body, malformed_body, slow_body and redirect.
+    /// truncated_body, malformed_body, slow_body and redirect; `"attendances"`,
+    /// `"absences"` and `"org"` for every kind but lying_total, empty_page and
+    /// records_move.
     #[serde(default = "FaultRoute::listings")]
     pub routes: Vec<FaultRoute>,
     /// Requests let through before the first hit. Default 1 (the second request: mid
@@ -363,7 +400,8 @@ impl FaultKind {
 /// Routes a fault hits, in the options as `"employees"` (`GET /v1/company/employees`),
 /// `"reports_v1"` (`GET /v1/company/custom-reports/reports/{id}`), `"reports_v2"`
 /// (`GET /v2/reports/{id}`), `"auth"` (`POST /v1/auth` and `POST /v2/auth/token`),
-/// `"writes"` (the v1 writes).
+/// `"writes"` (the v1 writes), `"attendances"`, `"absences"` and `"org"` (the reads
+/// named on each variant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FaultRoute {
@@ -379,6 +417,14 @@ pub enum FaultRoute {
     /// /v1/company/attendances`, `POST /v1/company/time-offs`, `DELETE` of one attendance
     /// or time-off. A `connection_reset` there applies the write, then resets.
     Writes,
+    /// `GET /v1/company/attendances` and `GET /v2/attendance-periods`.
+    Attendances,
+    /// `GET /v1/company/time-offs`, `/v1/company/absence-periods`,
+    /// `/v2/absence-periods` and `/v2/absence-periods/{id}/breakdowns`.
+    Absences,
+    /// `GET /v2/org-units`, `/v2/cost-centers`, `/v2/legal-entities`,
+    /// `/v2/workplaces` and `/v2/projects`.
+    Org,
 }
 
 impl FaultRoute {
@@ -487,6 +533,19 @@ impl FaultSpec {
         if !transport_fault && self.routes.contains(&FaultRoute::Writes) {
             return Err("this fault does not apply to the write routes".into());
         }
+        // The content faults change what the employee and report handlers send; the
+        // token faults act before any handler, so they apply here too.
+        let content_fault = matches!(self.kind, K::LyingTotal | K::EmptyPage | K::RecordsMove);
+        let reads = [
+            FaultRoute::Attendances,
+            FaultRoute::Absences,
+            FaultRoute::Org,
+        ];
+        if content_fault && self.routes.iter().any(|r| reads.contains(r)) {
+            return Err(
+                "this fault does not apply to the attendance, absence and org routes".into(),
+            );
+        }
         if self.count == Some(0) {
             return Err("count must be at least 1".into());
         }
@@ -575,8 +634,15 @@ impl FakeOptions {
         if self.revoke_tokens_after == Some(0) {
             return invalid("revoke_tokens_after must be at least 1".into());
         }
+        if let Some(n) = self.companies.iter().position(|c| c.credentials.is_empty()) {
+            return invalid(format!("companies[{n}] needs at least one credential"));
+        }
         let mut ids = vec![default_client_id];
-        for c in &self.credentials {
+        let every_credential = self
+            .credentials
+            .iter()
+            .chain(self.companies.iter().flat_map(|c| &c.credentials));
+        for c in every_credential {
             if c.client_id.is_empty() || ids.contains(&c.client_id.as_str()) {
                 return invalid(format!("duplicate or empty client_id {:?}", c.client_id));
             }
@@ -601,6 +667,31 @@ mod tests {
         assert_eq!(o.credentials[0].scopes, all_scopes());
         assert!(!format!("{o:?}").contains("\"s\""));
         assert!(serde_json::from_str::<FakeOptions>(r#"{"employes": 5}"#).is_err());
+    }
+
+    #[test]
+    fn companies_need_credentials_of_their_own() {
+        let o: FakeOptions = serde_json::from_str(
+            r#"{"companies": [{"seed": 7, "credentials": [{"client_id": "b", "client_secret": "s"}]}]}"#,
+        )
+        .unwrap();
+        assert!(o.validate("x").is_ok());
+        assert_eq!(
+            (o.companies[0].employees, o.companies[0].custom_attributes),
+            (200, 27)
+        );
+        for bad in [
+            r#"{"companies": [{"seed": 7, "credentials": []}]}"#,
+            r#"{"companies": [{"seed": 7, "credentials": [{"client_id": "x", "client_secret": "s"}]}]}"#,
+            r#"{"credentials": [{"client_id": "b", "client_secret": "s"}],
+                "companies": [{"seed": 7, "credentials": [{"client_id": "b", "client_secret": "t"}]}]}"#,
+        ] {
+            let o: FakeOptions = serde_json::from_str(bad).unwrap();
+            assert!(o.validate("x").is_err(), "{bad}");
+        }
+        assert!(
+            serde_json::from_str::<FakeOptions>(r#"{"companies": [{"employees": 5}]}"#).is_err()
+        );
     }
 
     #[test]
@@ -644,7 +735,8 @@ mod tests {
         let o: FakeOptions = serde_json::from_str(
             r#"{"faults": [{"kind": "server_error_burst", "count": 3},
                            {"kind": "lying_total", "lie": "short"},
-                           {"kind": "redirect", "routes": ["auth"], "after": 0}]}"#,
+                           {"kind": "redirect", "routes": ["auth"], "after": 0},
+                           {"kind": "token_expiry", "routes": ["attendances", "org"]}]}"#,
         )
         .unwrap();
         assert!(o.validate("x").is_ok());
@@ -658,6 +750,7 @@ mod tests {
         for bad in [
             r#"{"faults": [{"kind": "slow_body", "lie": "huge"}]}"#,
             r#"{"faults": [{"kind": "token_expiry", "routes": ["auth"]}]}"#,
+            r#"{"faults": [{"kind": "empty_page", "routes": ["absences"]}]}"#,
             r#"{"faults": [{"kind": "empty_page", "count": 0}]}"#,
             r#"{"faults": [{"kind": "connection_reset", "probability": 1.5}]}"#,
             r#"{"faults": [{"kind": "server_error_burst", "statuses": [404]}]}"#,

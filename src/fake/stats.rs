@@ -31,6 +31,11 @@ pub struct FakeStats {
     pub max_in_flight: u64,
     /// Requests refused with 429 by the rate limit.
     pub rate_limited: u64,
+    /// Tokens issued (v1 and v2) per client ID.
+    pub tokens_by_client: BTreeMap<String, u64>,
+    /// Requests refused with 429 by a per-credential rate limit, per client ID (the
+    /// token endpoints are limited per caller, not per credential: not counted here).
+    pub rate_limited_by_client: BTreeMap<String, u64>,
     /// Injected faults: the 503s and truncated bodies of `server_errors` and
     /// `malformed_responses`, and every hit of `faults` except records_move.
     pub injected_errors: u64,
@@ -52,6 +57,8 @@ pub(crate) struct Stats {
     by_route: Mutex<BTreeMap<String, u64>>,
     by_status: Mutex<BTreeMap<u16, u64>>,
     by_fault: Mutex<BTreeMap<String, u64>>,
+    tokens_by_client: Mutex<BTreeMap<String, u64>>,
+    rate_limited_by_client: Mutex<BTreeMap<String, u64>>,
 }
 
 impl Stats {
@@ -65,6 +72,12 @@ impl Stats {
             by_status: self.by_status.lock().expect("stats lock").clone(),
             max_in_flight: get(&self.max_in_flight),
             rate_limited: get(&self.rate_limited),
+            tokens_by_client: self.tokens_by_client.lock().expect("stats lock").clone(),
+            rate_limited_by_client: self
+                .rate_limited_by_client
+                .lock()
+                .expect("stats lock")
+                .clone(),
             injected_errors: get(&self.injected_errors),
             by_fault: self.by_fault.lock().expect("stats lock").clone(),
         }
@@ -78,22 +91,33 @@ impl Stats {
         self.auth_v2.fetch_add(1, Ordering::Relaxed);
     }
 
-    pub(crate) fn count_rate_limited(&self) {
+    /// A 429 of the rate limits; `client_id` when the bucket was a credential's.
+    pub(crate) fn count_rate_limited(&self, client_id: Option<&str>) {
         self.rate_limited.fetch_add(1, Ordering::Relaxed);
+        if let Some(client_id) = client_id {
+            bump(&self.rate_limited_by_client, client_id);
+        }
+    }
+
+    pub(crate) fn count_token(&self, client_id: &str) {
+        bump(&self.tokens_by_client, client_id);
     }
 
     pub(crate) fn count_fault(&self, kind: &str) {
-        *self
-            .by_fault
-            .lock()
-            .expect("stats lock")
-            .entry(kind.to_owned())
-            .or_default() += 1;
+        bump(&self.by_fault, kind);
     }
 
     pub(crate) fn count_injected(&self) {
         self.injected_errors.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+fn bump(counts: &Mutex<BTreeMap<String, u64>>, key: &str) {
+    *counts
+        .lock()
+        .expect("stats lock")
+        .entry(key.to_owned())
+        .or_default() += 1;
 }
 
 /// Decrements the in-flight gauge even when the client hangs up mid-request (hyper then

@@ -44,6 +44,8 @@ pub fn stats_dict<'py>(py: Python<'py>, stats: FakeStats) -> PyResult<Bound<'py,
         by_status,
         max_in_flight,
         rate_limited,
+        tokens_by_client,
+        rate_limited_by_client,
         injected_errors,
         by_fault,
     } = stats;
@@ -55,6 +57,8 @@ pub fn stats_dict<'py>(py: Python<'py>, stats: FakeStats) -> PyResult<Bound<'py,
     dict.set_item("by_status", by_status)?;
     dict.set_item("max_in_flight", max_in_flight)?;
     dict.set_item("rate_limited", rate_limited)?;
+    dict.set_item("tokens_by_client", tokens_by_client)?;
+    dict.set_item("rate_limited_by_client", rate_limited_by_client)?;
     dict.set_item("injected_errors", injected_errors)?;
     dict.set_item("by_fault", by_fault)?;
     Ok(dict)

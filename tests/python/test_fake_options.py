@@ -54,7 +54,8 @@ def test_nested_options_take_effect(fake_factory) -> None:
     assert stats["by_route"]["GET /v1/company/employees"] == 3 + 2
     assert set(stats) == {
         "requests", "auth_v1", "auth_v2", "by_route", "by_status", "max_in_flight",
-        "rate_limited", "injected_errors", "by_fault",
+        "rate_limited", "tokens_by_client", "rate_limited_by_client", "injected_errors",
+        "by_fault",
     }
 
 
