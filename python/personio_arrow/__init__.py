@@ -6,8 +6,8 @@
 """
 
 from personio_arrow import exceptions
-from personio_arrow._core import Client, Table, __version__
+from personio_arrow._core import AsyncClient, Client, Table, __version__
 from personio_arrow.exceptions import *  # noqa: F403 (the exceptions, named in exceptions.__all__)
 
-__all__ = ["Client", "Table", "__version__"]
+__all__ = ["AsyncClient", "Client", "Table", "__version__"]
 __all__ += exceptions.__all__
