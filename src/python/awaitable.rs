@@ -30,6 +30,12 @@ type Call = Pin<Box<dyn Future<Output = Outcome> + Send>>;
 /// Where the runtime leaves a call's outcome for the coroutine to pick up.
 type Slot = Arc<Mutex<Option<Outcome>>>;
 
+/// Closed once the coroutine no longer wants to be woken. The runtime thread holds it
+/// while it is in Python, so that once the coroutine has closed it, no runtime thread
+/// is in Python for this call: the interpreter may then end (a thread taking the GIL
+/// back while Python finalizes is killed, which crashes the process).
+type Gate = Arc<Mutex<bool>>;
+
 /// Where a coroutine is in its life.
 enum State {
     /// Made, not yet awaited: nothing sent.
@@ -38,6 +44,7 @@ enum State {
     Running {
         future: Py<PyAny>,
         slot: Slot,
+        gate: Gate,
         task: AbortHandle,
     },
     /// Returned, raised, cancelled or closed.
@@ -73,8 +80,11 @@ impl Pending {
 
     /// Stops the call, if it runs: the runtime drops its requests.
     fn end(&self) {
-        if let State::Running { task, .. } = std::mem::replace(&mut *self.state(), State::Over) {
+        // The state is let go before waiting at the gate.
+        let previous = std::mem::replace(&mut *self.state(), State::Over);
+        if let State::Running { task, gate, .. } = previous {
             task.abort();
+            close(&gate);
         }
     }
 }
@@ -136,18 +146,27 @@ impl Pending {
                 let State::Created(call) = std::mem::replace(&mut *state, State::Over) else {
                     unreachable!("matched above")
                 };
-                let (future, slot, task) = start(py, call)?;
+                let (future, slot, gate, task) = start(py, call)?;
                 let waiting = blocking(py, &future);
-                *state = State::Running { future, slot, task };
+                *state = State::Running {
+                    future,
+                    slot,
+                    gate,
+                    task,
+                };
                 waiting
             }
-            State::Running { future, slot, .. } => {
+            State::Running {
+                future, slot, gate, ..
+            } => {
                 let outcome = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
                 match outcome {
                     None => blocking(py, future),
                     Some(outcome) => {
+                        let gate = gate.clone();
                         *state = State::Over;
                         drop(state);
+                        close(&gate);
                         Err(PyStopIteration::new_err((outcome(py)?,)))
                     }
                 }
@@ -158,7 +177,7 @@ impl Pending {
 
 /// Spawns `call` on the runtime; the asyncio future of the running loop it completes,
 /// the slot its outcome goes to, and the handle that aborts it.
-fn start(py: Python<'_>, call: Call) -> PyResult<(Py<PyAny>, Slot, AbortHandle)> {
+fn start(py: Python<'_>, call: Call) -> PyResult<(Py<PyAny>, Slot, Gate, AbortHandle)> {
     let event_loop = py
         .import("asyncio")?
         .call_method0("get_running_loop")?
@@ -167,17 +186,22 @@ fn start(py: Python<'_>, call: Call) -> PyResult<(Py<PyAny>, Slot, AbortHandle)>
     let wake = PyCFunction::new_closure(py, None, None, wake_once)?.unbind();
     let slot: Slot = Arc::default();
     let outcome_slot = slot.clone();
+    let gate: Gate = Arc::default();
+    let wake_gate = gate.clone();
     let waiting = future.clone_ref(py);
     let task = runtime().spawn(async move {
         let outcome = call.await;
         *outcome_slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(outcome);
         // Neither fails but when Python is shutting down or the loop is closed: nobody
         // waits any more then.
-        Python::try_attach(|py| {
-            let _ = event_loop.call_method1(py, "call_soon_threadsafe", (wake, waiting));
-        });
+        let closed = wake_gate.lock().unwrap_or_else(|e| e.into_inner());
+        if !*closed {
+            Python::try_attach(|py| {
+                let _ = event_loop.call_method1(py, "call_soon_threadsafe", (wake, waiting));
+            });
+        }
     });
-    Ok((future, slot, task.abort_handle()))
+    Ok((future, slot, gate, task.abort_handle()))
 }
 
 /// Completes the asyncio future passed, unless it was cancelled meanwhile.
@@ -194,4 +218,11 @@ fn wake_once(args: &Bound<'_, PyTuple>, _kwargs: Option<&Bound<'_, PyDict>>) -> 
 fn blocking(py: Python<'_>, future: &Py<PyAny>) -> PyResult<Py<PyAny>> {
     future.setattr(py, "_asyncio_future_blocking", true)?;
     Ok(future.clone_ref(py))
+}
+
+/// Closes `gate`, waiting (without the GIL) for a runtime thread in Python to leave.
+fn close(gate: &Gate) {
+    Python::attach(|py| {
+        py.detach(|| *gate.lock().unwrap_or_else(|e| e.into_inner()) = true);
+    });
 }

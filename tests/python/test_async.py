@@ -4,6 +4,8 @@ gathered by the dozen, typed errors, and cancellation that stops the requests.""
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import datetime as dt
 import time
 import warnings
@@ -239,3 +241,21 @@ def test_cancelling_the_task_stops_the_requests() -> None:
         assert after_stall == at_cancel  # the aborted call asked for nothing more
         # The same call left alone does ask for more pages once the stall ends:
         assert ids(fake.client()) and fake.stats()["by_route"]["GET /v1/company/employees"] > 2
+
+
+EXIT_RIGHT_AFTER = """
+import asyncio, personio_arrow as pio
+from personio_arrow.testing import FakePersonio
+with FakePersonio(employees=20, seed=1) as fake:
+    client = pio.AsyncClient(fake.client_id, fake.client_secret, base_url=fake.url)
+    async def main():
+        await asyncio.gather(*(client.cost_centers() for _ in range(20)))
+    asyncio.run(main())
+"""
+
+
+def test_the_interpreter_may_end_right_after_the_last_call() -> None:
+    # A runtime thread still handing a result over while Python finalized crashed it.
+    for _ in range(3):
+        ended = subprocess.run([sys.executable, "-c", EXIT_RIGHT_AFTER], capture_output=True, timeout=60)
+        assert ended.returncode == 0, ended.stderr.decode()[-2000:]
