@@ -6,8 +6,8 @@
 """
 
 from personio_arrow import exceptions
-from personio_arrow._core import Client, RecordBatchStream, Table, __version__, write_table
+from personio_arrow._core import AsyncClient, Client, RecordBatchStream, Table, __version__, write_table
 from personio_arrow.exceptions import *  # noqa: F403 (the exceptions, named in exceptions.__all__)
 
-__all__ = ["Client", "RecordBatchStream", "Table", "__version__", "write_table"]
+__all__ = ["AsyncClient", "Client", "RecordBatchStream", "Table", "__version__", "write_table"]
 __all__ += exceptions.__all__

@@ -7,6 +7,7 @@ from typing import Any, Callable, Literal, Sequence, TypedDict, final, type_chec
 from typing_extensions import NotRequired, Required, Self, TypeAlias
 
 __all__ = [
+    "AsyncClient",
     "AuthenticationError",
     "BadRequestError",
     "Client",
@@ -349,6 +350,144 @@ class Client:
         """Deletes a day-based absence (``DELETE /v1/company/time-offs/{id}``, right:
         Absences write); NotFoundError if there is none.
         """
+
+@final
+class AsyncClient:
+    """``Client`` for asyncio: the same arguments and properties; every method is a
+    coroutine (``await client.employees()``) that makes its requests on the library's
+    own threads, holding no Python thread while it waits. Cancelling the awaiting task
+    aborts the requests. Values, warnings and exceptions are those of ``Client``.
+    """
+
+    def __new__(
+        cls,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        *,
+        base_url: str | None = None,
+        partner_id: str | None = None,
+        app_id: str | None = None,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        concurrency: int = 4,
+        deadline: float = 600.0,
+        max_response_bytes: int = 67108864,
+        allow_http: bool = False,
+    ) -> Self: ...
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def client_id(self) -> str: ...
+    async def employees(
+        self,
+        *,
+        attributes: Sequence[str] | str | None = None,
+        updated_since: datetime | str | None = None,
+        names: Literal["key", "label"] = "key",
+    ) -> Table:
+        """As ``Client.employees``."""
+    async def employee(self, employee_id: int, *, names: Literal["key", "label"] = "key") -> Table:
+        """As ``Client.employee``."""
+    async def employee_attributes(self) -> Table:
+        """As ``Client.employee_attributes``."""
+    async def custom_reports(self) -> Table:
+        """As ``Client.custom_reports``."""
+    async def custom_report(
+        self,
+        report: str,
+        *,
+        locale: str | None = None,
+        api: Literal["auto", "v1", "v2"] = "auto",
+        names: Literal["key", "label"] = "key",
+        wait: bool = True,
+        timeout: float = 300.0,
+    ) -> Table:
+        """As ``Client.custom_report``."""
+    async def attendances(
+        self,
+        start: date | str,
+        end: date | str,
+        *,
+        employees: Sequence[int] | None = None,
+        api: Literal["auto", "v1", "v2"] = "auto",
+    ) -> Table:
+        """As ``Client.attendances``."""
+    async def org_units(self, type: Literal["department", "team"]) -> Table:
+        """As ``Client.org_units``."""
+    async def cost_centers(self) -> Table:
+        """As ``Client.cost_centers``."""
+    async def legal_entities(self) -> Table:
+        """As ``Client.legal_entities``."""
+    async def workplaces(self) -> Table:
+        """As ``Client.workplaces``."""
+    async def projects(self) -> Table:
+        """As ``Client.projects``."""
+    async def profile_picture(self, employee_id: int, *, width: int | None = None) -> bytes:
+        """As ``Client.profile_picture``."""
+    async def profile_picture_with_type(
+        self, employee_id: int, *, width: int | None = None
+    ) -> tuple[bytes, str, str]:
+        """As ``Client.profile_picture_with_type``."""
+    async def absences(
+        self,
+        start: date | str,
+        end: date | str,
+        *,
+        employees: Sequence[int] | None = None,
+        api: Literal["auto", "v1", "v2"] = "auto",
+    ) -> Table:
+        """As ``Client.absences``."""
+    async def absence_types(self, *, api: Literal["auto", "v1", "v2"] = "auto") -> Table:
+        """As ``Client.absence_types``."""
+    async def absence_balances(self, employee_id: int) -> Table:
+        """As ``Client.absence_balances``."""
+    async def create_employee(
+        self,
+        email: str,
+        first_name: str,
+        last_name: str,
+        *,
+        gender: str | None = None,
+        position: str | None = None,
+        department: str | None = None,
+        hire_date: date | str | None = None,
+        weekly_hours: float | None = None,
+        custom_attributes: dict[str, str | int | float | bool | date | None] | None = None,
+    ) -> int:
+        """As ``Client.create_employee``."""
+    async def update_employee(
+        self,
+        employee_id: int,
+        *,
+        email: str | None = None,
+        first_name: str | None = None,
+        last_name: str | None = None,
+        gender: str | None = None,
+        position: str | None = None,
+        department: str | None = None,
+        hire_date: date | str | None = None,
+        weekly_hours: float | None = None,
+        custom_attributes: dict[str, str | int | float | bool | date | None] | None = None,
+    ) -> None:
+        """As ``Client.update_employee``."""
+    async def create_attendances(self, rows: Any) -> Table:
+        """As ``Client.create_attendances``."""
+    async def delete_attendance(self, attendance_id: int) -> None:
+        """As ``Client.delete_attendance``."""
+    async def create_absence(
+        self,
+        employee_id: int,
+        time_off_type_id: int,
+        start_date: date | str,
+        end_date: date | str,
+        *,
+        half_day_start: bool = False,
+        half_day_end: bool = False,
+        comment: str | None = None,
+    ) -> int:
+        """As ``Client.create_absence``."""
+    async def delete_absence(self, absence_id: int) -> None:
+        """As ``Client.delete_absence``."""
 
 
 @type_check_only

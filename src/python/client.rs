@@ -1,10 +1,18 @@
-//! `personio_arrow.Client`.
+//! `personio_arrow.Client` and `personio_arrow.AsyncClient`.
+//!
+//! Both are thin subclasses of one private class that has every method: a method reads
+//! its arguments and builds its core call once, then `PyClient::call` either waits for
+//! it (`Client`) or hands it back as a coroutine (`AsyncClient`), by the client's mode.
 
+use std::future::Future;
 use std::str::FromStr;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyInt, PyString};
+use pyo3::types::{PyBool, PyBytes, PyDate, PyDateTime, PyDict, PyInt, PyString, PyTuple};
+use pyo3::IntoPyObjectExt;
+
+use super::awaitable::Pending;
 
 use super::errors::{warn_all, warn_ignored};
 use super::progress::{wait_reporting, Reporting};
@@ -26,14 +34,37 @@ use crate::resources::reports::ReportQuery;
 use crate::secret::Secret;
 use crate::{Client, EmployeeFields, NewAbsence};
 
-/// A Personio API client; safe to share between threads.
-#[pyclass(module = "personio_arrow", name = "Client", frozen)]
-pub struct PyClient {
-    client: Client,
+/// How a client's methods give their results.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Wait for the call, with the GIL released: `Client`.
+    Blocking,
+    /// Return a coroutine that makes the call when awaited: `AsyncClient`.
+    Awaitable,
 }
 
+/// The methods `Client` and `AsyncClient` share; Python never makes one of these alone.
+#[pyclass(
+    module = "personio_arrow._core",
+    name = "_ClientMethods",
+    frozen,
+    subclass
+)]
+pub struct PyClient {
+    client: Client,
+    mode: Mode,
+}
+
+/// A Personio API client; safe to share between threads.
+#[pyclass(module = "personio_arrow", name = "Client", frozen, extends = PyClient)]
+pub struct PyBlockingClient;
+
+/// `Client` with awaitable methods, for asyncio; safe to share between threads.
+#[pyclass(module = "personio_arrow", name = "AsyncClient", frozen, extends = PyClient)]
+pub struct PyAsyncClient;
+
 #[pymethods]
-impl PyClient {
+impl PyBlockingClient {
     #[new]
     #[pyo3(signature = (
         client_id = None,
@@ -62,7 +93,7 @@ impl PyClient {
         deadline: f64,
         max_response_bytes: usize,
         allow_http: bool,
-    ) -> PyResult<PyClient> {
+    ) -> PyResult<PyClassInitializer<Self>> {
         let options = Options {
             client_id,
             client_secret: client_secret.map(Secret::new),
@@ -76,11 +107,39 @@ impl PyClient {
             max_response_bytes: Some(max_response_bytes),
             allow_http,
         };
-        Ok(PyClient {
-            client: Client::new(options)?,
+        let client = Client::new(options)?;
+        Ok(PyClassInitializer::from(PyClient {
+            client,
+            mode: Mode::Blocking,
         })
+        .add_subclass(PyBlockingClient))
     }
+}
 
+#[pymethods]
+impl PyAsyncClient {
+    /// Takes what `Client` takes: it reads the arguments, so they are read in one place.
+    #[new]
+    #[pyo3(signature = (*args, **kwargs))]
+    fn new(
+        py: Python<'_>,
+        args: Bound<'_, PyTuple>,
+        kwargs: Option<Bound<'_, PyDict>>,
+    ) -> PyResult<PyClassInitializer<Self>> {
+        let blocking = py
+            .get_type::<PyBlockingClient>()
+            .call(args, kwargs.as_ref())?;
+        let client = blocking.cast::<PyClient>()?.get().client.clone();
+        Ok(PyClassInitializer::from(PyClient {
+            client,
+            mode: Mode::Awaitable,
+        })
+        .add_subclass(PyAsyncClient))
+    }
+}
+
+#[pymethods]
+impl PyClient {
     /// Base URL in use.
     #[getter]
     fn base_url(&self) -> String {
@@ -96,7 +155,11 @@ impl PyClient {
     fn __repr__(&self) -> String {
         let config = self.client.config();
         format!(
-            "personio_arrow.Client(base_url={:?}, client_id={:?})",
+            "personio_arrow.{}(base_url={:?}, client_id={:?})",
+            match self.mode {
+                Mode::Blocking => "Client",
+                Mode::Awaitable => "AsyncClient",
+            },
             config.base_url.as_str(),
             config.client_id
         )
@@ -114,7 +177,7 @@ impl PyClient {
         updated_since: Option<Bound<'_, PyAny>>,
         names: &str,
         progress: Reporting<'_>,
-    ) -> PyResult<PyTable> {
+    ) -> PyResult<Py<PyAny>> {
         let query = EmployeeQuery {
             attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
             updated_since: updated_since.map(|u| instant_text(&u)).transpose()?,
@@ -122,7 +185,7 @@ impl PyClient {
         };
         let client = self.client.clone();
         let read = async move { client.employees(&query).await };
-        finish(py, wait_reporting(py, progress, "employees", read)?)
+        self.call_reporting(py, progress, "employees", read)
     }
 
     /// Every employee as a stream of record batches of at most `batch_size` rows,
@@ -153,28 +216,26 @@ impl PyClient {
 
     /// One employee as a one-row table.
     #[pyo3(signature = (employee_id, *, names = "key"))]
-    fn employee(&self, py: Python<'_>, employee_id: i64, names: &str) -> PyResult<PyTable> {
+    fn employee(&self, py: Python<'_>, employee_id: i64, names: &str) -> PyResult<Py<PyAny>> {
         let names: Names = names.parse()?;
         let client = self.client.clone();
-        finish(
+        self.call(
             py,
-            wait(py, async move { client.employee(employee_id, names).await })?,
+            async move { client.employee(employee_id, names).await },
+            table,
         )
     }
 
     /// The attributes this credential may read: key, label, type, universal_id, options.
-    fn employee_attributes(&self, py: Python<'_>) -> PyResult<PyTable> {
+    fn employee_attributes(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        finish(
-            py,
-            wait(py, async move { client.employee_attributes().await })?,
-        )
+        self.call(py, async move { client.employee_attributes().await }, table)
     }
 
     /// The custom reports this credential can see: id, name, type, status, dates, columns.
-    fn custom_reports(&self, py: Python<'_>) -> PyResult<PyTable> {
+    fn custom_reports(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.custom_reports().await })?)
+        self.call(py, async move { client.custom_reports().await }, table)
     }
 
     /// One custom report by ID or web-app URL. `api="auto"` reads it through the v2
@@ -195,7 +256,7 @@ impl PyClient {
         wait: bool,
         timeout: f64,
         progress: Reporting<'_>,
-    ) -> PyResult<PyTable> {
+    ) -> PyResult<Py<PyAny>> {
         if !(timeout.is_finite() && (0.0..=crate::config::MAX_TIMEOUT).contains(&timeout)) {
             return Err(PyValueError::new_err(
                 "timeout must be a number of seconds from 0 to 86400",
@@ -210,7 +271,7 @@ impl PyClient {
         };
         let client = self.client.clone();
         let read = async move { client.custom_report(&report, &query).await };
-        finish(py, wait_reporting(py, progress, "custom report", read)?)
+        self.call_reporting(py, progress, "custom report", read)
     }
 
     /// The attendances of the days from `start` to `end` (both included), one row per
@@ -228,75 +289,78 @@ impl PyClient {
         employees: Option<Bound<'_, PyAny>>,
         api: &str,
         progress: Reporting<'_>,
-    ) -> PyResult<PyTable> {
+    ) -> PyResult<Py<PyAny>> {
         let query: AttendanceQuery = period_query(&start, &end, employees, api)?;
         let client = self.client.clone();
         let read = async move { client.attendances(&query).await };
-        finish(py, wait_reporting(py, progress, "attendances", read)?)
+        self.call_reporting(py, progress, "attendances", read)
     }
 
     /// The departments (`type="department"`) or teams (`"team"`), each with the ids
     /// of its ancestors from the root down (`ancestor_ids`).
     #[pyo3(signature = (r#type))]
-    fn org_units(&self, py: Python<'_>, r#type: &str) -> PyResult<PyTable> {
+    fn org_units(&self, py: Python<'_>, r#type: &str) -> PyResult<Py<PyAny>> {
         let kind: OrgUnitType = r#type.parse()?;
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.org_units(kind).await })?)
+        self.call(py, async move { client.org_units(kind).await }, table)
     }
 
     /// The cost centers: id, name.
-    fn cost_centers(&self, py: Python<'_>) -> PyResult<PyTable> {
+    fn cost_centers(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.cost_centers().await })?)
+        self.call(py, async move { client.cost_centers().await }, table)
     }
 
     /// The legal entities: id, name, country.
-    fn legal_entities(&self, py: Python<'_>) -> PyResult<PyTable> {
+    fn legal_entities(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.legal_entities().await })?)
+        self.call(py, async move { client.legal_entities().await }, table)
     }
 
     /// The workplaces: id, name.
-    fn workplaces(&self, py: Python<'_>) -> PyResult<PyTable> {
+    fn workplaces(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.workplaces().await })?)
+        self.call(py, async move { client.workplaces().await }, table)
     }
 
     /// The projects: id, name, code, client, billable, cost center, parent, status,
     /// dates.
-    fn projects(&self, py: Python<'_>) -> PyResult<PyTable> {
+    fn projects(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        finish(py, wait(py, async move { client.projects().await })?)
+        self.call(py, async move { client.projects().await }, table)
     }
 
     /// An employee's profile picture, as the image file's bytes.
     #[pyo3(signature = (employee_id, *, width = None))]
-    fn profile_picture<'py>(
+    fn profile_picture(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         employee_id: i64,
         width: Option<i64>,
-    ) -> PyResult<Bound<'py, PyBytes>> {
-        let picture = self.picture(py, employee_id, width)?;
-        Ok(PyBytes::new(py, &picture.bytes))
+    ) -> PyResult<Py<PyAny>> {
+        self.picture(py, employee_id, width, |py, picture| {
+            PyBytes::new(py, &picture.bytes).into_py_any(py)
+        })
     }
 
     /// An employee's profile picture: the bytes, the media type as sent and a file
     /// extension for it (`png`, `jpg`, ...).
     #[pyo3(signature = (employee_id, *, width = None))]
-    fn profile_picture_with_type<'py>(
+    fn profile_picture_with_type(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         employee_id: i64,
         width: Option<i64>,
-    ) -> PyResult<(Bound<'py, PyBytes>, String, String)> {
-        let picture = self.picture(py, employee_id, width)?;
-        let extension = picture.extension();
-        Ok((
-            PyBytes::new(py, &picture.bytes),
-            picture.content_type,
-            extension,
-        ))
+    ) -> PyResult<Py<PyAny>> {
+        self.picture(py, employee_id, width, |py, picture| {
+            let extension = picture.extension();
+            (
+                PyBytes::new(py, &picture.bytes),
+                picture.content_type,
+                extension,
+            )
+                .into_py_any(py)
+        })
     }
 
     /// The absences that meet a day from `start` to `end` (both included), day-based and
@@ -315,23 +379,20 @@ impl PyClient {
         employees: Option<Bound<'_, PyAny>>,
         api: &str,
         progress: Reporting<'_>,
-    ) -> PyResult<PyTable> {
+    ) -> PyResult<Py<PyAny>> {
         let query: AbsenceQuery = period_query(&start, &end, employees, api)?;
         let client = self.client.clone();
         let read = async move { client.absences(&query).await };
-        finish(py, wait_reporting(py, progress, "absences", read)?)
+        self.call_reporting(py, progress, "absences", read)
     }
 
     /// The absence types: id, name, category, unit, approval_required, from v2
     /// (`api="auto"` or `"v2"`) or v1 time-off types (`api="v1"`).
     #[pyo3(signature = (*, api = "auto"))]
-    fn absence_types(&self, py: Python<'_>, api: &str) -> PyResult<PyTable> {
+    fn absence_types(&self, py: Python<'_>, api: &str) -> PyResult<Py<PyAny>> {
         let api: AbsenceApi = api.parse()?;
         let client = self.client.clone();
-        finish(
-            py,
-            wait(py, async move { client.absence_types(api).await })?,
-        )
+        self.call(py, async move { client.absence_types(api).await }, table)
     }
 
     /// Creates an employee; its id. Never sent twice unless it cannot have arrived.
@@ -349,7 +410,7 @@ impl PyClient {
         hire_date: Option<Bound<'_, PyAny>>,
         weekly_hours: Option<f64>,
         custom_attributes: Option<Bound<'_, PyDict>>,
-    ) -> PyResult<i64> {
+    ) -> PyResult<Py<PyAny>> {
         let fields = EmployeeFields {
             email: Some(email),
             first_name: Some(first_name),
@@ -364,9 +425,14 @@ impl PyClient {
             )?
         };
         let client = self.client.clone();
-        let written = wait(py, async move { client.create_employee(&fields).await })?;
-        warn_ignored(py, &written.ignored)?;
-        Ok(written.id)
+        self.call(
+            py,
+            async move { client.create_employee(&fields).await },
+            |py, written| {
+                warn_ignored(py, &written.ignored)?;
+                written.id.into_py_any(py)
+            },
+        )
     }
 
     /// Changes the given fields of an employee.
@@ -385,7 +451,7 @@ impl PyClient {
         hire_date: Option<Bound<'_, PyAny>>,
         weekly_hours: Option<f64>,
         custom_attributes: Option<Bound<'_, PyDict>>,
-    ) -> PyResult<()> {
+    ) -> PyResult<Py<PyAny>> {
         let fields = EmployeeFields {
             email,
             first_name,
@@ -400,28 +466,34 @@ impl PyClient {
             )?
         };
         let client = self.client.clone();
-        let written = wait(py, async move {
-            client.update_employee(employee_id, &fields).await
-        })?;
-        warn_ignored(py, &written.ignored)
+        self.call(
+            py,
+            async move { client.update_employee(employee_id, &fields).await },
+            |py, written| {
+                warn_ignored(py, &written.ignored)?;
+                Ok(py.None())
+            },
+        )
     }
 
     /// Creates attendance periods in one batch; one result row per row given.
-    fn create_attendances(&self, py: Python<'_>, rows: Bound<'_, PyAny>) -> PyResult<PyTable> {
+    fn create_attendances(&self, py: Python<'_>, rows: Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let rows = attendance_rows(&rows)?;
         let client = self.client.clone();
-        finish(
+        self.call(
             py,
-            wait(py, async move { client.create_attendances(&rows).await })?,
+            async move { client.create_attendances(&rows).await },
+            table,
         )
     }
 
     /// Deletes an attendance period.
-    fn delete_attendance(&self, py: Python<'_>, attendance_id: i64) -> PyResult<()> {
+    fn delete_attendance(&self, py: Python<'_>, attendance_id: i64) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        wait(
+        self.call(
             py,
             async move { client.delete_attendance(attendance_id).await },
+            nothing,
         )
     }
 
@@ -438,7 +510,7 @@ impl PyClient {
         half_day_start: bool,
         half_day_end: bool,
         comment: Option<String>,
-    ) -> PyResult<i64> {
+    ) -> PyResult<Py<PyAny>> {
         let absence = NewAbsence {
             employee_id,
             time_off_type_id,
@@ -449,30 +521,77 @@ impl PyClient {
             comment,
         };
         let client = self.client.clone();
-        wait(py, async move { client.create_absence(&absence).await })
+        self.call(
+            py,
+            async move { client.create_absence(&absence).await },
+            |py, id| id.into_py_any(py),
+        )
     }
 
     /// Deletes a day-based absence.
-    fn delete_absence(&self, py: Python<'_>, absence_id: i64) -> PyResult<()> {
+    fn delete_absence(&self, py: Python<'_>, absence_id: i64) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        wait(py, async move { client.delete_absence(absence_id).await })
+        self.call(
+            py,
+            async move { client.delete_absence(absence_id).await },
+            nothing,
+        )
     }
 
     /// One employee's balance for each absence type that keeps one.
-    fn absence_balances(&self, py: Python<'_>, employee_id: i64) -> PyResult<PyTable> {
+    fn absence_balances(&self, py: Python<'_>, employee_id: i64) -> PyResult<Py<PyAny>> {
         let client = self.client.clone();
-        finish(
+        self.call(
             py,
-            wait(
-                py,
-                async move { client.absence_balances(employee_id).await },
-            )?,
+            async move { client.absence_balances(employee_id).await },
+            table,
         )
     }
 }
 
 impl PyClient {
-    fn picture(&self, py: Python<'_>, employee_id: i64, width: Option<i64>) -> PyResult<Picture> {
+    /// Makes `call` and gives what `finish` makes of its value: at once for `Client`,
+    /// when awaited for `AsyncClient`.
+    fn call<T, F>(&self, py: Python<'_>, call: F, finish: Finish<T>) -> PyResult<Py<PyAny>>
+    where
+        T: Send + 'static,
+        F: Future<Output = crate::error::Result<T>> + Send + 'static,
+    {
+        match self.mode {
+            Mode::Blocking => finish(py, wait(py, call)?),
+            Mode::Awaitable => Pending::new(call, finish).into_py_any(py),
+        }
+    }
+
+    /// `call` for a long read: the blocking client reports its progress as asked; the
+    /// awaitable one has no waiting loop to draw from, so it refuses a bar.
+    fn call_reporting<F>(
+        &self,
+        py: Python<'_>,
+        progress: Reporting<'_>,
+        what: &str,
+        read: F,
+    ) -> PyResult<Py<PyAny>>
+    where
+        F: Future<Output = crate::error::Result<Table>> + Send + 'static,
+    {
+        match (self.mode, progress) {
+            (Mode::Blocking, progress) => table(py, wait_reporting(py, progress, what, read)?),
+            (Mode::Awaitable, Reporting::Off) => self.call(py, read, table),
+            (Mode::Awaitable, _) => Err(PyValueError::new_err(
+                "progress= is for Client; AsyncClient reads without a bar",
+            )),
+        }
+    }
+
+    /// A profile picture call, given to Python by `give`.
+    fn picture(
+        &self,
+        py: Python<'_>,
+        employee_id: i64,
+        width: Option<i64>,
+        give: Finish<Picture>,
+    ) -> PyResult<Py<PyAny>> {
         let width = width
             .map(|w| {
                 u32::try_from(w).map_err(|_| {
@@ -483,9 +602,11 @@ impl PyClient {
             })
             .transpose()?;
         let client = self.client.clone();
-        wait(py, async move {
-            client.profile_picture(employee_id, width).await
-        })
+        self.call(
+            py,
+            async move { client.profile_picture(employee_id, width).await },
+            give,
+        )
     }
 }
 
@@ -513,9 +634,18 @@ fn employee_fields(
     })
 }
 
-fn finish(py: Python<'_>, table: Table) -> PyResult<PyTable> {
+/// How a call's value becomes the Python value its method returns.
+type Finish<T> = fn(Python<'_>, T) -> PyResult<Py<PyAny>>;
+
+/// A table, its type fallbacks warned about at the user's line.
+fn table(py: Python<'_>, table: Table) -> PyResult<Py<PyAny>> {
     warn_all(py, &table.warnings)?;
-    Ok(PyTable::new(table))
+    PyTable::new(table).into_py_any(py)
+}
+
+/// `None`, for the writes that return nothing.
+fn nothing(py: Python<'_>, _: ()) -> PyResult<Py<PyAny>> {
+    Ok(py.None())
 }
 
 /// A list of keys; a single string is one key.

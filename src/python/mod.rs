@@ -1,6 +1,7 @@
 //! The pyo3 layer: thin wrappers that convert arguments, release the GIL while the
 //! Rust core works, and convert results and errors. No logic of its own.
 
+mod awaitable;
 mod client;
 mod errors;
 mod exceptions;
@@ -19,7 +20,8 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
-    m.add_class::<client::PyClient>()?;
+    m.add_class::<client::PyBlockingClient>()?;
+    m.add_class::<client::PyAsyncClient>()?;
     m.add_class::<table::PyTable>()?;
     m.add_class::<stream::PyRecordBatchStream>()?;
     m.add_class::<fake::PyFakeServer>()?;
