@@ -12,37 +12,12 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-from typing import Any, Callable
+from typing import Callable
 
 import pandas as pd
-import requests
 
-import personio_arrow as pio
+from employee_reads import with_personio_arrow, with_requests
 from personio_arrow.testing import FakePersonio
-
-
-def with_requests(url: str, client_id: str, client_secret: str) -> pd.DataFrame:
-    """The usual hand-written loop: token, pages of 100, json_normalize."""
-    session = requests.Session()
-    auth = session.post(f"{url}/v1/auth", json={"client_id": client_id, "client_secret": client_secret})
-    auth.raise_for_status()
-    session.headers["Authorization"] = f"Bearer {auth.json()['data']['token']}"
-    records: list[dict[str, Any]] = []
-    offset = 0
-    while True:
-        page = session.get(f"{url}/v1/company/employees", params={"limit": 100, "offset": offset})
-        page.raise_for_status()
-        body = page.json()
-        records.extend(item["attributes"] for item in body["data"])
-        offset += len(body["data"])
-        if not body["data"] or offset >= body["metadata"]["total_elements"]:
-            break
-    return pd.json_normalize(records)
-
-
-def with_personio_arrow(url: str, client_id: str, client_secret: str) -> pd.DataFrame:
-    client = pio.Client(client_id, client_secret, base_url=url)
-    return client.employees().to_pandas()
 
 
 def measure(run: Callable[[], pd.DataFrame], repeat: int) -> tuple[float, pd.DataFrame]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import socket
 import statistics
 import subprocess
@@ -26,6 +25,7 @@ import pyarrow as pa
 import requests
 
 import personio_arrow as pio
+from peak_rss import peak_mib
 
 METHODS = {
     "requests": "requests + page loop + json_normalize + pivot (v1)",
@@ -87,19 +87,6 @@ def measure(run: Callable[[], Any], repeat: int) -> tuple[float, Any]:
         result = run()
         times.append(time.perf_counter() - started)
     return statistics.median(times), result
-
-
-def peak_mib() -> float:
-    """This process's peak RSS. Linux's VmHWM starts afresh at exec; ru_maxrss would
-    carry over the peak of the (much larger) process that started this one."""
-    try:
-        with open("/proc/self/status") as status:
-            for line in status:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(args: argparse.Namespace) -> None:
