@@ -42,7 +42,7 @@ impl PyClient {
         app_id = None,
         timeout = 30.0,
         max_retries = 5,
-        concurrency = 4,
+        concurrency = 32,
         deadline = 600.0,
         max_response_bytes = 67_108_864,
         allow_http = false,
