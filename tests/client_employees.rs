@@ -70,25 +70,6 @@ async fn every_employee_exactly_once_with_concurrent_pages() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_first_page_is_asked_with_the_attributes() {
-    // One page: the attributes and the page are the only data requests, and they go at
-    // once (the page waits for the schema only to be converted).
-    let server = fake(FakeOptions {
-        employees: 50,
-        latency_ms: 50,
-        ..FakeOptions::default()
-    })
-    .await;
-    let client = client_for(&server, |_| {});
-    let table = client.employees(&EmployeeQuery::default()).await.unwrap();
-    assert_eq!(table.num_rows(), 50);
-    let stats = server.stats();
-    // The page, and one look further (it came as full as the first page).
-    assert_eq!(stats.by_route["GET /v1/company/employees"], 2);
-    assert_eq!(stats.max_in_flight, 2, "attributes and first page overlap");
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn requests_at_once_are_what_personios_burst_allows() {
     // Personio's limits: bursts of 15 on employees. By default the read sends as many
     // pages at once as the burst allows, more than the old fixed 4, never more.

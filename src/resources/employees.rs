@@ -6,7 +6,6 @@
 //! their records add beyond the plan (entity fields, unlisted keys); the join
 //! ([`super::employee_pages`]) lays out the final columns.
 
-use std::future::Future;
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -20,7 +19,7 @@ use super::names::Names;
 use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::paginate::{Addressing, Page};
-use crate::pipeline::{read_pages_from, PageSource};
+use crate::pipeline::{read_pages, PageSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 pub use super::employee_attributes::{attributes_table, fetch_attributes, Attribute};
@@ -50,6 +49,13 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
             "attributes is empty: pass None for every readable attribute, or a list of keys",
         ));
     }
+    let readable = fetch_attributes(transport).await?;
+    let selected = select(&readable, query.attributes.as_deref())?;
+    let plan = Arc::new(Plan::new(
+        &selected,
+        query.attributes.as_deref(),
+        query.names,
+    ));
     let mut filters: Vec<(String, String)> = Vec::new();
     if let Some(wanted) = &query.attributes {
         filters.extend(
@@ -61,26 +67,8 @@ pub async fn fetch_employees(transport: &Transport, query: &EmployeeQuery) -> Re
     if let Some(since) = &query.updated_since {
         filters.push(("updated_since".into(), since.clone()));
     }
-    // The first page does not need the schema to be asked for, only to be converted:
-    // both go at once, one round trip instead of two.
-    let first = page_request(&filters, 0);
-    let (readable, first) =
-        with_attributes(transport, transport.execute(&first, Some(Api::V1))).await;
-    let selected = select(&readable?, query.attributes.as_deref())?;
-    let plan = Arc::new(Plan::new(
-        &selected,
-        query.attributes.as_deref(),
-        query.names,
-    ));
     let pages = Arc::new(EmployeePages { plan, filters });
-    let converted = read_pages_from(
-        transport,
-        Api::V1,
-        Addressing::RecordOffset,
-        pages.clone(),
-        Some(first?.body),
-    )
-    .await?;
+    let converted = read_pages(transport, Api::V1, Addressing::RecordOffset, pages.clone()).await?;
     let refetch = |offset: u64| {
         let request = pages.request(offset);
         async move { Ok(transport.execute(&request, Some(Api::V1)).await?.body) }
@@ -99,7 +87,10 @@ impl PageSource for EmployeePages {
     type Content = PageContent;
 
     fn request(&self, offset: u64) -> Request {
-        page_request(&self.filters, offset)
+        let mut query = self.filters.clone();
+        query.push(("limit".into(), PAGE_SIZE.to_string()));
+        query.push(("offset".into(), offset.to_string()));
+        Request::get(EMPLOYEES_PATH, query)
     }
 
     fn convert(&self, body: Bytes, request: &Request, offset: u64) -> Result<Page<PageContent>> {
@@ -110,27 +101,6 @@ impl PageSource for EmployeePages {
     }
 }
 
-/// The readable attributes and the answer to `request`, asked at once unless the
-/// config's `concurrency` is 1 (then one after the other).
-async fn with_attributes<T>(
-    transport: &Transport,
-    request: impl Future<Output = Result<T>>,
-) -> (Result<Vec<Attribute>>, Result<T>) {
-    if transport.config().concurrency > 1 {
-        tokio::join!(fetch_attributes(transport), request)
-    } else {
-        (fetch_attributes(transport).await, request.await)
-    }
-}
-
-/// The request for the page of employees at `offset`, with the query's `filters`.
-fn page_request(filters: &[(String, String)], offset: u64) -> Request {
-    let mut query = filters.to_vec();
-    query.push(("limit".into(), PAGE_SIZE.to_string()));
-    query.push(("offset".into(), offset.to_string()));
-    Request::get(EMPLOYEES_PATH, query)
-}
-
 /// One employee by id, as a one-row table.
 pub async fn fetch_employee(transport: &Transport, id: i64, names: Names) -> Result<Table> {
     if id <= 0 {
@@ -138,11 +108,10 @@ pub async fn fetch_employee(transport: &Transport, id: i64, names: Names) -> Res
             "employee ids are positive integers, got {id}"
         )));
     }
+    let readable = fetch_attributes(transport).await?;
+    let plan = Plan::new(&readable, None, names);
     let request = Request::get(format!("{EMPLOYEES_PATH}/{id}"), Vec::new());
-    let (readable, response) =
-        with_attributes(transport, transport.execute(&request, Some(Api::V1))).await;
-    let plan = Plan::new(&readable?, None, names);
-    let response = response?;
+    let response = transport.execute(&request, Some(Api::V1)).await?;
     let page = convert_page(&plan, response.body, &request, true)?;
     join_pages(&plan, vec![page], kept_bodies_only).await
 }
