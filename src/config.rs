@@ -23,6 +23,10 @@ pub const DEFAULT_DEADLINE: f64 = 600.0;
 /// The default response size cap: far above Personio's largest page (100 employees, or
 /// a report page), small enough that a hostile body cannot exhaust memory.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
+/// The default bound on requests at once: above Personio's bursts (15 on employees),
+/// so that the rate budget, not this number, sizes a read; a server that announces far
+/// more room still sees no more than this.
+pub const DEFAULT_CONCURRENCY: usize = 32;
 
 /// What the caller gave; `None` means "look in the environment, then use the default".
 #[derive(Debug, Clone, Default)]
@@ -41,7 +45,8 @@ pub struct Options {
     pub timeout: Option<f64>,
     /// Retries of one request on 429, 5xx and network failures.
     pub max_retries: Option<u32>,
-    /// Pages fetched at once.
+    /// The most requests of one read at once (default [`DEFAULT_CONCURRENCY`]); fewer
+    /// when the company's rate budget allows fewer in one burst.
     pub concurrency: Option<usize>,
     /// The longest a whole call (every page, retry and wait) may take, in seconds.
     pub deadline: Option<f64>,
@@ -69,7 +74,8 @@ pub struct Config {
     pub timeout: Duration,
     /// Retries of one request on 429, 5xx and network failures.
     pub max_retries: u32,
-    /// Pages fetched at once (at least 1).
+    /// The most requests of one read at once (at least 1); the rate budget may allow
+    /// fewer.
     pub concurrency: usize,
     /// The longest a whole call may take.
     pub deadline: Duration,
@@ -113,7 +119,7 @@ impl Config {
                 "max_response_bytes must be at least 1024, got {max_response_bytes}"
             )));
         }
-        let concurrency = options.concurrency.unwrap_or(4);
+        let concurrency = options.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
         if concurrency == 0 {
             return Err(Error::invalid_argument("concurrency must be at least 1"));
         }

@@ -6,6 +6,7 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
@@ -18,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::next_link::{outline, LinkWalk};
 use crate::paginate::{read_listing, Addressing, Page};
 use crate::progress::Tally;
+use crate::ratelimit::{Bucket, RateBudget};
 use crate::transport::{Api, Request, Transport};
 
 /// A resource's listing: how to ask for a page, and how to read one.
@@ -42,8 +44,10 @@ pub trait PageSource: Send + Sync + 'static {
 
 /// Every page of `source`'s listing, converted, each record exactly once.
 ///
-/// `concurrency` (the config's) bounds the requests Personio sees; twice as many pages
-/// may be in progress, so that downloads go on while earlier pages convert.
+/// Requests at once: as many as the company's rate budget lets go in one burst for the
+/// endpoint's group (what Personio announced, else its documented limits), at most the
+/// config's `concurrency`; the budget paces the rest, so none is refused. Twice as many
+/// pages may be in progress, so that downloads go on while earlier pages convert.
 pub async fn read_pages<S: PageSource>(
     transport: &Transport,
     api: Api,
@@ -51,28 +55,71 @@ pub async fn read_pages<S: PageSource>(
     source: Arc<S>,
 ) -> Result<Vec<Page<S::Content>>> {
     let concurrency = transport.config().concurrency;
-    let requests = Semaphore::new(concurrency);
-    let requests = &requests;
+    let first_request = source.request(0);
+    let window = &RequestWindow::new(transport, &first_request.path, concurrency);
     let workers = &Workers::new();
-    let endpoint = source.request(0).endpoint();
+    let endpoint = first_request.endpoint();
     let fetch = |position: u64| {
         let source = source.clone();
         async move {
             source.admit(position).await?;
             let request = source.request(position);
-            let response = {
-                let _slot = requests
-                    .acquire()
-                    .await
-                    .map_err(|e| Error::Internal(format!("request slots closed: {e}")))?;
-                transport.execute(&request, Some(api)).await?
-            };
+            let body = window.send(transport, &request, api).await?;
             workers
-                .run(move || source.convert(response.body, &request, position))
+                .run(move || source.convert(body, &request, position))
                 .await
         }
     };
     read_listing(addressing, concurrency * 2, &endpoint, fetch).await
+}
+
+/// The requests of one listing that may be under way at once: the burst the rate
+/// budget allows for their group, at most the config's `concurrency`. It grows when an
+/// answer announces a larger bucket than believed before.
+struct RequestWindow {
+    slots: Semaphore,
+    /// Slots handed out so far.
+    granted: AtomicUsize,
+    bucket: Arc<Bucket>,
+    most: usize,
+}
+
+impl RequestWindow {
+    fn new(transport: &Transport, path: &str, most: usize) -> RequestWindow {
+        let config = transport.config();
+        let bucket = RateBudget::shared(&config.base_url, &config.client_id).bucket(path);
+        let window = RequestWindow {
+            slots: Semaphore::new(0),
+            granted: AtomicUsize::new(0),
+            bucket,
+            most: most.max(1),
+        };
+        window.grow();
+        window
+    }
+
+    /// Adds slots up to what the bucket now allows.
+    fn grow(&self) {
+        let allowed = (self.bucket.burst() as usize).clamp(1, self.most);
+        let before = self.granted.fetch_max(allowed, Ordering::SeqCst);
+        if allowed > before {
+            self.slots.add_permits(allowed - before);
+        }
+    }
+
+    /// Sends `request` once a slot is free; its body.
+    async fn send(&self, transport: &Transport, request: &Request, api: Api) -> Result<Bytes> {
+        let response = {
+            let _slot = self
+                .slots
+                .acquire()
+                .await
+                .map_err(|e| Error::Internal(format!("request slots closed: {e}")))?;
+            transport.execute(request, Some(api)).await?
+        };
+        self.grow();
+        Ok(response.body)
+    }
 }
 
 /// A v2 cursor listing: its first request, and how to read one page.

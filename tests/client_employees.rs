@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use arrow::array::{Array, AsArray};
 use arrow::datatypes::{DataType, Int64Type};
-use personio_arrow::fake::{FakeOptions, FakeServer};
+use personio_arrow::fake::{FakeOptions, FakeServer, RateLimitPreset, RateLimits};
 use personio_arrow::{Client, EmployeeQuery, Error, Options, Secret, Table};
 
 async fn fake(options: FakeOptions) -> FakeServer {
@@ -66,6 +66,28 @@ async fn every_employee_exactly_once_with_concurrent_pages() {
         table.warnings[0].ends_with("dynamic_99999, last_onboarding_step"),
         "{:?}",
         table.warnings
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_at_once_are_what_personios_burst_allows() {
+    // Personio's limits: bursts of 15 on employees. By default the read sends as many
+    // pages at once as the burst allows, more than the old fixed 4, never more.
+    let server = fake(FakeOptions {
+        employees: 2000,
+        latency_ms: 30,
+        rate_limits: Some(RateLimits::Preset(RateLimitPreset::Personio)),
+        ..FakeOptions::default()
+    })
+    .await;
+    let client = client_for(&server, |_| {});
+    let table = client.employees(&EmployeeQuery::default()).await.unwrap();
+    assert_eq!(table.num_rows(), 2000);
+    let stats = server.stats();
+    assert!(
+        (5..=15).contains(&stats.max_in_flight),
+        "{}",
+        stats.max_in_flight
     );
 }
 

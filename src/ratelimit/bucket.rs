@@ -127,6 +127,11 @@ impl Bucket {
         self.state().limits
     }
 
+    /// Requests that may go at once when the bucket is full, as believed now.
+    pub fn burst(&self) -> f64 {
+        self.state().limits.burst
+    }
+
     /// Waits in line for a token. Fails at once, without waiting, when the wait would
     /// pass the current call's deadline.
     pub async fn acquire(self: &Arc<Self>) -> Result<Permit, OverDeadline> {
