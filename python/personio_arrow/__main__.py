@@ -246,7 +246,8 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--base-url", default=None, help="default: $PERSONIO_BASE_URL or the public API")
         sub.add_argument("--allow-http", action="store_true",
                          help="allow plain http to a host that is not loopback (trusted proxies only)")
-        sub.add_argument("--concurrency", type=int, default=4, help="requests at once")
+        sub.add_argument("--concurrency", type=int, default=32,
+                         help="most requests at once (fewer where the rate limit allows fewer)")
         if not output:
             return
         sub.add_argument("-o", "--output", default=None,

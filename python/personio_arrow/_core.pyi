@@ -384,6 +384,7 @@ class AsyncClient:
         attributes: Sequence[str] | str | None = None,
         updated_since: datetime | str | None = None,
         names: Literal["key", "label"] = "key",
+        progress: Literal[False] | None = False,
     ) -> Table:
         """As ``Client.employees``."""
     async def employee(self, employee_id: int, *, names: Literal["key", "label"] = "key") -> Table:
@@ -401,6 +402,7 @@ class AsyncClient:
         names: Literal["key", "label"] = "key",
         wait: bool = True,
         timeout: float = 300.0,
+        progress: Literal[False] | None = False,
     ) -> Table:
         """As ``Client.custom_report``."""
     async def attendances(
@@ -410,6 +412,7 @@ class AsyncClient:
         *,
         employees: Sequence[int] | None = None,
         api: Literal["auto", "v1", "v2"] = "auto",
+        progress: Literal[False] | None = False,
     ) -> Table:
         """As ``Client.attendances``."""
     async def org_units(self, type: Literal["department", "team"]) -> Table:
@@ -435,6 +438,7 @@ class AsyncClient:
         *,
         employees: Sequence[int] | None = None,
         api: Literal["auto", "v1", "v2"] = "auto",
+        progress: Literal[False] | None = False,
     ) -> Table:
         """As ``Client.absences``."""
     async def absence_types(self, *, api: Literal["auto", "v1", "v2"] = "auto") -> Table:

@@ -30,7 +30,7 @@ NOT_RUN_HERE = {
     "bash .ci/run",
     "pip install personio-arrow",
     "pip install 'personio-arrow[pandas]'",
-    ". .venv/bin/activate && pip install '.[test]' && python benches/employees_vs_requests.py",
+    ". .venv/bin/activate && pip install '.[test]' && python benches/compare.py",
 }
 
 
