@@ -54,12 +54,7 @@ impl Client {
 
     /// Every employee (or those changed since `query.updated_since`), typed.
     pub async fn employees(&self, query: &EmployeeQuery) -> Result<Table> {
-        let mut query = query.clone();
-        query.updated_since = query
-            .updated_since
-            .as_deref()
-            .map(normalize_instant)
-            .transpose()?;
+        let query = with_normal_instant(query)?;
         self.call(
             "the employee listing",
             employees::fetch_employees(&self.transport, &query),
@@ -81,12 +76,7 @@ impl Client {
     ) {
         let failed = out.clone();
         let read = async {
-            let mut query = query.clone();
-            query.updated_since = query
-                .updated_since
-                .as_deref()
-                .map(normalize_instant)
-                .transpose()?;
+            let query = with_normal_instant(query)?;
             employees::stream_employees(&self.transport, &query, batch_size, out).await
         };
         if let Err(error) = self.call("the employee listing", read).await {
@@ -215,6 +205,17 @@ impl Client {
     async fn call<T>(&self, what: &str, call: impl Future<Output = Result<T>>) -> Result<T> {
         deadline::within(self.config().deadline, what, call).await
     }
+}
+
+/// `query` with its `updated_since` in the one form Personio reads.
+fn with_normal_instant(query: &EmployeeQuery) -> Result<EmployeeQuery> {
+    let mut query = query.clone();
+    query.updated_since = query
+        .updated_since
+        .as_deref()
+        .map(normalize_instant)
+        .transpose()?;
+    Ok(query)
 }
 
 /// An instant with an explicit offset, rewritten in UTC (`2024-01-31T08:00:00Z`).

@@ -1,21 +1,20 @@
 //! `personio_arrow.RecordBatchStream`: a streamed read handed to Python as record
 //! batches (Python iteration) or as an Arrow C stream (the PyCapsule interface), once.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use arrow::array::{ArrayRef, StructArray};
-use arrow::datatypes::{Field, SchemaRef};
+use arrow::datatypes::SchemaRef;
 use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use pyo3_arrow::error::PyArrowResult;
-use pyo3_arrow::ffi::{to_schema_pycapsule, to_stream_pycapsule, ArrayIterator};
+use pyo3_arrow::ffi::to_schema_pycapsule;
 use pyo3_arrow::{PyRecordBatch, PySchema};
 use tokio::sync::mpsc;
 
+use super::table::batches_capsule;
 use crate::error::{Error, Result};
 use crate::pipeline::Task;
 use crate::runtime::runtime;
@@ -135,15 +134,9 @@ impl PyRecordBatchStream {
         requested_schema: Option<Bound<'py, PyCapsule>>,
     ) -> PyArrowResult<Bound<'py, PyCapsule>> {
         let mut batches = self.take()?;
-        let arrays = std::iter::from_fn(move || batches.next_blocking()).map(|batch| {
-            batch
-                .map(|b| Arc::new(StructArray::from(b)) as ArrayRef)
-                .map_err(|e: Error| ArrowError::ExternalError(Box::new(e)))
-        });
-        let field = Field::new_struct("", self.schema.fields().clone(), false)
-            .with_metadata(self.schema.metadata().clone());
-        let reader = Box::new(ArrayIterator::new(arrays, Arc::new(field)));
-        to_stream_pycapsule(py, reader, requested_schema)
+        let batches = std::iter::from_fn(move || batches.next_blocking())
+            .map(|batch| batch.map_err(|e: Error| ArrowError::ExternalError(Box::new(e))));
+        batches_capsule(py, &self.schema, batches, requested_schema)
     }
 
     /// Arrow PyCapsule interface: the schema as an Arrow C schema.

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use arrow::array::{ArrayRef, StructArray};
 use arrow::datatypes::{DataType, Field, SchemaRef, TimeUnit};
+use arrow::error::ArrowError;
 use arrow::record_batch::RecordBatch;
 use arrow::util::display::{ArrayFormatter, FormatOptions};
 use pyo3::prelude::*;
@@ -67,14 +68,8 @@ impl PyTable {
         py: Python<'py>,
         requested_schema: Option<Bound<'py, PyCapsule>>,
     ) -> PyArrowResult<Bound<'py, PyCapsule>> {
-        let batches = self.batches.clone();
-        let arrays = batches
-            .into_iter()
-            .map(|batch| Ok(Arc::new(StructArray::from(batch)) as ArrayRef));
-        let field = Field::new_struct("", self.schema.fields().clone(), false)
-            .with_metadata(self.schema.metadata().clone());
-        let reader = Box::new(ArrayIterator::new(arrays, Arc::new(field)));
-        to_stream_pycapsule(py, reader, requested_schema)
+        let batches = self.batches.clone().into_iter().map(Ok);
+        batches_capsule(py, &self.schema, batches, requested_schema)
     }
 
     /// Arrow PyCapsule interface: the schema as an Arrow C schema.
@@ -240,4 +235,19 @@ fn escape(text: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+}
+
+/// `batches` of `schema` as an Arrow C stream capsule; an error among them reaches the
+/// consumer as an Arrow error.
+pub(super) fn batches_capsule<'py>(
+    py: Python<'py>,
+    schema: &SchemaRef,
+    batches: impl Iterator<Item = Result<RecordBatch, ArrowError>> + Send + 'static,
+    requested_schema: Option<Bound<'py, PyCapsule>>,
+) -> PyArrowResult<Bound<'py, PyCapsule>> {
+    let arrays = batches.map(|batch| batch.map(|b| Arc::new(StructArray::from(b)) as ArrayRef));
+    let field = Field::new_struct("", schema.fields().clone(), false)
+        .with_metadata(schema.metadata().clone());
+    let reader = Box::new(ArrayIterator::new(arrays, Arc::new(field)));
+    to_stream_pycapsule(py, reader, requested_schema)
 }
