@@ -12,18 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from fake_process import fake_process
 
 
 def write(mode: str, url: str, client_id: str, secret: str, path: str, batch_size: int) -> None:
@@ -56,37 +51,19 @@ def main() -> None:
         mode, url, client_id, secret, path = args.write
         write(mode, url, client_id, secret, path, args.batch_size)
         return
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-u", "-m", "personio_arrow", "fake-server", "--port", str(port),
-         "--employees", str(args.employees), "--options", json.dumps({"rate_limits": "ample"})],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        credentials = {}
-        while len(credentials) < 2:  # the server prints its URL and credentials
-            line = server.stdout.readline()
-            if not line:
-                raise SystemExit("the fake server did not start")
-            for key in ("client_id", "client_secret"):
-                if f"PERSONIO_{key.upper()}=" in line:
-                    credentials[key] = line.split("=", 1)[1].strip()
+    with fake_process(args.employees) as fake:
         with tempfile.TemporaryDirectory() as folder:
             for mode in ("table", "stream"):
                 path = str(Path(folder) / f"{mode}.parquet")
                 result = subprocess.run(
                     [sys.executable, __file__, "--batch-size", str(args.batch_size), "--write",
-                     mode, f"http://127.0.0.1:{port}", credentials["client_id"],
-                     credentials["client_secret"], path],
+                     mode, fake.url, fake.client_id, fake.client_secret, path],
                     capture_output=True, text=True, check=True,
                 )
                 figures = json.loads(result.stdout.strip().splitlines()[-1])
                 print(f"{mode:6} {figures['rows']} employees to Parquet in "
                       f"{figures['seconds']:.1f} s; peak RSS {figures['peak_mib']:.0f} MiB "
                       f"({figures['before_mib']:.0f} MiB before the read)")
-    finally:
-        server.terminate()
-        server.wait()
 
 
 if __name__ == "__main__":
