@@ -1,8 +1,9 @@
 //! The one way a listing becomes a table: pages from [`crate::paginate`] (or, for v2
 //! cursor listings, by following each page's `next` link: [`read_cursor_pages`]), each
 //! converted to an Arrow chunk by its resource's [`PageSource`] or [`CursorSource`] on a
-//! blocking worker ([`Workers`]) while later pages still download, then one join
-//! ([`one_batch`]).
+//! blocking worker ([`Workers`]) while later pages still download. The resource joins
+//! the chunks into a table of one record batch per chunk: pyarrow, polars and DuckDB take
+//! chunked columns as they are, and joining them would copy the whole table once more.
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
@@ -13,8 +14,6 @@ use bytes::Bytes;
 use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
-use crate::arrow::build::concat_chunks;
-use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::next_link::{outline, LinkWalk};
 use crate::paginate::{read_listing, Addressing, Page};
@@ -259,17 +258,4 @@ impl Default for Workers {
     fn default() -> Workers {
         Workers::new()
     }
-}
-
-/// `table` as one record batch: pyarrow, polars and pandas then see one chunk per
-/// column.
-pub fn one_batch(table: Table) -> Result<Table> {
-    if table.batches.len() == 1 {
-        return Ok(table);
-    }
-    let joined = concat_chunks(&table.schema, &table.batches)?;
-    Ok(Table {
-        batches: vec![joined],
-        ..table
-    })
 }

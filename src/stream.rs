@@ -25,6 +25,7 @@ use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use tokio::sync::{mpsc, Notify};
 
+use crate::arrow::build::one_batch;
 use crate::arrow::Table;
 use crate::error::{ApiFailure, Error, Result};
 use crate::paginate::{Addressing, Page};
@@ -235,7 +236,8 @@ where
             .as_ref()
             .is_some_and(|p| rows > 0 && rows + p.len > batch_size);
         if full || page.is_none() {
-            let table = join(std::mem::take(&mut window)).await?;
+            // A window's pages become one batch of the stream.
+            let table = one_batch(join(std::mem::take(&mut window)).await?)?;
             rows = 0;
             let first = schema.is_none();
             let schema = schema.get_or_insert_with(|| table.schema.clone());

@@ -1,6 +1,7 @@
 //! Absences, absence types and balances from the fake Personio over loopback HTTP,
 //! through v1 and v2.
 
+use arrow::compute::concat_batches;
 use arrow::array::{AsArray, RecordBatch};
 use arrow::datatypes::{DataType, Float64Type, Int64Type, TimeUnit};
 use personio_arrow::fake::{FakeOptions, FakeServer, RateLimitPreset, RateLimits};
@@ -35,9 +36,9 @@ fn december(api: AbsenceApi) -> AbsenceQuery {
     }
 }
 
-fn batch(table: &Table) -> &RecordBatch {
-    assert_eq!(table.batches.len(), 1);
-    &table.batches[0]
+/// Every row of `table` in one batch (a table has a batch per page).
+fn batch(table: &Table) -> RecordBatch {
+    concat_batches(&table.schema, &table.batches).unwrap()
 }
 
 fn texts(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
@@ -62,7 +63,7 @@ async fn v1_and_v2_give_the_same_table_but_for_the_day_based_ids() {
     let v2 = client.absences(&all(AbsenceApi::V2)).await.unwrap();
     assert!(v1.warnings.is_empty() && v2.warnings.is_empty());
     assert_eq!(v1.schema, v2.schema);
-    let (v1, v2) = (batch(&v1), batch(&v2));
+    let (v1, v2) = (&batch(&v1), &batch(&v2));
     assert_eq!(v1.num_rows(), v2.num_rows());
     for name in v1.schema().fields().iter().map(|f| f.name().as_str()) {
         if name == "id" || name == "absence_type_id" {
@@ -126,7 +127,7 @@ async fn the_table_has_its_types_units_and_filter() {
     assert_eq!(types[6], ("start".into(), local.clone()));
     assert_eq!(types[7], ("end".into(), local));
     assert_eq!(types[8], ("half_day_start".into(), DataType::Boolean));
-    let all = batch(&everyone);
+    let all = &batch(&everyone);
     let units = texts(all, "unit");
     assert!(units.contains(&Some("day".into())) && units.contains(&Some("hour".into())));
     let amounts = all.column_by_name("amount").unwrap();
@@ -143,7 +144,7 @@ async fn the_table_has_its_types_units_and_filter() {
             ..december(api)
         };
         let theirs = client.absences(&one).await.unwrap();
-        let theirs = batch(&theirs).column(1).as_primitive::<Int64Type>().clone();
+        let theirs = &batch(&theirs).column(1).as_primitive::<Int64Type>().clone();
         assert!(!theirs.is_empty());
         assert!(theirs.iter().all(|p| p == Some(first)));
         assert_eq!(
@@ -163,7 +164,7 @@ async fn types_and_balances() {
     let client = client_for(&server);
     let v1 = client.absence_types(AbsenceApi::V1).await.unwrap();
     let v2 = client.absence_types(AbsenceApi::Auto).await.unwrap();
-    let (v1, v2) = (batch(&v1), batch(&v2));
+    let (v1, v2) = (&batch(&v1), &batch(&v2));
     assert_eq!(v1.num_rows(), 6);
     for name in ["name", "category", "unit", "approval_required"] {
         assert_eq!(
@@ -180,7 +181,7 @@ async fn types_and_balances() {
         .as_primitive::<Int64Type>()
         .value(0);
     let balances = client.absence_balances(someone).await.unwrap();
-    let balances = batch(&balances);
+    let balances = &batch(&balances);
     assert_eq!(
         texts(balances, "absence_type_name"),
         vec![

@@ -1,6 +1,7 @@
 //! Org units, cost centers, legal entities, workplaces, projects and profile pictures
 //! from the fake Personio over loopback HTTP.
 
+use arrow::compute::concat_batches;
 use arrow::array::{Array, AsArray, RecordBatch};
 use arrow::datatypes::DataType;
 use personio_arrow::fake::{CredentialSpec, FakeOptions, FakeServer};
@@ -22,9 +23,9 @@ fn client_for(server: &FakeServer) -> Client {
     .expect("client builds")
 }
 
-fn batch(table: &Table) -> &RecordBatch {
-    assert_eq!(table.batches.len(), 1);
-    &table.batches[0]
+/// Every row of `table` in one batch (a table has a batch per page).
+fn batch(table: &Table) -> RecordBatch {
+    concat_batches(&table.schema, &table.batches).unwrap()
 }
 
 fn texts(batch: &RecordBatch, name: &str) -> Vec<Option<String>> {
@@ -66,7 +67,7 @@ async fn org_units_page_and_carry_their_chain() {
         let client = client_for(&server);
         let departments = client.org_units(OrgUnitType::Department).await.unwrap();
         assert!(departments.warnings.is_empty());
-        let departments = batch(&departments);
+        let departments = &batch(&departments);
         assert_eq!(departments.num_rows(), 12, "8 with employees, 4 below them");
         assert_eq!(
             server.stats().by_route["GET /v2/org-units"],
@@ -114,7 +115,7 @@ async fn org_units_page_and_carry_their_chain() {
             .all(|t| t.as_deref() == Some("department")));
 
         let teams = client.org_units(OrgUnitType::Team).await.unwrap();
-        let inbound = chains(batch(&teams))
+        let inbound = chains(&batch(&teams))
             .into_iter()
             .find(|(n, _)| n == "Inbound")
             .unwrap();
@@ -135,13 +136,13 @@ async fn the_small_catalogues_come_whole() {
     assert_eq!(batch(&cost_centers).num_rows(), 6);
     assert_eq!(cost_centers.schema.fields().len(), 2);
     let entities = client.legal_entities().await.unwrap();
-    let countries = texts(batch(&entities), "country");
+    let countries = texts(&batch(&entities), "country");
     assert_eq!(countries.len(), 4);
     assert!(countries.contains(&Some("GB".to_string())));
     let workplaces = client.workplaces().await.unwrap();
-    assert!(texts(batch(&workplaces), "name").contains(&Some("Zürich".to_string())));
+    assert!(texts(&batch(&workplaces), "name").contains(&Some("Zürich".to_string())));
     let projects = client.projects().await.unwrap();
-    let projects = batch(&projects);
+    let projects = &batch(&projects);
     assert_eq!(projects.num_rows(), 5);
     assert_eq!(
         texts(projects, "project_code")[4].as_deref(),
@@ -170,7 +171,7 @@ async fn pictures_come_as_images_and_missing_ones_are_not_found() {
         .employees(&personio_arrow::EmployeeQuery::default())
         .await
         .unwrap();
-    let ids = batch(&employees)
+    let ids = &batch(&employees)
         .column_by_name("id")
         .unwrap()
         .as_primitive::<arrow::datatypes::Int64Type>()

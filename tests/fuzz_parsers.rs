@@ -606,13 +606,10 @@ fn mutated_bodies(
 // ---------------------------------------------------------------------------------------
 // Reading a table back.
 
-/// The one batch of a table (every path here joins into one).
-fn batch(table: &Table) -> Result<&arrow::record_batch::RecordBatch, TestCaseError> {
-    match table.batches.as_slice() {
-        [batch] => Ok(batch),
-        [] if table.num_rows() == 0 => Err(fail("a table without a batch")),
-        more => Err(fail(format!("{} batches, expected one", more.len()))),
-    }
+/// Every row of a table in one batch (a table has a batch per page or chunk).
+fn batch(table: &Table) -> Result<arrow::record_batch::RecordBatch, TestCaseError> {
+    arrow::compute::concat_batches(&table.schema, &table.batches)
+        .map_err(|e| fail(format!("the batches do not share the schema: {e}")))
 }
 
 /// The column for Personio key `key` and part `part` (field metadata, not names).
@@ -739,7 +736,7 @@ fn holds(
     input: &Value,
     tally: &Tally,
 ) -> Result<(), TestCaseError> {
-    let batch = batch(table)?;
+    let batch = &batch(table)?;
     let array = batch.column(column);
     let name = table.schema.field(column).name();
     let lost = |shown: String| {
@@ -1217,7 +1214,7 @@ fn check_employees(case: &EmployeeCase, table: &Table, tally: &Tally) -> Result<
             kept.len()
         )));
     }
-    let batch = batch(table)?;
+    let batch = &batch(table)?;
     if batch.num_rows() != kept.len() {
         return Err(fail("the batch and the table disagree on the rows"));
     }

@@ -307,6 +307,19 @@ pub fn build_table<'a>(
     )
 }
 
+/// `table` as one record batch (a copy, unless it is one already): for what must see
+/// every row at once, such as a sort, and for a stream's window of pages.
+pub fn one_batch(table: Table) -> Result<Table> {
+    if table.batches.len() == 1 {
+        return Ok(table);
+    }
+    let joined = concat_chunks(&table.schema, &table.batches)?;
+    Ok(Table {
+        batches: vec![joined],
+        ..table
+    })
+}
+
 /// Concatenates batches into one. Dictionary columns are encoded again afterwards:
 /// concatenating appends each chunk's dictionary, and a repeated value would break
 /// pandas' categories.

@@ -16,7 +16,7 @@ use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::{Cell, ColumnDef, Kind, Table};
 use crate::error::Result;
 use crate::paginate::{id_text, Addressing, Claim, Page};
-use crate::pipeline::{one_batch, read_cursor_pages, read_pages, CursorSource, PageSource};
+use crate::pipeline::{read_cursor_pages, read_pages, CursorSource, PageSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 const V1_PATH: &str = "/v1/company/time-off-types";
@@ -55,7 +55,7 @@ pub async fn fetch_absence_types(transport: &Transport, api: AbsenceApi) -> Resu
             pages.into_iter().map(|page| page.content.0).collect()
         }
     };
-    one_batch(join_kept_chunks(&columns, chunks)?)
+    join_kept_chunks(&columns, chunks)
 }
 
 /// Every v2 absence type's name and unit, by id.

@@ -44,6 +44,7 @@ use super::absences_v1::fetch_v1;
 use super::absences_v2::fetch_v2;
 use super::choice::ApiChoice;
 use super::days::PeriodQuery;
+use crate::arrow::build::one_batch;
 use crate::arrow::{ColumnDef, Kind, Table};
 use crate::error::{Error, Result};
 use crate::transport::Transport;
@@ -107,8 +108,9 @@ pub async fn fetch_absences(transport: &Transport, query: &AbsenceQuery) -> Resu
     in_order(table)
 }
 
-/// `table` (one batch) ordered by start, employee and unit, nulls last.
+/// `table` ordered by start, employee and unit, nulls last, in one batch.
 pub(super) fn in_order(table: Table) -> Result<Table> {
+    let table = one_batch(table)?;
     let [batch] = table.batches.as_slice() else {
         return Err(Error::Internal("absences are ordered in one batch".into()));
     };

@@ -21,7 +21,7 @@ use crate::arrow::parse::{count, date32, float64};
 use crate::arrow::{Cell, ColumnDef, Table};
 use crate::error::Result;
 use crate::paginate::{id_text, Addressing, Claim, Page};
-use crate::pipeline::{one_batch, read_pages, PageSource};
+use crate::pipeline::{read_pages, PageSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 const TIME_OFFS_PATH: &str = "/v1/company/time-offs";
@@ -74,7 +74,7 @@ pub(super) async fn fetch_v1(transport: &Transport, query: &AbsenceQuery) -> Res
     )
     .await?;
     let chunks = days.into_iter().chain(hours).map(|page| page.content);
-    one_batch(join_kept_chunks(&columns(), chunks.collect())?)
+    join_kept_chunks(&columns(), chunks.collect())
 }
 
 /// One of the two listings for one query.

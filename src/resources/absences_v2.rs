@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use arrow::array::{Array, ArrayRef, AsArray, Float64Array, RecordBatch, StringArray};
+use arrow::array::{ArrayRef, AsArray, Float64Array, RecordBatch, StringArray};
 use bytes::Bytes;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
@@ -57,12 +57,11 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AbsenceQuery) -> Res
     if periods.num_rows() == 0 {
         return Ok(periods);
     }
-    let ids = text_column(&periods, column::ID)?;
-    let names = uncounted(v2_type_names(transport)).await?;
-    let ids: Vec<String> = ids
-        .iter()
-        .map(|id| id.unwrap_or_default().to_string())
+    let ids: Vec<String> = texts(&periods, column::ID)?
+        .into_iter()
+        .map(Option::unwrap_or_default)
         .collect();
+    let names = uncounted(v2_type_names(transport)).await?;
     let tally = Tally::start();
     tally.expect(
         Claim {
@@ -198,29 +197,24 @@ impl CursorSource for Breakdowns {
     }
 }
 
-/// A text column of a one-batch table.
-fn text_column(table: &Table, index: usize) -> Result<StringArray> {
-    let batch = table
-        .batches
-        .first()
-        .ok_or_else(|| Error::Internal("periods are read in one batch".into()))?;
-    batch
-        .column(index)
-        .as_string_opt::<i32>()
-        .cloned()
-        .ok_or_else(|| Error::Internal(format!("column {index} is not text")))
+/// A text column's values, over every batch of `table`.
+fn texts(table: &Table, index: usize) -> Result<Vec<Option<String>>> {
+    let mut values = Vec::with_capacity(table.num_rows());
+    for batch in &table.batches {
+        let column = batch
+            .column(index)
+            .as_string_opt::<i32>()
+            .ok_or_else(|| Error::Internal(format!("column {index} is not text")))?;
+        values.extend(column.iter().map(|value| value.map(str::to_string)));
+    }
+    Ok(values)
 }
 
 /// `periods` with each row's type name, unit and amount filled in. A period without
 /// breakdowns counts nothing, in its type's unit.
 fn with_types_and_amounts(periods: Table, names: &TypeNames, counted: &[Counted]) -> Result<Table> {
-    let types = text_column(&periods, column::ABSENCE_TYPE_ID)?;
-    let of_type = |row: usize| {
-        types
-            .is_valid(row)
-            .then(|| names.get(types.value(row)))
-            .flatten()
-    };
+    let types = texts(&periods, column::ABSENCE_TYPE_ID)?;
+    let of_type = |row: usize| types[row].as_deref().and_then(|id| names.get(id));
     let name: StringArray = (0..types.len())
         .map(|row| of_type(row).and_then(|(name, _)| name.clone()))
         .collect();
@@ -233,15 +227,19 @@ fn with_types_and_amounts(periods: Table, names: &TypeNames, counted: &[Counted]
         })
         .collect();
     let amount: Float64Array = counted.iter().map(|(_, amount)| Some(*amount)).collect();
-    let batch = &periods.batches[0];
-    let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
-    arrays[column::ABSENCE_TYPE_NAME] = Arc::new(name);
-    arrays[column::UNIT] = Arc::new(unit);
-    arrays[column::AMOUNT] = Arc::new(amount);
-    let batch = RecordBatch::try_new(periods.schema.clone(), arrays)
-        .map_err(|e| Error::Internal(format!("cannot add types and amounts: {e}")))?;
-    Ok(Table {
-        batches: vec![batch],
-        ..periods
-    })
+    let mut start = 0;
+    let mut batches = Vec::with_capacity(periods.batches.len());
+    for batch in &periods.batches {
+        let rows = batch.num_rows();
+        let mut arrays: Vec<ArrayRef> = batch.columns().to_vec();
+        arrays[column::ABSENCE_TYPE_NAME] = Arc::new(name.slice(start, rows));
+        arrays[column::UNIT] = Arc::new(unit.slice(start, rows));
+        arrays[column::AMOUNT] = Arc::new(amount.slice(start, rows));
+        batches.push(
+            RecordBatch::try_new(periods.schema.clone(), arrays)
+                .map_err(|e| Error::Internal(format!("cannot add types and amounts: {e}")))?,
+        );
+        start += rows;
+    }
+    Ok(Table { batches, ..periods })
 }

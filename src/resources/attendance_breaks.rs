@@ -15,6 +15,7 @@ use arrow::compute::{cast, filter_record_batch};
 use arrow::datatypes::{DataType, Schema, TimestampMicrosecondType};
 
 use super::attendances::column;
+use crate::arrow::build::one_batch;
 use crate::arrow::Table;
 use crate::error::{Error, Result};
 
@@ -22,9 +23,10 @@ const BREAK: &str = "BREAK";
 const MICROS_PER_MINUTE: i64 = 60_000_000;
 const MICROS_PER_DAY: i64 = 24 * 60 * MICROS_PER_MINUTE;
 
-/// The rows of `table` (one batch, its `type` at column `type_column`) that are not
-/// breaks, with `break_minutes` summed from the breaks they contain, without `type`.
-pub(super) fn fold_breaks(table: &Table, type_column: usize) -> Result<Table> {
+/// The rows of `table` (its `type` at column `type_column`) that are not breaks, with
+/// `break_minutes` summed from the breaks they contain, without `type`, in one batch.
+pub(super) fn fold_breaks(table: Table, type_column: usize) -> Result<Table> {
+    let table = one_batch(table)?;
     let batch = match table.batches.as_slice() {
         [batch] => batch,
         _ => return Err(Error::Internal("breaks are folded in one batch".into())),

@@ -18,7 +18,7 @@ use crate::arrow::parse::count;
 use crate::arrow::{Cell, ColumnDef, Table};
 use crate::error::Result;
 use crate::paginate::{id_text, Addressing, Claim, Page};
-use crate::pipeline::{one_batch, read_pages, PageSource};
+use crate::pipeline::{read_pages, PageSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 const ATTENDANCES_PATH: &str = "/v1/company/attendances";
@@ -35,7 +35,7 @@ pub(super) async fn fetch_v1(transport: &Transport, query: &AttendanceQuery) -> 
     });
     let pages = read_pages(transport, Api::V1, Addressing::RecordOffset, source.clone()).await?;
     let chunks = pages.into_iter().map(|page| page.content).collect();
-    one_batch(join_kept_chunks(&source.columns, chunks)?)
+    join_kept_chunks(&source.columns, chunks)
 }
 
 /// v1 attendances from recorded page bodies, as [`fetch_v1`] converts them, without a
@@ -48,7 +48,7 @@ pub fn v1_attendances_from_pages(bodies: &[Bytes]) -> Result<Table> {
         .iter()
         .map(|body| convert_page(&columns, body, &request).map(|page| page.content))
         .collect::<Result<Vec<_>>>()?;
-    one_batch(join_kept_chunks(&columns, chunks)?)
+    join_kept_chunks(&columns, chunks)
 }
 
 /// The listing of `GET /v1/company/attendances` for one query.

@@ -31,7 +31,7 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AttendanceQuery) -> 
         ("start.date_time.lte", format!("{}T23:59:59", query.end)),
     ];
     let periods = listing().read(transport, query, days).await?;
-    let worked = fold_breaks(&periods, TYPE)?;
+    let worked = fold_breaks(periods, TYPE)?;
     // v2 periods carry only the project's id: its name costs a listing of projects,
     // asked for only when some period has a project.
     let names = if has_projects(&worked) {
@@ -46,7 +46,7 @@ pub(super) async fn fetch_v2(transport: &Transport, query: &AttendanceQuery) -> 
 /// periods have no project (names need `GET /v2/projects`). For tests that feed bodies.
 #[doc(hidden)]
 pub fn v2_attendances_from_pages(bodies: &[Bytes]) -> Result<Table> {
-    let worked = fold_breaks(&listing().convert_bodies(bodies)?, TYPE)?;
+    let worked = fold_breaks(listing().convert_bodies(bodies)?, TYPE)?;
     with_project_names(worked, &[])
 }
 

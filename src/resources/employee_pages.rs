@@ -15,7 +15,6 @@ use crate::arrow::build::{build_chunk, join_chunks, raw_strings, Chunk, RawStrin
 use crate::arrow::{Cell, Table};
 use crate::error::{Error, Result};
 use crate::paginate::{id_text, listing_changed, Claim, Page};
-use crate::pipeline::one_batch;
 use crate::transport::Request;
 
 pub(super) const EMPLOYEES_PATH: &str = "/v1/company/employees";
@@ -140,7 +139,7 @@ where
             layout.unlisted.join(", ")
         ));
     }
-    one_batch(table)
+    Ok(table)
 }
 
 /// Fetches a page's body again unless it was kept; the records must be the same ones,

@@ -16,7 +16,7 @@ use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::{ColumnDef, Table};
 use crate::error::Result;
 use crate::paginate::{Addressing, Page};
-use crate::pipeline::{one_batch, read_pages, PageSource};
+use crate::pipeline::{read_pages, PageSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 pub(super) const REPORTS_PATH: &str = "/v1/company/custom-reports/reports";
@@ -80,7 +80,7 @@ impl ReportPages {
 
     fn join(&self, pages: Vec<Page<Chunk>>) -> Result<Table> {
         let chunks = pages.into_iter().map(|page| page.content).collect();
-        one_batch(join_kept_chunks(&self.defs, chunks)?)
+        join_kept_chunks(&self.defs, chunks)
     }
 }
 

@@ -24,7 +24,7 @@ use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::next_link::LinkWalk;
 use crate::paginate::{listing_changed, MAX_PASSES};
-use crate::pipeline::{one_batch, Workers};
+use crate::pipeline::{Workers};
 use crate::progress::Tally;
 use crate::transport::{Api, BodyReader, Request, Transport};
 
@@ -186,7 +186,7 @@ fn join(plan: &V2Plan, converted: Vec<Converted>) -> Result<Table> {
         row += chunk.rows;
         dated_chunks.push(chunk);
     }
-    one_batch(join_kept_chunks(&plan.defs, dated_chunks)?)
+    join_kept_chunks(&plan.defs, dated_chunks)
 }
 
 /// Moves one column (array, failure, raw strings) from one chunk into another.
@@ -269,7 +269,9 @@ mod tests {
                 {"name": "hours", "display": "Hours", "type": "decimal"}]},
             "_data": rows});
         let table = v2_table_from_page(body.to_string().as_bytes(), true).unwrap();
-        assert_eq!(table.batches.len(), 1);
+        // One batch per chunk of rows.
+        assert_eq!(table.batches.len(), 2);
+        let table = crate::arrow::build::one_batch(table).unwrap();
         let batch = &table.batches[0];
         assert_eq!(batch.num_rows(), ROWS_PER_CHUNK + 5);
         let from = batch.column(0).as_primitive::<Date32Type>();

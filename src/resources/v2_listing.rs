@@ -12,7 +12,7 @@ use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::{ColumnDef, Kind, Table};
 use crate::error::Result;
 use crate::paginate::{id_text, Claim, Page};
-use crate::pipeline::{one_batch, read_cursor_pages, CursorSource};
+use crate::pipeline::{read_cursor_pages, CursorSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 /// The largest page every v2 catalogue serves (V2_NOTES 6: legal entities and cost
@@ -126,5 +126,5 @@ fn convert_page(
 
 fn join(columns: &[ColumnDef], pages: Vec<Page<Chunk>>) -> Result<Table> {
     let chunks = pages.into_iter().map(|page| page.content).collect();
-    one_batch(join_kept_chunks(columns, chunks)?)
+    join_kept_chunks(columns, chunks)
 }

@@ -12,7 +12,7 @@ use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::{Cell, ColumnDef, Table};
 use crate::error::Result;
 use crate::paginate::{id_text, Claim, Page};
-use crate::pipeline::{one_batch, read_cursor_pages, CursorSource};
+use crate::pipeline::{read_cursor_pages, CursorSource};
 use crate::transport::{Api, Request, Response, Transport};
 
 /// The largest page v2 serves.
@@ -87,7 +87,7 @@ impl PeriodListing {
 
     fn join(&self, pages: Vec<Page<Chunk>>) -> Result<Table> {
         let chunks = pages.into_iter().map(|page| page.content).collect();
-        one_batch(join_kept_chunks(&self.columns, chunks)?)
+        join_kept_chunks(&self.columns, chunks)
     }
 }
 
