@@ -7,7 +7,7 @@
 //! together. Every response feeds what it announces back ([`Permit::observe`]); a 429
 //! empties the bucket, pauses it and halves its rate ([`Permit::too_many_requests`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -65,8 +65,14 @@ struct State {
     retry_granted: bool,
     /// Sequence number of the next request; requests are numbered as they leave.
     next_seq: u64,
-    /// Requests sent and not answered yet.
-    in_flight: BTreeSet<u64>,
+    /// Requests sent and not answered yet, each with how many answers had come when
+    /// it left.
+    in_flight: BTreeMap<u64, u64>,
+    /// Answers so far.
+    answered: u64,
+    /// (answer number, request) of the answers that came while a request now in
+    /// flight was out: its `remaining` may not count them.
+    recent: VecDeque<(u64, u64)>,
     /// The latest request whose `remaining` was taken: an older answer is stale.
     applied_seq: Option<u64>,
     /// Requests numbered below this were sent before the last slowdown: their 429s
@@ -107,7 +113,9 @@ impl Bucket {
                 paused_until: None,
                 retry_granted: false,
                 next_seq: 0,
-                in_flight: BTreeSet::new(),
+                in_flight: BTreeMap::new(),
+                answered: 0,
+                recent: VecDeque::new(),
                 applied_seq: None,
                 slowed_from_seq: 0,
                 rate_at_least: None,
@@ -149,7 +157,8 @@ impl Bucket {
                     state.tokens -= 1.0;
                     let seq = state.next_seq;
                     state.next_seq += 1;
-                    state.in_flight.insert(seq);
+                    let answered = state.answered;
+                    state.in_flight.insert(seq, answered);
                     return Ok(Permit {
                         bucket: self.clone(),
                         seq,
@@ -209,12 +218,46 @@ impl State {
         }
     }
 
+    /// Requests before `seq` answered since `seq` left.
+    fn answered_late(&self, seq: u64) -> usize {
+        let Some(&left_at) = self.in_flight.get(&seq) else {
+            return 0;
+        };
+        self.recent
+            .iter()
+            .filter(|(answer, earlier)| *answer >= left_at && *earlier < seq)
+            .count()
+    }
+
+    /// Request `seq` is answered: it leaves the flight and joins the recent answers,
+    /// which keep only what a request still in flight may need.
+    fn answer(&mut self, seq: u64) {
+        self.in_flight.remove(&seq);
+        self.recent.push_back((self.answered, seq));
+        self.answered += 1;
+        let oldest = self
+            .in_flight
+            .values()
+            .min()
+            .copied()
+            .unwrap_or(self.answered);
+        while self
+            .recent
+            .front()
+            .is_some_and(|(answer, _)| *answer < oldest)
+        {
+            self.recent.pop_front();
+        }
+    }
+
     /// Takes what an answer to request `seq` announces: limits replace what was
     /// believed, larger or smaller (v1's implied rate: the largest since the last 429
     /// or change of limit); `remaining` counts unless a later request's answer came
-    /// first, less every other request still in flight (the server may not have
-    /// counted them yet: requests on several connections arrive in any order). That
-    /// leaves a few tokens unused at the server, not a lower rate.
+    /// first, less every other request the server may not have counted yet: those
+    /// still in flight, and those sent before `seq` and answered since it left
+    /// (requests on several connections arrive in any order, so an earlier one may
+    /// have reached the server after it). That leaves a few tokens unused at the
+    /// server, not a lower rate.
     fn apply(&mut self, announced: &Announced, seq: u64, now: Instant) {
         self.refill(now);
         if let Some(burst) = announced.capacity {
@@ -233,8 +276,8 @@ impl State {
         }
         if let Some(remaining) = announced.remaining {
             if self.applied_seq.is_none_or(|applied| seq > applied) {
-                let others = self.in_flight.len().saturating_sub(1) as f64;
-                self.tokens = remaining - others;
+                let others = self.in_flight.len().saturating_sub(1) + self.answered_late(seq);
+                self.tokens = remaining - others as f64;
                 self.applied_seq = Some(seq);
             }
         }
@@ -293,7 +336,7 @@ impl Permit {
 
 impl Drop for Permit {
     fn drop(&mut self) {
-        self.bucket.state().in_flight.remove(&self.seq);
+        self.bucket.state().answer(self.seq);
     }
 }
 
@@ -459,13 +502,36 @@ mod tests {
         // The first answer says 5 left; two more requests are out: 3.
         first.observe(&headers(&[("x-ratelimit-remaining", "5")]));
         assert!((bucket.state().tokens - 3.0).abs() < 0.01);
-        // The third (latest) answer says 2 left; the second is still out: 1.
+        // The third (latest) answer says 2 left; the second is still out, and the
+        // first, answered since the third left, may have reached the server after it: 0.
         third.observe(&headers(&[("x-ratelimit-remaining", "2")]));
-        assert!((bucket.state().tokens - 1.0).abs() < 0.01);
+        assert!(bucket.state().tokens.abs() < 0.01);
         // The second answer comes last and is stale.
         second.observe(&headers(&[("x-ratelimit-remaining", "7")]));
-        assert!((bucket.state().tokens - 1.0).abs() < 0.01);
+        assert!(bucket.state().tokens.abs() < 0.01);
         assert!(bucket.state().in_flight.is_empty());
+        assert!(
+            bucket.state().recent.is_empty(),
+            "nothing in flight needs them"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_earlier_request_that_reached_the_server_later_is_not_spent_twice() {
+        // The server holds 5. The second request overtakes the first on the way: the
+        // server counts it first (4 left), then the first (3 left). The first's answer
+        // comes back first; the second's answer, the latest request, says 4.
+        let bucket = bucket(5.0, 0.001);
+        let first = bucket.acquire().await.unwrap();
+        let second = bucket.acquire().await.unwrap();
+        first.observe(&headers(&[("x-ratelimit-remaining", "3")]));
+        second.observe(&headers(&[("x-ratelimit-remaining", "4")]));
+        // 3 are left at the server: three go now, the fourth waits.
+        let start = Instant::now();
+        take(&bucket, 3).await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        let waits = tokio::time::timeout(SECOND, bucket.acquire()).await;
+        assert!(waits.is_err(), "a fourth token now would meet a 429");
     }
 
     #[tokio::test(start_paused = true)]
