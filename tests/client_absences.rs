@@ -1,8 +1,8 @@
 //! Absences, absence types and balances from the fake Personio over loopback HTTP,
 //! through v1 and v2.
 
-use arrow::compute::concat_batches;
 use arrow::array::{AsArray, RecordBatch};
+use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Float64Type, Int64Type, TimeUnit};
 use personio_arrow::fake::{FakeOptions, FakeServer, RateLimitPreset, RateLimits};
 use personio_arrow::{AbsenceApi, AbsenceQuery, Client, Error, Options, Secret, Table};

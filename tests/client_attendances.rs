@@ -1,7 +1,7 @@
 //! Attendances from the fake Personio over loopback HTTP, through v1 and v2.
 
-use arrow::compute::concat_batches;
 use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::compute::concat_batches;
 use arrow::datatypes::{DataType, Int64Type, TimeUnit};
 use personio_arrow::fake::{FakeOptions, FakeServer};
 use personio_arrow::{AttendanceApi, AttendanceQuery, Client, Error, Options, Secret, Table};
@@ -135,7 +135,10 @@ async fn the_table_has_its_types_and_its_filter() {
     assert_eq!(types[4], ("end".into(), local));
     assert_eq!(types[13], ("updated_at".into(), utc));
 
-    let persons = batch(&everyone).column(1).as_primitive::<Int64Type>().clone();
+    let persons = batch(&everyone)
+        .column(1)
+        .as_primitive::<Int64Type>()
+        .clone();
     let first = persons.value(0);
     let one = AttendanceQuery {
         employees: Some(vec![first]),

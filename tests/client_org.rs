@@ -1,8 +1,8 @@
 //! Org units, cost centers, legal entities, workplaces, projects and profile pictures
 //! from the fake Personio over loopback HTTP.
 
-use arrow::compute::concat_batches;
 use arrow::array::{Array, AsArray, RecordBatch};
+use arrow::compute::concat_batches;
 use arrow::datatypes::DataType;
 use personio_arrow::fake::{CredentialSpec, FakeOptions, FakeServer};
 use personio_arrow::{Client, Error, Options, OrgUnitType, Secret, Table};

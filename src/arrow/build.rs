@@ -14,6 +14,7 @@ use arrow::datatypes::{DataType, Field, Int32Type, Schema, SchemaRef};
 use arrow::record_batch::{RecordBatch, RecordBatchOptions};
 use serde_json::Value;
 
+use super::dictionary::share_dictionaries;
 use super::kind::{struct_fields, Kind};
 use super::parse::{self, is_missing, raw_text, Parsed, Unparseable};
 use super::table::Table;
@@ -269,7 +270,7 @@ pub fn join_chunks(
         .collect::<Result<Vec<_>>>()?;
     Ok(Table {
         schema,
-        batches,
+        batches: share_dictionaries(batches)?,
         warnings,
     })
 }

@@ -2,6 +2,7 @@
 //! "no silent loss" fallback to raw strings.
 
 pub mod build;
+pub mod dictionary;
 pub mod kind;
 pub mod parse;
 pub mod table;

@@ -24,7 +24,7 @@ use crate::arrow::Table;
 use crate::error::{Error, Result};
 use crate::next_link::LinkWalk;
 use crate::paginate::{listing_changed, MAX_PASSES};
-use crate::pipeline::{Workers};
+use crate::pipeline::Workers;
 use crate::progress::Tally;
 use crate::transport::{Api, BodyReader, Request, Transport};
 

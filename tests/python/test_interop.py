@@ -7,13 +7,14 @@ import pandas as pd
 import pytest
 import polars as pl
 import pyarrow as pa
+import pyarrow.feather
 
 import personio_arrow as pio
 
 
-def buffer_address(column: pa.ChunkedArray) -> int:
-    assert column.num_chunks == 1
-    return column.chunk(0).buffers()[1].address
+def buffer_address(column: pa.ChunkedArray) -> list[int]:
+    """Where each chunk's values live (a table has a chunk per page)."""
+    return [chunk.buffers()[1].address for chunk in column.chunks]
 
 
 def test_pyarrow_import_is_zero_copy(employees: pio.Table) -> None:
@@ -22,12 +23,40 @@ def test_pyarrow_import_is_zero_copy(employees: pio.Table) -> None:
         assert buffer_address(first.column(name)) == buffer_address(second.column(name)), name
 
 
+def test_pages_stay_chunks_that_share_each_dictionary(employees: pio.Table, tmp_path) -> None:
+    """A page per chunk (joining them would copy the table once more), one dictionary
+    per list column across chunks (Arrow IPC files allow no other), same values."""
+    arrow = pa.table(employees)
+    pages = -(-employees.num_rows // 100)  # Personio's pages hold 100 employees
+    assert arrow.column("id").num_chunks == pages > 1
+    list_columns = [f.name for f in arrow.schema if pa.types.is_dictionary(f.type)]
+    for name in list_columns:
+        chunks = arrow.column(name).chunks
+        assert all(chunk.dictionary.equals(chunks[0].dictionary) for chunk in chunks), name
+    feather = tmp_path / "employees.arrow"
+    pa.feather.write_feather(arrow, feather)
+    assert pa.feather.read_table(feather).equals(arrow)
+    assert arrow.combine_chunks().column("id").to_pylist() == arrow.column("id").to_pylist()
+
+
+def test_nbytes_is_the_tables_own_buffers(employees: pio.Table) -> None:
+    """pyarrow counts each chunk's dictionary; the chunks share one, counted once."""
+    arrow = pa.table(employees)
+    repeated = sum(
+        (column.num_chunks - 1) * column.chunk(0).dictionary.nbytes
+        for column in arrow.columns
+        if pa.types.is_dictionary(column.type)
+    )
+    assert repeated > 0
+    assert employees.nbytes == arrow.nbytes - repeated
+
+
 def test_polars_import_is_zero_copy(employees: pio.Table) -> None:
     arrow_id = buffer_address(pa.table(employees).column("id"))
     frame = pl.DataFrame(employees)
     assert frame.height == employees.num_rows
-    polars_id = frame.get_column("id").to_arrow()
-    assert polars_id.buffers()[1].address == arrow_id
+    # A Series' own to_arrow() joins its chunks; the frame's hands them out as they are.
+    assert buffer_address(frame.to_arrow().column("id")) == arrow_id
     assert employees.to_polars().schema["hire_date"] == pl.Date
 
 
