@@ -70,6 +70,7 @@ def measure(method: str, fake: FakePersonio, employees: int, repeat: int) -> dic
         "peak_mib": statistics.median(run["peak_mib"] for run in runs),
         "mb": (runs[0]["bytes"] or 0) / 1e6,
         "columns": runs[0]["columns"] or 0,
+        "table_mib": runs[0].get("table_mib", 0.0),
     }
 
 
@@ -134,14 +135,15 @@ def main() -> None:
     print("Seconds / peak RSS (MiB) of the reading process; ratios are ours / theirs "
           "(time, RSS): below 1, ours is better.\n")
     print("| employees | latency | " + " | ".join(METHODS.values())
-          + " | ours / loop | ours / personio-py | ours / floor |")
-    print("|---:|---:|" + "---:|" * (len(METHODS) + 3))
+          + " | ours / loop | ours / personio-py | ours / floor | our Arrow table (MiB) |")
+    print("|---:|---:|" + "---:|" * (len(METHODS) + 4))
     for employees, latency, figures in rows:
         ours = figures["ours"]
         cells = [f"{f['seconds']:.2f} s / {f['peak_mib']:.0f}" for f in figures.values()]
         ratios = [f"{ours['seconds'] / figures[m]['seconds']:.2f} / {ours['peak_mib'] / figures[m]['peak_mib']:.2f}"
                   for m in ("requests", "personio_py", "raw")]
-        print(f"| {employees:,} | {latency} ms | " + " | ".join(cells + ratios) + " |")
+        table = f"{ours['table_mib']:.1f}"
+        print(f"| {employees:,} | {latency} ms | " + " | ".join(cells + ratios + [table]) + " |")
 
     print(f"\n| read under Personio's limits | ours | bound | 429s | failed requests |\n|---|---:|---:|---:|---:|")
     print(f"| {sizes[-1]:,} employees, {limited['requests']} requests in the employees bucket "

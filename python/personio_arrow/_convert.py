@@ -37,8 +37,8 @@ def to_pandas(table: Any) -> Any:
     """pandas with the dtypes an analyst expects.
 
     Dates and instants become ``datetime64`` (instants stay UTC-aware), integers the
-    nullable ``Int64``, booleans ``boolean``, text ``string``, list attributes
-    ``category``; tags and lists of entities stay Python lists.
+    nullable ``Int64``, booleans ``boolean``, text ``string`` (stored as Arrow), list
+    attributes ``category``; tags and lists of entities stay Python lists.
     """
     pd = _require("pandas", "pandas")
     pa = _require("pyarrow", "pandas")
@@ -49,7 +49,11 @@ def to_pandas(table: Any) -> Any:
         if pa.types.is_boolean(arrow_type):
             return pd.BooleanDtype()
         if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-            return pd.StringDtype()
+            # Backed by the Arrow strings themselves, not a Python object per cell.
+            return pd.StringDtype("pyarrow")
         return None  # pyarrow's own choice (float64, datetime64, category, object lists)
 
-    return to_pyarrow(table).to_pandas(types_mapper=dtype_for, date_as_object=False)
+    # split_blocks: a block per column, instead of copying like columns into one 2-D block.
+    return to_pyarrow(table).to_pandas(
+        types_mapper=dtype_for, date_as_object=False, split_blocks=True
+    )

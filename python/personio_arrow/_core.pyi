@@ -51,6 +51,9 @@ class Table:
     @property
     def num_rows(self) -> int: ...
     @property
+    def nbytes(self) -> int:
+        """Bytes of the table's Arrow buffers, a buffer shared by several batches once."""
+    @property
     def column_names(self) -> list[str]: ...
     @property
     def schema(self) -> Any:

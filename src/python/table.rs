@@ -83,6 +83,13 @@ impl PyTable {
         self.rows()
     }
 
+    /// Bytes of the table's Arrow buffers, each counted once (as `pyarrow.Table.nbytes`
+    /// counts them, but a buffer shared by several batches only once).
+    #[getter]
+    fn nbytes(&self) -> usize {
+        self.to_core().nbytes()
+    }
+
     /// Column names, in order.
     #[getter]
     fn column_names(&self) -> Vec<String> {
