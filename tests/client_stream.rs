@@ -163,3 +163,44 @@ async fn a_paged_v2_report_that_changes_between_passes_ends_in_an_error() {
     let error = stream_report(&client, &id, 500).await.unwrap_err();
     assert!(matches!(error, Error::ListingChanged(_)), "{error}");
 }
+
+/// The v2 body is read on only while the join keeps up: a paged report shows it in its
+/// requests (a whole one would hold its one body back the same way).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_that_stops_reading_holds_a_v2_report_back() {
+    let pages: u64 = 60;
+    let server = FakeServer::start(FakeOptions {
+        employees: pages as usize * 200,
+        seed: 11,
+        report_v2_page_cap: Some(200),
+        rate_limits: Some(RateLimits::Preset(RateLimitPreset::Ample)),
+        ..FakeOptions::default()
+    })
+    .await
+    .expect("fake server starts");
+    let client = client_for(&server);
+    let id = server.report_id("Headcount").unwrap();
+    let (out, mut batches) = mpsc::channel(1);
+    let read = tokio::spawn(async move {
+        let query = ReportQuery {
+            api: ReportApi::V2,
+            ..ReportQuery::default()
+        };
+        client.stream_custom_report(&id, &query, 100, out).await
+    });
+    batches.recv().await.unwrap().unwrap();
+    let route = "GET /v2/reports/{id}";
+    let mut held = server.stats().by_route[route];
+    for _ in 0..120 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let now = server.stats().by_route[route];
+        if now == held {
+            break;
+        }
+        held = now;
+    }
+    // Chunks ahead of the join, a window, and the channel: far from the whole report.
+    assert!(held < pages / 2, "{held} of {pages} pages requested");
+    drop(batches);
+    read.await.unwrap();
+}
