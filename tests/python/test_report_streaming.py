@@ -4,6 +4,8 @@ raises from the iteration, never ends short; the CLI writes Parquet through the 
 
 from __future__ import annotations
 
+from typing import Iterator
+
 import os
 import subprocess
 import sys
@@ -16,9 +18,18 @@ import pyarrow.parquet as pq
 import pytest
 
 import personio_arrow as pio
+from personio_arrow.testing import FakePersonio
 
 V2_ROUTE = "GET /v2/reports/{id}"
 V1_ROUTE = "GET /v1/company/custom-reports/reports/{id}"
+
+
+@pytest.fixture(scope="module")
+def reports_company() -> Iterator[FakePersonio]:
+    """A company of its own: reading the report list moves the fake's "updating" report
+    on, which the shared `company` must not see."""
+    with FakePersonio(employees=1234, seed=7) as fake:
+        yield fake
 
 
 def rows(table_like) -> list[dict]:
@@ -51,9 +62,9 @@ REPORTS = ["Headcount", "Absences and attendance", "Department and salary histor
 @pytest.mark.parametrize("api", ["v1", "v2"])
 @pytest.mark.parametrize("name", REPORTS)
 @pytest.mark.parametrize(("batch_size", "names"), [(10_000, "key"), (37, "label")])
-def test_streamed_batches_make_the_table(company, api, name, batch_size, names) -> None:
-    client = company.client()
-    report = report_id(company, name)
+def test_streamed_batches_make_the_table(reports_company, api, name, batch_size, names) -> None:
+    client = reports_company.client()
+    report = report_id(reports_company, name)
     table = table_of(client, report, api=api, names=names)
     stream = client.iter_custom_report(report, api=api, names=names, batch_size=batch_size)
     assert stream.schema.equals(table.schema, check_metadata=True)
@@ -73,12 +84,12 @@ def test_auto_streams_through_v2_where_the_report_is_there(fake_factory) -> None
     assert rows(read) == rows(table_of(fake.client(), report, api="v2"))
 
 
-def test_auto_falls_back_to_v1_for_a_report_v2_cannot_render(company) -> None:
-    report = report_id(company, "Headcount by office")  # grouped: v2 answers 400
+def test_auto_falls_back_to_v1_for_a_report_v2_cannot_render(reports_company) -> None:
+    report = report_id(reports_company, "Headcount by office")  # grouped: v2 answers 400
     with pytest.raises(pio.BadRequestError):
-        company.client().iter_custom_report(report, api="v2")
-    read = streamed(company.client().iter_custom_report(report, batch_size=500), 500)
-    assert rows(read) == rows(table_of(company.client(), report, api="v1"))
+        reports_company.client().iter_custom_report(report, api="v2")
+    read = streamed(reports_company.client().iter_custom_report(report, batch_size=500), 500)
+    assert rows(read) == rows(table_of(reports_company.client(), report, api="v1"))
 
 
 @pytest.mark.parametrize("api", ["v1", "v2"])
@@ -147,19 +158,19 @@ def test_a_v2_body_cut_off_and_read_again_repeats_what_was_streamed(fake_factory
     assert rows(read) == rows(table_of(fake.client(), report, api="v2"))
 
 
-def test_bad_arguments_raise_at_the_call(company) -> None:
-    report = report_id(company, "Headcount")
+def test_bad_arguments_raise_at_the_call(reports_company) -> None:
+    report = report_id(reports_company, "Headcount")
     with pytest.raises(ValueError):
-        company.client().iter_custom_report(report, batch_size=0)
+        reports_company.client().iter_custom_report(report, batch_size=0)
     with pytest.raises(ValueError, match="auto"):
-        company.client().iter_custom_report(report, api="v3")
+        reports_company.client().iter_custom_report(report, api="v3")
     with pytest.raises(ValueError, match="timeout"):
-        company.client().iter_custom_report(report, timeout=-1)
+        reports_company.client().iter_custom_report(report, timeout=-1)
 
 
-def test_polars_and_duckdb_read_the_stream(company) -> None:
-    client = company.client()
-    report = report_id(company, "Headcount")
+def test_polars_and_duckdb_read_the_stream(reports_company) -> None:
+    client = reports_company.client()
+    report = report_id(reports_company, "Headcount")
     table = table_of(client, report)
     frame = polars.from_arrow(pa.RecordBatchReader.from_stream(client.iter_custom_report(report, batch_size=100)))
     assert frame.height == table.num_rows
@@ -183,11 +194,11 @@ def run_cli(*args: str, fake) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("api", ["v1", "v2"])
-def test_the_cli_streams_report_parquet_that_equals_the_table(company, tmp_path, api) -> None:
-    report = report_id(company, "Department and salary history")
-    table = table_of(company.client(), report, api=api)
+def test_the_cli_streams_report_parquet_that_equals_the_table(reports_company, tmp_path, api) -> None:
+    report = report_id(reports_company, "Department and salary history")
+    table = table_of(reports_company.client(), report, api=api)
     out = tmp_path / "report.parquet"
-    result = run_cli("report", report, "--api", api, "--batch-size", "500", "-o", str(out), fake=company)
+    result = run_cli("report", report, "--api", api, "--batch-size", "500", "-o", str(out), fake=reports_company)
     assert result.returncode == 0, result.stderr
     assert f"wrote {table.num_rows} rows" in result.stderr
     written = pq.ParquetFile(out)
