@@ -348,3 +348,29 @@ fn conform(batch: &RecordBatch, schema: &SchemaRef, endpoint: &str) -> Result<Re
     RecordBatch::try_new(schema.clone(), columns)
         .map_err(|e| Error::Internal(format!("a streamed batch: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, Float64Array, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    fn batch_of(column: ArrayRef) -> RecordBatch {
+        let field = Field::new("hours", column.data_type().clone(), true);
+        RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![column]).unwrap()
+    }
+
+    /// A window whose column fell back to strings holds nothing a typed column cannot,
+    /// when every cell is empty; a value would be typed otherwise by the table read.
+    #[test]
+    fn only_empty_cells_of_another_type_conform() {
+        let schema = batch_of(Arc::new(Float64Array::from(vec![1.5]))).schema();
+        let empty = batch_of(Arc::new(StringArray::from(vec![None::<&str>; 3])));
+        let conformed = conform(&empty, &schema, "GET /test").unwrap();
+        assert_eq!(conformed.column(0).data_type(), &DataType::Float64);
+        assert_eq!(conformed.column(0).null_count(), 3);
+        let text = batch_of(Arc::new(StringArray::from(vec![None, Some("eight")])));
+        let error = conform(&text, &schema, "GET /test").unwrap_err();
+        assert!(error.to_string().contains("another type"), "{error}");
+    }
+}
