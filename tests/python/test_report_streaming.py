@@ -168,6 +168,13 @@ def test_bad_arguments_raise_at_the_call(reports_company) -> None:
         reports_company.client().iter_custom_report(report, timeout=-1)
 
 
+def test_a_report_still_updating_raises_at_the_call_without_wait(fake_factory) -> None:
+    fake = fake_factory(employees=10, report_updating_reads=100)
+    updating = next(r["id"] for r in rows(fake.client().custom_reports()) if r["status"] == "updating")
+    with pytest.raises(pio.ReportNotReadyError, match="wait=True"):
+        fake.client().iter_custom_report(updating, wait=False)
+
+
 def test_polars_and_duckdb_read_the_stream(reports_company) -> None:
     client = reports_company.client()
     report = report_id(reports_company, "Headcount")
