@@ -120,6 +120,26 @@ impl Client {
         .await
     }
 
+    /// One custom report, as [`custom_report`](Self::custom_report) reads it, sent to
+    /// `out` as record batches of at most `batch_size` rows while it is still read, in
+    /// row order; the first batch (empty for an empty report) fixes the schema. As for
+    /// [`stream_employees`](Self::stream_employees), the read ends with an error sent
+    /// in place of the remaining batches where the table read would fail or would read
+    /// the report again; it stops when `out`'s receiver is dropped.
+    pub async fn stream_custom_report(
+        &self,
+        reference: &str,
+        query: &ReportQuery,
+        batch_size: usize,
+        out: tokio::sync::mpsc::Sender<Result<arrow::record_batch::RecordBatch>>,
+    ) {
+        let failed = out.clone();
+        let read = reports::stream_report(&self.transport, reference, query, batch_size, out);
+        if let Err(error) = self.call("the report read", read).await {
+            let _ = failed.send(Err(error)).await;
+        }
+    }
+
     /// The attendances of the days `query` selects, one row per worked period, from v2
     /// attendance periods or v1 attendances alike (see `resources::attendances`).
     pub async fn attendances(&self, query: &AttendanceQuery) -> Result<Table> {

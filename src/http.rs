@@ -5,6 +5,8 @@
 //! Personio refused it, but knows nothing of how credentials are obtained: that is the
 //! token layer's ([`crate::auth`]), which sends its own requests through this one.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -442,6 +444,12 @@ pub trait BodyReader: Send {
 
     /// The next piece of the body; an error refuses the body (it is not asked again).
     fn piece(&mut self, piece: &[u8]) -> Result<()>;
+
+    /// Waits until the reader takes another piece: a reader whose consumer is behind
+    /// holds the download back (the request's timeout still runs). At once by default.
+    fn ready(&mut self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// The whole body, refused once it passes `cap` bytes (announced or received); with a
@@ -466,7 +474,13 @@ async fn read_body(
     let capacity = if reader.is_some() { 0 } else { announced };
     let mut body = bytes::BytesMut::with_capacity(capacity as usize);
     let mut received = 0;
-    while let Some(chunk) = response.chunk().await.map_err(BodyFault::Http)? {
+    loop {
+        if let Some(reader) = reader.as_deref_mut() {
+            reader.ready().await;
+        }
+        let Some(chunk) = response.chunk().await.map_err(BodyFault::Http)? else {
+            break;
+        };
         received += chunk.len();
         if received > cap {
             return Err(too_large());

@@ -206,32 +206,61 @@ pub async fn stream_pages<S, J, Fut>(
         streamed.finish(pages.len());
         Ok(())
     };
-    let joined = send_windows(&streamed, &endpoint, batch_size, &join, &out);
+    let taking = Taking {
+        streamed: &streamed,
+        endpoint: &endpoint,
+    };
+    let joined = send_windows(taking, &endpoint, batch_size, &join, &out);
     if let Err(error) = tokio::try_join!(read, joined) {
         // The receiver may be gone: then nobody waits for the error either.
         let _ = out.send(Err(error)).await;
     }
 }
 
-/// Takes pages in order, joins them a window at a time, and sends the batches.
-async fn send_windows<S, J, Fut>(
-    streamed: &Streamed<S>,
+/// Pages in listing order, as the join takes them.
+pub trait InOrder {
+    /// What a page holds.
+    type Content;
+
+    /// The next page, or `None` once every page was taken.
+    fn next_page(&mut self) -> impl Future<Output = Result<Option<Page<Self::Content>>>> + Send;
+}
+
+/// The pages of a [`Streamed`] listing, in listing order.
+struct Taking<'a, S: PageSource> {
+    streamed: &'a Streamed<S>,
+    endpoint: &'a str,
+}
+
+impl<S: PageSource> InOrder for Taking<'_, S> {
+    type Content = S::Content;
+
+    fn next_page(&mut self) -> impl Future<Output = Result<Option<Page<S::Content>>>> + Send {
+        self.streamed.next_page(self.endpoint)
+    }
+}
+
+/// Takes pages in order, joins them a window at a time (a window holds at most
+/// `batch_size` rows, or one page), and sends the batches: the first fixes the schema,
+/// the others are made to fit it ([`conform`]).
+pub async fn send_windows<P, J, Fut>(
+    mut pages: P,
     endpoint: &str,
     batch_size: usize,
     join: &J,
     out: &mpsc::Sender<Result<RecordBatch>>,
 ) -> Result<()>
 where
-    S: PageSource,
-    J: Fn(Vec<Page<S::Content>>) -> Fut,
+    P: InOrder,
+    J: Fn(Vec<Page<P::Content>>) -> Fut,
     Fut: Future<Output = Result<Table>>,
 {
     let batch_size = batch_size.max(1);
     let mut schema: Option<SchemaRef> = None;
-    let mut window: Vec<Page<S::Content>> = Vec::new();
+    let mut window: Vec<Page<P::Content>> = Vec::new();
     let mut rows = 0;
     loop {
-        let page = streamed.next_page(endpoint).await?;
+        let page = pages.next_page().await?;
         let full = page
             .as_ref()
             .is_some_and(|p| rows > 0 && rows + p.len > batch_size);
@@ -272,9 +301,10 @@ async fn send(out: &mpsc::Sender<Result<RecordBatch>>, batch: RecordBatch) -> Re
         .map_err(|_| Error::Internal("the stream's consumer is gone".into()))
 }
 
-/// `batch` in the stream's `schema`: a column the window lacks is null; a column the
-/// schema lacks, or of another type, is an error (the table read would type it
-/// otherwise, and a stream cannot change its schema).
+/// `batch` in the stream's `schema`: a column the window lacks, or holds only nulls
+/// of another type, is null; a column the schema lacks, or with values of another
+/// type, is an error (the table read would type it otherwise, and a stream cannot
+/// change its schema).
 fn conform(batch: &RecordBatch, schema: &SchemaRef, endpoint: &str) -> Result<RecordBatch> {
     if batch.schema().fields() == schema.fields() {
         return RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
@@ -306,6 +336,10 @@ fn conform(batch: &RecordBatch, schema: &SchemaRef, endpoint: &str) -> Result<Re
             Ok(at) if own.field(at).data_type() == field.data_type() => {
                 Ok(batch.column(at).clone())
             }
+            // Nothing to type: a window of empty cells of a column that fell back.
+            Ok(at) if batch.column(at).logical_null_count() == batch.num_rows() => {
+                Ok(new_null_array(field.data_type(), batch.num_rows()))
+            }
             Ok(_) => Err(differs(format!(
                 "column {:?} came as another type",
                 field.name()
@@ -315,4 +349,30 @@ fn conform(batch: &RecordBatch, schema: &SchemaRef, endpoint: &str) -> Result<Re
         .collect::<Result<Vec<_>>>()?;
     RecordBatch::try_new(schema.clone(), columns)
         .map_err(|e| Error::Internal(format!("a streamed batch: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow::array::{Array, Float64Array, StringArray};
+    use arrow::datatypes::{DataType, Field, Schema};
+
+    fn batch_of(column: ArrayRef) -> RecordBatch {
+        let field = Field::new("hours", column.data_type().clone(), true);
+        RecordBatch::try_new(Arc::new(Schema::new(vec![field])), vec![column]).unwrap()
+    }
+
+    /// A window whose column fell back to strings holds nothing a typed column cannot,
+    /// when every cell is empty; a value would be typed otherwise by the table read.
+    #[test]
+    fn only_empty_cells_of_another_type_conform() {
+        let schema = batch_of(Arc::new(Float64Array::from(vec![1.5]))).schema();
+        let empty = batch_of(Arc::new(StringArray::from(vec![None::<&str>; 3])));
+        let conformed = conform(&empty, &schema, "GET /test").unwrap();
+        assert_eq!(conformed.column(0).data_type(), &DataType::Float64);
+        assert_eq!(conformed.column(0).null_count(), 3);
+        let text = batch_of(Arc::new(StringArray::from(vec![None, Some("eight")])));
+        let error = conform(&text, &schema, "GET /test").unwrap_err();
+        assert!(error.to_string().contains("another type"), "{error}");
+    }
 }

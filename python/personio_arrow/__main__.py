@@ -65,7 +65,7 @@ def _cmd_employees(args: argparse.Namespace) -> None:
     query = {"attributes": attributes, "updated_since": args.updated_since, "names": args.names}
     if _is_parquet(args.output):
         # Streamed: row groups are written as pages arrive (no bar: the file grows instead).
-        _write_stream(_client(args).iter_employees(**query), args.output)
+        _write_stream(_client(args).iter_employees(**query, batch_size=args.batch_size), args.output)
         return
     _emit(_client(args).employees(**query, progress=_progress(args)), args.output)
 
@@ -79,11 +79,14 @@ def _cmd_reports(args: argparse.Namespace) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> None:
-    table = _client(args).custom_report(
-        args.report, locale=args.locale, api=args.api, names=args.names, wait=not args.no_wait,
-        timeout=args.timeout, progress=_progress(args),
-    )
-    _emit(table, args.output)
+    query = {"locale": args.locale, "api": args.api, "names": args.names, "wait": not args.no_wait,
+             "timeout": args.timeout}
+    if _is_parquet(args.output):
+        # Streamed, as for employees: row groups are written as the rows arrive.
+        stream = _client(args).iter_custom_report(args.report, **query, batch_size=args.batch_size)
+        _write_stream(stream, args.output)
+        return
+    _emit(_client(args).custom_report(args.report, **query, progress=_progress(args)), args.output)
 
 
 def _id_list(text: str | None) -> list[int] | None:
@@ -258,9 +261,15 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                          help="a progress bar on stderr (default: when stderr is a terminal)")
 
+    def with_batch_size(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--batch-size", type=int, default=10000,
+                         help="most rows per Parquet row group when -o names a .parquet file, "
+                         "which is written while the rows arrive (default: 10000)")
+
     employees = commands.add_parser("employees", help="export every employee")
     with_client(employees)
     with_progress(employees)
+    with_batch_size(employees)
     employees.add_argument("--attributes", help="comma-separated attribute keys (default: all readable)")
     employees.add_argument("--updated-since", help="ISO 8601 instant with an offset")
     employees.add_argument("--names", choices=["key", "label"], default="key",
@@ -279,6 +288,7 @@ def _parser() -> argparse.ArgumentParser:
     one_report.add_argument("report", help="report ID or its URL in Personio")
     with_progress(one_report)
     with_client(one_report)
+    with_batch_size(one_report)
     one_report.add_argument("--locale", help="language of the labels, e.g. de")
     one_report.add_argument("--names", choices=["key", "label"], default="key")
     one_report.add_argument("--api", choices=["auto", "v1", "v2"], default="auto",

@@ -154,6 +154,19 @@ class Client:
         progress: _Progress = False,
     ) -> Table:
         """One custom report by ID or web-app URL, typed by its columns' data types."""
+    def iter_custom_report(
+        self,
+        report: str,
+        *,
+        batch_size: int = 10000,
+        locale: str | None = None,
+        api: Literal["auto", "v1", "v2"] = "auto",
+        names: Literal["key", "label"] = "key",
+        wait: bool = True,
+        timeout: float = 300.0,
+    ) -> RecordBatchStream:
+        """One custom report, read as ``custom_report`` reads it, as record batches of at
+        most ``batch_size`` rows while it is still read."""
     def attendances(
         self,
         start: date | str,

@@ -38,7 +38,6 @@ impl Table {
     }
 }
 
-
 /// Bytes of `data`'s buffers, its null mask and its children's, skipping the buffers
 /// `seen` holds already (known by address and length).
 fn unseen_bytes(data: &ArrayData, seen: &mut HashSet<(usize, usize)>) -> usize {

@@ -257,21 +257,41 @@ impl PyClient {
         timeout: f64,
         progress: Reporting<'_>,
     ) -> PyResult<Py<PyAny>> {
-        if !(timeout.is_finite() && (0.0..=crate::config::MAX_TIMEOUT).contains(&timeout)) {
-            return Err(PyValueError::new_err(
-                "timeout must be a number of seconds from 0 to 86400",
-            ));
-        }
-        let query = ReportQuery {
-            locale,
-            names: names.parse()?,
-            wait,
-            timeout: std::time::Duration::from_secs_f64(timeout),
-            api: api.parse()?,
-        };
+        let query = report_query(locale, api, names, wait, timeout)?;
         let client = self.client.clone();
         let read = async move { client.custom_report(&report, &query).await };
         self.call_reporting(py, progress, "custom report", read)
+    }
+
+    /// One custom report, read as `custom_report` reads it, as a stream of record
+    /// batches of at most `batch_size` rows handed out while the rest still downloads
+    /// (see `RecordBatchStream`).
+    #[pyo3(
+        signature = (report, *, batch_size = 10000, locale = None, api = "auto", names = "key", wait = true, timeout = 300.0),
+        text_signature = "(self, /, report, *, batch_size=10000, locale=None, api='auto', names='key', wait=True, timeout=300.0)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn iter_custom_report(
+        &self,
+        py: Python<'_>,
+        report: String,
+        batch_size: usize,
+        locale: Option<String>,
+        api: &str,
+        names: &str,
+        wait: bool,
+        timeout: f64,
+    ) -> PyResult<PyRecordBatchStream> {
+        if batch_size == 0 {
+            return Err(Error::invalid_argument("batch_size must be at least 1").into());
+        }
+        let query = report_query(locale, api, names, wait, timeout)?;
+        let client = self.client.clone();
+        PyRecordBatchStream::start(py, move |out| async move {
+            client
+                .stream_custom_report(&report, &query, batch_size, out)
+                .await
+        })
     }
 
     /// The attendances of the days from `start` to `end` (both included), one row per
@@ -657,6 +677,28 @@ fn attribute_keys(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         .try_iter()
         .and_then(|items| items.map(|item| item?.extract::<String>()).collect())
         .map_err(|_| PyTypeError::new_err("attributes must be a list of attribute keys (str)"))
+}
+
+/// The query of one report from its Python arguments.
+fn report_query(
+    locale: Option<String>,
+    api: &str,
+    names: &str,
+    wait: bool,
+    timeout: f64,
+) -> PyResult<ReportQuery> {
+    if !(timeout.is_finite() && (0.0..=crate::config::MAX_TIMEOUT).contains(&timeout)) {
+        return Err(PyValueError::new_err(
+            "timeout must be a number of seconds from 0 to 86400",
+        ));
+    }
+    Ok(ReportQuery {
+        locale,
+        names: names.parse()?,
+        wait,
+        timeout: std::time::Duration::from_secs_f64(timeout),
+        api: api.parse()?,
+    })
 }
 
 /// The query of a listing of periods (attendances, absences) from its Python arguments.

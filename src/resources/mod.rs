@@ -34,6 +34,7 @@ pub mod report_v2_cells;
 mod report_v2_decode;
 mod report_v2_page;
 mod report_v2_scan;
+mod report_v2_stream;
 pub mod reports;
 pub mod reports_v1;
 pub mod reports_v2;

@@ -2,13 +2,16 @@
 //! chunks as soon as the report's columns are known, while the rest of the body is
 //! still downloading (see [`BodyScanner`]).
 
+use std::future::Future;
 use std::hash::BuildHasher;
 use std::ops::Range;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 use serde_json::Value;
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 use super::names::Names;
 use super::report_v2_cells::{RowFacts, TimestampSample, V2Column, V2Plan, EFFECTIVE_DATE_COLUMN};
@@ -17,6 +20,7 @@ use crate::arrow::build::Chunk;
 use crate::error::Result;
 use crate::pipeline::{Task, Workers};
 use crate::progress::Tally;
+use crate::stream::changed_while_streamed;
 use crate::transport::{BodyReader, Request};
 
 /// Rows converted together on one worker: about a v1 page's worth of cells, so that
@@ -45,6 +49,57 @@ pub struct PassSoFar {
     /// Where the rows handed to the workers are counted (a page read again restarts
     /// from where it began, which the count rides out).
     pub tally: Tally,
+    /// Where the chunks go.
+    pub sink: ChunkSink,
+}
+
+/// Where a pass's chunks go as its rows arrive.
+#[derive(Default)]
+pub enum ChunkSink {
+    /// Into [`PassSoFar::chunks`], for the table.
+    #[default]
+    Kept,
+    /// To a stream's join, in order, as they are dispatched.
+    Sent(SentChunks),
+    /// Nowhere: the rows are only hashed, to compare the pass with one streamed before.
+    Hashed,
+}
+
+/// A stream's end of a pass: its chunks in order, and room for those not yet joined.
+pub struct SentChunks {
+    chunks: mpsc::UnboundedSender<SentChunk>,
+    room: Arc<Semaphore>,
+}
+
+impl SentChunks {
+    /// Chunks sent to `chunks`; the body is read on while fewer than `ahead` wait to
+    /// be taken out of it.
+    pub fn new(chunks: mpsc::UnboundedSender<SentChunk>, ahead: usize) -> SentChunks {
+        SentChunks {
+            chunks,
+            room: Arc::new(Semaphore::new(ahead)),
+        }
+    }
+
+    /// Sends one chunk (its plan goes with it); a join that is gone ends nothing here:
+    /// its stream stops the read.
+    pub fn send(&self, plan: Arc<V2Plan>, converted: Task<Result<Converted>>) {
+        let room = self.room.clone().try_acquire_owned().ok();
+        let _ = self.chunks.send(SentChunk {
+            plan,
+            converted,
+            _room: room,
+        });
+    }
+}
+
+/// A chunk on its way to a stream's join; taking it out of the channel frees its room.
+pub struct SentChunk {
+    /// The plan the chunk was converted by.
+    pub plan: Arc<V2Plan>,
+    /// The conversion.
+    pub converted: Task<Result<Converted>>,
+    _room: Option<OwnedSemaphorePermit>,
 }
 
 /// What is asked of the report.
@@ -83,6 +138,9 @@ pub struct PageReader<'p> {
     hashes_before: usize,
     planned_here: bool,
     rows: usize,
+    /// Rows of the page a stream already sent before this try: the try must repeat
+    /// them (they are checked, not sent again).
+    sent_before: usize,
 }
 
 impl<'p> PageReader<'p> {
@@ -108,6 +166,7 @@ impl<'p> PageReader<'p> {
             hashes_before,
             planned_here: false,
             rows: 0,
+            sent_before: 0,
         }
     }
 
@@ -139,6 +198,9 @@ impl<'p> PageReader<'p> {
             }
         }
         self.advance(true)?;
+        if self.rows < self.sent_before {
+            return Err(self.changed());
+        }
         let next = self
             .meta
             .as_ref()
@@ -161,7 +223,7 @@ impl<'p> PageReader<'p> {
             return Ok(());
         }
         for batch in std::mem::take(&mut self.waiting) {
-            self.dispatch(batch);
+            self.dispatch(batch)?;
         }
         Ok(())
     }
@@ -225,17 +287,35 @@ impl<'p> PageReader<'p> {
         )
     }
 
-    /// Sends a batch of rows to the workers, in chunks.
-    fn dispatch(&mut self, batch: RowBatch) {
+    /// The error of a page that, read again, does not repeat the rows already streamed.
+    fn changed(&self) -> crate::error::Error {
+        changed_while_streamed(&self.request.endpoint())
+    }
+
+    /// Sends a batch of rows to the workers, in chunks (rows a stream sent before this
+    /// try are only checked).
+    fn dispatch(&mut self, batch: RowBatch) -> Result<()> {
         let Some(plan) = self.pass.plan.clone() else {
-            return;
+            return Ok(());
         };
         let hasher = foldhash::quality::FixedState::default();
-        for rows in batch.rows.chunks(ROWS_PER_CHUNK) {
-            self.pass.row_hashes.extend(
-                rows.iter()
-                    .map(|row| hasher.hash_one(&batch.bytes[row.clone()])),
-            );
+        let hash = |row: &Range<usize>| hasher.hash_one(&batch.bytes[row.clone()]);
+        let repeated = batch
+            .rows
+            .len()
+            .min(self.sent_before.saturating_sub(self.rows));
+        for row in &batch.rows[..repeated] {
+            if self.pass.row_hashes[self.hashes_before + self.rows] != hash(row) {
+                return Err(self.changed());
+            }
+            self.rows += 1;
+        }
+        for rows in batch.rows[repeated..].chunks(ROWS_PER_CHUNK) {
+            self.pass.row_hashes.extend(rows.iter().map(hash));
+            if matches!(self.pass.sink, ChunkSink::Hashed) {
+                self.rows += rows.len();
+                continue;
+            }
             let (plan, bytes, rows, request) = (
                 plan.clone(),
                 batch.bytes.clone(),
@@ -246,22 +326,37 @@ impl<'p> PageReader<'p> {
             self.rows += rows.len();
             self.pass.tally.reached(self.pass.row_hashes.len() as u64);
             let workers = self.workers.clone();
-            self.pass.chunks.push(Task::spawn(async move {
-                workers
-                    .run(move || convert_rows(&plan, &bytes, &rows, first_row, &request))
-                    .await
-            }));
+            let task = {
+                let plan = plan.clone();
+                Task::spawn(async move {
+                    workers
+                        .run(move || convert_rows(&plan, &bytes, &rows, first_row, &request))
+                        .await
+                })
+            };
+            match &self.pass.sink {
+                ChunkSink::Sent(sent) => sent.send(plan, task),
+                ChunkSink::Kept | ChunkSink::Hashed => self.pass.chunks.push(task),
+            }
         }
+        Ok(())
     }
 }
 
 impl BodyReader for PageReader<'_> {
     fn restart(&mut self) {
         self.pass.chunks.truncate(self.chunks_before);
-        self.pass.row_hashes.truncate(self.hashes_before);
-        if self.planned_here {
-            self.pass.plan = None;
+        if let ChunkSink::Sent(_) = self.pass.sink {
+            // What went out stays out: the new try is checked against it, and keeps
+            // the plan it was converted by (its columns are checked at the end).
+            self.sent_before = self.pass.row_hashes.len() - self.hashes_before;
             self.planned_here = false;
+        } else {
+            self.pass.row_hashes.truncate(self.hashes_before);
+            if self.planned_here {
+                self.pass.plan = None;
+                self.planned_here = false;
+            }
         }
         self.scanner = BodyScanner::default();
         self.meta = None;
@@ -277,6 +372,19 @@ impl BodyReader for PageReader<'_> {
                 .invalid_response(format!("the body is not a report page ({e})"))
         })?;
         self.advance(false)
+    }
+
+    fn ready(&mut self) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        let room = match &self.pass.sink {
+            ChunkSink::Sent(sent) => Some(sent.room.clone()),
+            ChunkSink::Kept | ChunkSink::Hashed => None,
+        };
+        Box::pin(async move {
+            if let Some(room) = room {
+                // Closed never: the semaphore lives as long as the pass.
+                let _ = room.acquire().await;
+            }
+        })
     }
 }
 

@@ -1,16 +1,21 @@
 //! Custom reports as typed Arrow: the report list, and one report through the API the
-//! query chooses ([`super::reports_v1`] or [`super::reports_v2`]).
+//! query chooses ([`super::reports_v1`] or [`super::reports_v2`]), as a table or
+//! streamed.
 
 use std::borrow::Cow;
+use std::future::Future;
 use std::time::Duration;
 
+use arrow::record_batch::RecordBatch;
 use serde_json::{Map, Value};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::choice::ApiChoice;
 use super::names::Names;
 use super::report_ref::parse_report_reference;
-use super::reports_v1::{is_historical, v1_table, REPORTS_PATH};
+use super::report_v2_stream::stream_report_v2;
+use super::reports_v1::{is_historical, stream_v1, v1_table, REPORTS_PATH};
 use super::reports_v2::{fetch_report_v2, not_on_v2};
 use crate::arrow::{build_table, ColumnDef, Kind, Table};
 use crate::error::{ApiFailure, Error, Result};
@@ -112,9 +117,136 @@ pub async fn fetch_report(
     reference: &str,
     query: &ReportQuery,
 ) -> Result<Table> {
+    read_report(transport, reference, query, &AsTable).await
+}
+
+/// One report, typed, through the API `query.api` chooses, sent to `out` in batches of
+/// at most `batch_size` rows while it is read (see [`crate::stream`]). An error before
+/// the rows are read (the choice of API, the wait) is returned; later ones are sent.
+pub async fn stream_report(
+    transport: &Transport,
+    reference: &str,
+    query: &ReportQuery,
+    batch_size: usize,
+    out: mpsc::Sender<Result<RecordBatch>>,
+) -> Result<()> {
+    read_report(transport, reference, query, &AsStream { batch_size, out }).await
+}
+
+/// What is made of a report once its API is chosen.
+trait ReportOutput {
+    /// A table, or nothing (the rows went elsewhere).
+    type Output;
+
+    /// The report through v1; `info` is its entry in the report list.
+    fn v1(
+        &self,
+        transport: &Transport,
+        id: &str,
+        info: &Map<String, Value>,
+        query: &ReportQuery,
+    ) -> impl Future<Output = Result<Self::Output>> + Send;
+
+    /// The report through v2; `historical` is v1's word where v1 knows the report. An
+    /// error that means "not on v2" ([`not_on_v2`]) must come before any row is given
+    /// out: v1 is then asked instead.
+    fn v2(
+        &self,
+        transport: &Transport,
+        id: &str,
+        query: &ReportQuery,
+        historical: Option<bool>,
+    ) -> impl Future<Output = Result<Self::Output>> + Send;
+}
+
+/// The report as one table.
+struct AsTable;
+
+impl ReportOutput for AsTable {
+    type Output = Table;
+
+    async fn v1(
+        &self,
+        transport: &Transport,
+        id: &str,
+        info: &Map<String, Value>,
+        query: &ReportQuery,
+    ) -> Result<Table> {
+        v1_table(transport, id, info, query.locale.as_deref(), query.names).await
+    }
+
+    async fn v2(
+        &self,
+        transport: &Transport,
+        id: &str,
+        query: &ReportQuery,
+        historical: Option<bool>,
+    ) -> Result<Table> {
+        let locale = query.locale.as_deref();
+        fetch_report_v2(transport, id, locale, historical, query.names).await
+    }
+}
+
+/// The report streamed to `out`.
+struct AsStream {
+    batch_size: usize,
+    out: mpsc::Sender<Result<RecordBatch>>,
+}
+
+impl ReportOutput for AsStream {
+    type Output = ();
+
+    async fn v1(
+        &self,
+        transport: &Transport,
+        id: &str,
+        info: &Map<String, Value>,
+        query: &ReportQuery,
+    ) -> Result<()> {
+        let (locale, out) = (query.locale.as_deref(), self.out.clone());
+        stream_v1(
+            transport,
+            id,
+            info,
+            locale,
+            query.names,
+            self.batch_size,
+            out,
+        )
+        .await
+    }
+
+    async fn v2(
+        &self,
+        transport: &Transport,
+        id: &str,
+        query: &ReportQuery,
+        historical: Option<bool>,
+    ) -> Result<()> {
+        let (locale, out) = (query.locale.as_deref(), self.out.clone());
+        stream_report_v2(
+            transport,
+            id,
+            locale,
+            historical,
+            query.names,
+            self.batch_size,
+            out,
+        )
+        .await
+    }
+}
+
+/// One report through the API `query.api` chooses, made into `output`'s output.
+async fn read_report<O: ReportOutput>(
+    transport: &Transport,
+    reference: &str,
+    query: &ReportQuery,
+    output: &O,
+) -> Result<O::Output> {
     let id = parse_report_reference(reference)?;
     if query.api == ReportApi::V2 {
-        return v2_table(transport, &id, query, None).await;
+        return output.v2(transport, &id, query, None).await;
     }
     // Only v1 tells whether Personio is still updating the report. In auto mode a v1
     // that does not know the report (or is gone) must not keep v2 from reading it.
@@ -122,19 +254,23 @@ pub async fn fetch_report(
         Err(v1_error) if query.api == ReportApi::Auto && not_on_v1(&v1_error) => {
             // v2's answer is the one that says what to fix (API access off, a grouped
             // report, a missing right); v1's is named beside it.
-            return v2_table(transport, &id, query, None)
+            return output
+                .v2(transport, &id, query, None)
                 .await
                 .map_err(|v2_error| with_v1_answer(v2_error, &v1_error));
         }
         info => info?,
     };
     if query.api == ReportApi::Auto {
-        match v2_table(transport, &id, query, Some(&info)).await {
+        match output
+            .v2(transport, &id, query, Some(is_historical(&info)))
+            .await
+        {
             Err(error) if not_on_v2(&error) => {}
             done => return done,
         }
     }
-    v1_table(transport, &id, &info, query.locale.as_deref(), query.names).await
+    output.v1(transport, &id, &info, query).await
 }
 
 /// Whether v1 cannot tell anything about the report (unknown there, no v1 scope, or v1
@@ -155,24 +291,6 @@ fn with_v1_answer(mut v2_error: Error, v1_error: &Error) -> Error {
         );
     }
     v2_error
-}
-
-/// One report through v2; `info` is its v1 metadata where v1 knows it.
-async fn v2_table(
-    transport: &Transport,
-    id: &str,
-    query: &ReportQuery,
-    info: Option<&Map<String, Value>>,
-) -> Result<Table> {
-    let historical = info.map(is_historical);
-    fetch_report_v2(
-        transport,
-        id,
-        query.locale.as_deref(),
-        historical,
-        query.names,
-    )
-    .await
 }
 
 /// The report's metadata once it is up to date: waits with a growing pause while it is

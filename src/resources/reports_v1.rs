@@ -5,8 +5,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use arrow::record_batch::RecordBatch;
 use bytes::Bytes;
 use serde_json::{Map, Value};
+use tokio::sync::mpsc;
 
 use super::names::Names;
 use super::report_columns::{extract, plan_report_columns, slots_of, PlannedColumn, ReportColumn};
@@ -17,6 +19,7 @@ use crate::arrow::{ColumnDef, Table};
 use crate::error::Result;
 use crate::paginate::{Addressing, Page};
 use crate::pipeline::{read_pages, PageSource};
+use crate::stream::stream_pages;
 use crate::transport::{Api, Request, Response, Transport};
 
 pub(super) const REPORTS_PATH: &str = "/v1/company/custom-reports/reports";
@@ -32,16 +35,59 @@ pub async fn v1_table(
     locale: Option<&str>,
     names: Names,
 ) -> Result<Table> {
+    let pages = report_pages(transport, id, info, locale, names).await?;
+    let converted = read_pages(transport, Api::V1, Addressing::PageNumber, pages.clone()).await?;
+    pages.join(converted)
+}
+
+/// One report through v1, sent to `out` in batches of at most `batch_size` rows while
+/// its pages are read (see [`crate::stream`]): each window of pages is joined as
+/// [`v1_table`] joins them all. An error before the pages are read (the columns) is
+/// returned; later ones are sent.
+pub async fn stream_v1(
+    transport: &Transport,
+    id: &str,
+    info: &Map<String, Value>,
+    locale: Option<&str>,
+    names: Names,
+    batch_size: usize,
+    out: mpsc::Sender<Result<RecordBatch>>,
+) -> Result<()> {
+    let pages = report_pages(transport, id, info, locale, names).await?;
+    let join = |window| {
+        let pages = pages.clone();
+        async move { pages.join(window) }
+    };
+    let (source, addressing) = (pages.clone(), Addressing::PageNumber);
+    stream_pages(
+        transport,
+        Api::V1,
+        addressing,
+        source,
+        batch_size,
+        join,
+        out,
+    )
+    .await;
+    Ok(())
+}
+
+/// The pages of report `id`, its columns read first.
+async fn report_pages(
+    transport: &Transport,
+    id: &str,
+    info: &Map<String, Value>,
+    locale: Option<&str>,
+    names: Names,
+) -> Result<Arc<ReportPages>> {
     let columns = fetch_columns(transport, id, locale, info).await?;
-    let pages = Arc::new(ReportPages::new(
+    Ok(Arc::new(ReportPages::new(
         id,
         locale,
         is_historical(info),
         &columns,
         names,
-    ));
-    let converted = read_pages(transport, Api::V1, Addressing::PageNumber, pages.clone()).await?;
-    pages.join(converted)
+    )))
 }
 
 /// Whether the list entry `info` is a historical report.

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::names::Names;
 use super::report_rows::day_before;
 use super::report_v2_cells::{RowFacts, V2Column, V2Plan, PERIOD_COLUMNS};
-use super::report_v2_page::{Asked, Converted, PageReader, PassSoFar};
+use super::report_v2_page::{Asked, ChunkSink, Converted, PageReader, PassSoFar};
 use crate::arrow::build::{build_chunk, join_kept_chunks, Chunk, RawStrings};
 use crate::arrow::Table;
 use crate::error::{Error, Result};
@@ -37,20 +37,15 @@ pub async fn fetch_report_v2(
     historical: Option<bool>,
     names: Names,
 ) -> Result<Table> {
-    let read = ReportRead {
-        id,
-        locale,
-        asked: Asked { historical, names },
-        tally: Tally::start(),
-    };
+    let read = ReportRead::new(id, locale, historical, names);
     let workers = Workers::new();
     // What tells the last pass apart; its chunks are dropped, which cancels them.
     let mut previous: Option<(Vec<V2Column>, Vec<u64>)> = None;
     for _ in 0..MAX_PASSES {
-        let pass = read.pass(transport, &workers).await?;
-        let agrees = previous.as_ref().is_some_and(|(columns, hashes)| {
-            columns.as_slice() == pass.columns() && *hashes == pass.so_far.row_hashes
-        });
+        let pass = read.pass(transport, &workers, ChunkSink::Kept).await?;
+        let agrees = previous
+            .as_ref()
+            .is_some_and(|(columns, hashes)| pass.agrees(columns, hashes));
         if pass.pages == 1 || agrees {
             return pass.finish().await;
         }
@@ -89,7 +84,7 @@ pub fn v2_table_from_page(body: &[u8], historical: bool) -> Result<Table> {
 }
 
 /// What is asked of one read.
-struct ReportRead<'a> {
+pub(super) struct ReportRead<'a> {
     id: &'a str,
     locale: Option<&'a str>,
     asked: Asked,
@@ -98,13 +93,36 @@ struct ReportRead<'a> {
 }
 
 /// One pass over the report's pages.
-struct Pass {
-    pages: usize,
-    so_far: PassSoFar,
+pub(super) struct Pass {
+    /// Pages read.
+    pub pages: usize,
+    /// Its plan, chunks and row hashes.
+    pub so_far: PassSoFar,
 }
 
-impl ReportRead<'_> {
-    async fn pass(&self, transport: &Transport, workers: &Workers) -> Result<Pass> {
+impl<'a> ReportRead<'a> {
+    /// A read of report `id` (see [`fetch_report_v2`] for `historical`).
+    pub fn new(
+        id: &'a str,
+        locale: Option<&'a str>,
+        historical: Option<bool>,
+        names: Names,
+    ) -> ReportRead<'a> {
+        ReportRead {
+            id,
+            locale,
+            asked: Asked { historical, names },
+            tally: Tally::start(),
+        }
+    }
+
+    /// One pass over every page, its chunks going to `sink`.
+    pub async fn pass(
+        &self,
+        transport: &Transport,
+        workers: &Workers,
+        sink: ChunkSink,
+    ) -> Result<Pass> {
         let query = self
             .locale
             .map(|locale| vec![("locale".to_string(), locale.to_string())])
@@ -114,6 +132,7 @@ impl ReportRead<'_> {
             pages: 0,
             so_far: PassSoFar {
                 tally: self.tally.clone(),
+                sink,
                 ..PassSoFar::default()
             },
         };
@@ -141,8 +160,13 @@ impl ReportRead<'_> {
 
 impl Pass {
     /// The report's columns, as the pass's first page listed them.
-    fn columns(&self) -> &[V2Column] {
+    pub fn columns(&self) -> &[V2Column] {
         self.so_far.plan.as_ref().map_or(&[], |plan| plan.columns())
+    }
+
+    /// Whether this pass read the same report as one of `columns` and row `hashes`.
+    pub fn agrees(&self, columns: &[V2Column], hashes: &[u64]) -> bool {
+        self.columns() == columns && self.so_far.row_hashes == hashes
     }
 
     /// The table, once every chunk has converted.
@@ -152,18 +176,23 @@ impl Pass {
             converted.push(chunk.join().await??);
         }
         match &self.so_far.plan {
-            Some(plan) => join(plan, converted),
+            Some(plan) => join(plan, converted, None),
             None => Err(Error::Internal("a v2 pass read no page".into())),
         }
     }
 }
 
 /// The table from its converted chunks, in order; for a dated report the periods are
-/// filled in first, each row's end from the row after it.
-fn join(plan: &V2Plan, converted: Vec<Converted>) -> Result<Table> {
+/// filled in first, each row's end from the row after it (for the last row,
+/// `following`: the first row after these chunks, if any).
+pub(super) fn join(
+    plan: &V2Plan,
+    converted: Vec<Converted>,
+    following: Option<&RowFacts>,
+) -> Result<Table> {
     let (chunks, facts): (Vec<Chunk>, Vec<Vec<RowFacts>>) =
         converted.into_iter().map(|c| (c.chunk, c.facts)).unzip();
-    let facts: Vec<&RowFacts> = facts.iter().flatten().collect();
+    let facts: Vec<&RowFacts> = facts.iter().flatten().chain(following).collect();
     let mut dated_chunks = Vec::with_capacity(chunks.len());
     let mut row = 0;
     for mut chunk in chunks {
