@@ -6,9 +6,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-import os
-import subprocess
-import sys
 import warnings
 
 import duckdb
@@ -18,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import personio_arrow as pio
+from cli_run import run_cli
 from personio_arrow.testing import FakePersonio
 
 V2_ROUTE = "GET /v2/reports/{id}"
@@ -145,7 +143,11 @@ def test_a_fault_mid_read_raises_from_the_iteration(fake_factory, api, route, ca
     with pytest.raises(error):
         for batch in stream:
             received += batch.num_rows
-    assert 0 < received < 2500
+    assert received < 2500
+    if api == "v2":
+        # One body, read in order: the rows before the fault went out. v1 pages are
+        # read at once, so the bad page may come before the first batch is ready.
+        assert received > 0
 
 
 def test_a_v2_body_cut_off_and_read_again_repeats_what_was_streamed(fake_factory) -> None:
@@ -185,19 +187,6 @@ def test_polars_and_duckdb_read_the_stream(reports_company) -> None:
     stream = client.iter_custom_report(report, batch_size=100)
     counted = duckdb.sql("select count(*) from stream").fetchall()
     assert counted == [(table.num_rows,)]
-
-
-def run_cli(*args: str, fake) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "PERSONIO_CLIENT_ID": fake.client_id,
-        "PERSONIO_CLIENT_SECRET": fake.client_secret,
-        "PERSONIO_BASE_URL": fake.url,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "personio_arrow", *args],
-        capture_output=True, text=True, env=env, timeout=120,
-    )
 
 
 @pytest.mark.parametrize("api", ["v1", "v2"])

@@ -3,9 +3,6 @@ raising, and a stream let go stops its requests."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import warnings
 
@@ -14,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import personio_arrow as pio
+from cli_run import run_cli
 
 EMPLOYEES_ROUTE = "GET /v1/company/employees"
 
@@ -124,19 +122,6 @@ def test_a_stream_let_go_stops_its_requests(fake_factory) -> None:
     assert fake.stats()["by_route"][EMPLOYEES_ROUTE] == seen
     # The read went no further than the pages it may hold ahead of its consumer.
     assert seen < pages // 2
-
-
-def run_cli(*args: str, fake) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "PERSONIO_CLIENT_ID": fake.client_id,
-        "PERSONIO_CLIENT_SECRET": fake.client_secret,
-        "PERSONIO_BASE_URL": fake.url,
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "personio_arrow", *args],
-        capture_output=True, text=True, env=env, timeout=120,
-    )
 
 
 def test_the_cli_streams_parquet_that_equals_the_table(company, employees, tmp_path) -> None:
