@@ -41,13 +41,9 @@ mod stream;
 mod transport;
 
 #[cfg(feature = "python")]
-mod python;
-
-/// Pages are parsed on several threads at once, where glibc's allocator showed up as a
-/// fifth of the conversion time; mimalloc serves Rust's allocations only.
+mod allocator;
 #[cfg(feature = "python")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod python;
 
 pub use arrow::Table;
 pub use client::Client;

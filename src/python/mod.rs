@@ -19,6 +19,7 @@ use pyo3::prelude::*;
 /// `personio_arrow._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    crate::allocator::give_memory_back();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::PyBlockingClient>()?;
     m.add_class::<client::PyAsyncClient>()?;
