@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use bytes::Bytes;
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
@@ -46,8 +46,7 @@ pub trait PageSource: Send + Sync + 'static {
 /// Requests at once: as many as the company's rate budget lets go in one burst for the
 /// endpoint's group (what Personio announced, else its documented limits), at most the
 /// config's `concurrency`; the budget paces the rest, so none is refused. Twice as many
-/// pages may be in progress, so that downloads go on while earlier pages convert; but
-/// no request leaves while a [`Backlog`] of bodies already waits for the workers.
+/// pages may be in progress, so that downloads go on while earlier pages convert.
 pub async fn read_pages<S: PageSource>(
     transport: &Transport,
     api: Api,
@@ -58,79 +57,19 @@ pub async fn read_pages<S: PageSource>(
     let first_request = source.request(0);
     let window = &RequestWindow::new(transport, &first_request.path, concurrency);
     let workers = &Workers::new();
-    let backlog = &Backlog::new(2 * workers.slots());
     let endpoint = first_request.endpoint();
     let fetch = |position: u64| {
         let source = source.clone();
         async move {
             source.admit(position).await?;
-            backlog.room().await;
             let request = source.request(position);
             let body = window.send(transport, &request, api).await?;
-            let waiting = backlog.join();
             workers
-                .run(move || {
-                    drop(waiting);
-                    source.convert(body, &request, position)
-                })
+                .run(move || source.convert(body, &request, position))
                 .await
         }
     };
     read_listing(addressing, concurrency * 2, &endpoint, fetch).await
-}
-
-/// Downloaded bodies waiting for a worker. Where pages download faster than they
-/// convert (a fast network), they would pile up in memory; new requests wait instead
-/// while `most` bodies wait. On a slow network none waits, and every request goes.
-struct Backlog {
-    waiting: Arc<AtomicUsize>,
-    most: usize,
-    drained: Arc<Notify>,
-}
-
-/// One body in the backlog, until its conversion starts.
-struct Waiting {
-    waiting: Arc<AtomicUsize>,
-    drained: Arc<Notify>,
-}
-
-impl Backlog {
-    fn new(most: usize) -> Backlog {
-        Backlog {
-            waiting: Arc::new(AtomicUsize::new(0)),
-            most: most.max(1),
-            drained: Arc::new(Notify::new()),
-        }
-    }
-
-    /// Waits while the backlog is full.
-    async fn room(&self) {
-        loop {
-            let drained = self.drained.notified();
-            tokio::pin!(drained);
-            drained.as_mut().enable();
-            if self.waiting.load(Ordering::SeqCst) < self.most {
-                return;
-            }
-            drained.await;
-        }
-    }
-
-    /// A body joins the backlog; it leaves when the returned guard is dropped.
-    fn join(&self) -> Waiting {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
-        Waiting {
-            waiting: self.waiting.clone(),
-            drained: self.drained.clone(),
-        }
-    }
-}
-
-impl Drop for Waiting {
-    fn drop(&mut self) {
-        self.waiting.fetch_sub(1, Ordering::SeqCst);
-        self.drained.notify_waiters();
-    }
 }
 
 /// The requests of one listing that may be under way at once: the burst the rate
@@ -318,26 +257,5 @@ impl<T> Drop for Task<T> {
 impl Default for Workers {
     fn default() -> Workers {
         Workers::new()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[tokio::test(start_paused = true)]
-    async fn requests_wait_while_the_backlog_is_full() {
-        let backlog = Backlog::new(2);
-        let first = backlog.join();
-        backlog.room().await;
-        let second = backlog.join();
-        let full = tokio::time::timeout(Duration::from_secs(1), backlog.room()).await;
-        assert!(full.is_err(), "two bodies wait: no third request");
-        drop(first);
-        let freed = tokio::time::timeout(Duration::from_secs(1), backlog.room()).await;
-        assert!(freed.is_ok(), "a conversion started: room again");
-        drop(second);
-        assert_eq!(backlog.waiting.load(Ordering::SeqCst), 0);
     }
 }
