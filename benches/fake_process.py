@@ -23,12 +23,14 @@ def free_port() -> int:
 
 
 @contextmanager
-def fake_process(employees: int) -> Iterator[FakeProcess]:
-    """`personio-arrow fake-server` with ample rate limits, stopped on leaving."""
+def fake_process(employees: int, **options: object) -> Iterator[FakeProcess]:
+    """`personio-arrow fake-server` with ample rate limits and more `options` (the
+    fake's knobs), stopped on leaving."""
     port = free_port()
+    options = {"rate_limits": "ample", **options}
     server = subprocess.Popen(
         [sys.executable, "-u", "-m", "personio_arrow", "fake-server", "--port", str(port),
-         "--employees", str(employees), "--options", json.dumps({"rate_limits": "ample"})],
+         "--employees", str(employees), "--options", json.dumps(options)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:

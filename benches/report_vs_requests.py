@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,6 +24,7 @@ import pyarrow as pa
 import requests
 
 import personio_arrow as pio
+from fake_process import fake_process
 from peak_rss import peak_mib
 
 METHODS = {
@@ -106,34 +106,6 @@ def peak_of(method: str, base: tuple[str, str, str, str]) -> dict[str, float]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_fake(employees: int, columns: int) -> tuple[subprocess.Popen[str], str, str, str]:
-    """The fake in a process of its own, so that its memory is not the readers'. It
-    announces far more room than Personio's 2000 v1 requests a minute, so that the
-    figures measure the reading, not the limit (the client follows the headers)."""
-    port = free_port()
-    options = {"rate_limits": "ample", "wide_report_columns": columns}
-    server = subprocess.Popen(
-        [sys.executable, "-u", "-m", "personio_arrow", "fake-server", "--port", str(port),
-         "--employees", str(employees), "--options", json.dumps(options)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    credentials: dict[str, str] = {}
-    while len(credentials) < 2:  # the server prints its URL and credentials
-        line = server.stdout.readline() if server.stdout else ""
-        if not line:
-            raise SystemExit("the fake server did not start")
-        for key in ("client_id", "client_secret"):
-            if f"PERSONIO_{key.upper()}=" in line:
-                credentials[key] = line.split("=", 1)[1].strip()
-    return server, f"http://127.0.0.1:{port}", credentials["client_id"], credentials["client_secret"]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=5_000)
@@ -145,8 +117,10 @@ def main() -> None:
     if args.child:
         return child(args)
 
-    server, url, client_id, secret = start_fake(args.employees, args.columns)
-    try:
+    # The fake in a process of its own, so that its memory is not the readers'; its
+    # ample limits make the figures measure the reading (the client follows the headers).
+    with fake_process(args.employees, wide_report_columns=args.columns) as fake:
+        url, client_id, secret = fake.url, fake.client_id, fake.client_secret
         client = pio.Client(client_id, secret, base_url=url)
         report_id = next(
             r["id"] for r in pa.table(client.custom_reports()).to_pylist() if r["name"] == "Wide export"
@@ -156,9 +130,6 @@ def main() -> None:
         timed = {method: measure(lambda m=method: read(m, *base), args.repeat) for method in METHODS}
         peaks = {method: peak_of(method, base) for method in METHODS}
         download_s, v2_bytes = measure(lambda: v2_body_only(*base), args.repeat)
-    finally:
-        server.terminate()
-        server.wait()
 
     assert all(len(frame) == args.employees for _, frame in timed.values())
     assert all(peak["rows"] == args.employees for peak in peaks.values())
