@@ -1,5 +1,6 @@
-"""The JSON -> Arrow figure: runs `cargo bench --bench json_to_arrow` and reads the MB/s
-of one core from what criterion wrote (its median time and the bytes per iteration)."""
+"""The JSON -> Arrow figure: runs `cargo bench --features mimalloc --bench json_to_arrow`
+(the extension's allocator) and reads the MB/s of one core from what criterion wrote
+(its median time and the bytes per iteration)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ BENCH = ("json_to_arrow", "employees_page")
 
 def json_to_arrow_mb_per_s(quick: bool) -> float:
     """Megabytes (10^6) of employee page JSON converted per second on one thread."""
-    command = ["cargo", "bench", "--quiet", "--bench", BENCH[0], "--", "--noplot"]
+    command = ["cargo", "bench", "--quiet", "--features", "mimalloc", "--bench", BENCH[0],
+               "--", "--noplot"]
     if quick:
         command += ["--warm-up-time", "1", "--measurement-time", "2"]
     subprocess.run(command, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)

@@ -3,7 +3,7 @@
 //! conversion the client runs on the pages it downloads, on one thread, so the MB/s is
 //! per core. The bodies come from the fake once, over loopback, before the measuring.
 //!
-//!     cargo bench --bench json_to_arrow
+//!     cargo bench --features mimalloc --bench json_to_arrow
 //!
 //! `python benches/compare.py` runs it and prints the figure beside its target.
 
@@ -76,6 +76,9 @@ fn record() -> Recorded {
 }
 
 fn json_to_arrow(c: &mut Criterion) {
+    // The extension's allocator (the `mimalloc` feature), set as the extension sets it,
+    // so that the figure is the shipped build's.
+    personio_arrow::allocator::commit_as_needed();
     let recorded = record();
     let pages = [recorded.page.clone()];
     let table = table_from_pages(&recorded.attributes, &pages).expect("the page converts");

@@ -40,8 +40,8 @@ mod secret;
 mod stream;
 mod transport;
 
-#[cfg(feature = "python")]
-mod allocator;
+#[cfg(feature = "mimalloc")]
+pub mod allocator;
 #[cfg(feature = "python")]
 mod python;
 

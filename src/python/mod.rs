@@ -19,7 +19,7 @@ use pyo3::prelude::*;
 /// `personio_arrow._core`.
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    crate::allocator::give_memory_back();
+    crate::allocator::commit_as_needed();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_class::<client::PyBlockingClient>()?;
     m.add_class::<client::PyAsyncClient>()?;
