@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use foldhash::fast::RandomState;
 
+use serde::de::{MapAccess, Visitor};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -43,8 +44,42 @@ struct Metadata {
 pub struct EmployeeRecord<'a> {
     /// Attributes by key (Personio keys are plain identifiers, so they borrow; foldhash
     /// because SipHash showed in profiles and these keys need no DoS protection).
-    #[serde(borrow)]
+    #[serde(borrow, deserialize_with = "attribute_map")]
     pub attributes: HashMap<&'a str, AttributeValue, RandomState>,
+}
+
+/// Attributes a record usually carries: the map is made this large at once, since JSON
+/// tells no length and growing it showed in profiles.
+const USUAL_ATTRIBUTES: usize = 64;
+
+/// An `attributes` object into a map sized for [`USUAL_ATTRIBUTES`].
+fn attribute_map<'de, D>(
+    deserializer: D,
+) -> std::result::Result<HashMap<&'de str, AttributeValue, RandomState>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Attributes;
+    impl<'de> Visitor<'de> for Attributes {
+        type Value = HashMap<&'de str, AttributeValue, RandomState>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of attributes")
+        }
+
+        fn visit_map<M: MapAccess<'de>>(
+            self,
+            mut map: M,
+        ) -> std::result::Result<Self::Value, M::Error> {
+            let mut attributes =
+                HashMap::with_capacity_and_hasher(USUAL_ATTRIBUTES, RandomState::default());
+            while let Some((key, value)) = map.next_entry()? {
+                attributes.insert(key, value);
+            }
+            Ok(attributes)
+        }
+    }
+    deserializer.deserialize_map(Attributes)
 }
 
 /// `{"label", "value", "type", "universal_id", "currency"?}`, keeping what varies.
