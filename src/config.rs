@@ -25,8 +25,10 @@ pub const DEFAULT_DEADLINE: f64 = 600.0;
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 64 * 1024 * 1024;
 /// The default bound on requests at once: above Personio's bursts (15 on employees),
 /// so that the rate budget, not this number, sizes a read; a server that announces far
-/// more room still sees no more than this.
-pub const DEFAULT_CONCURRENCY: usize = 32;
+/// more room still sees no more than this. Not more: against such a server (the fake,
+/// 20,000 employees) 32 held 27 MiB more at the peak than 16, and was no faster at 0 ms
+/// and 5% faster at 100 ms.
+pub const DEFAULT_CONCURRENCY: usize = 16;
 
 /// What the caller gave; `None` means "look in the environment, then use the default".
 #[derive(Debug, Clone, Default)]

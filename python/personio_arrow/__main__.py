@@ -249,7 +249,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--base-url", default=None, help="default: $PERSONIO_BASE_URL or the public API")
         sub.add_argument("--allow-http", action="store_true",
                          help="allow plain http to a host that is not loopback (trusted proxies only)")
-        sub.add_argument("--concurrency", type=int, default=32,
+        sub.add_argument("--concurrency", type=int, default=16,
                          help="most requests at once (fewer where the rate limit allows fewer)")
         if not output:
             return

@@ -108,7 +108,7 @@ class Client:
         app_id: str | None = None,
         timeout: float = 30.0,
         max_retries: int = 5,
-        concurrency: int = 32,
+        concurrency: int = 16,
         deadline: float = 600.0,
         max_response_bytes: int = 67108864,
         allow_http: bool = False,

@@ -75,7 +75,7 @@ impl PyBlockingClient {
         app_id = None,
         timeout = 30.0,
         max_retries = 5,
-        concurrency = 32,
+        concurrency = 16,
         deadline = 600.0,
         max_response_bytes = 67_108_864,
         allow_http = false,
