@@ -659,6 +659,7 @@ type Finish<T> = fn(Python<'_>, T) -> PyResult<Py<PyAny>>;
 
 /// A table, its type fallbacks warned about at the user's line.
 fn table(py: Python<'_>, table: Table) -> PyResult<Py<PyAny>> {
+    crate::allocator::give_back_freed();
     warn_all(py, &table.warnings)?;
     PyTable::new(table).into_py_any(py)
 }
