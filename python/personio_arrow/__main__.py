@@ -221,8 +221,10 @@ def _cmd_fake_server(args: argparse.Namespace) -> None:
     from personio_arrow.testing import FakePersonio
 
     options: dict[str, Any] = json.loads(args.options) if args.options else {}
-    options.update(employees=args.employees, seed=args.seed, port=args.port,
-                   latency_ms=args.latency_ms)
+    # A flag given wins over the same knob in --options; one left out leaves it be.
+    flags = {"employees": args.employees, "seed": args.seed, "port": args.port,
+             "latency_ms": args.latency_ms}
+    options.update({knob: value for knob, value in flags.items() if value is not None})
     with FakePersonio(**options) as fake:
         # This is the fake server's own throwaway credential, printed so it can be used.
         print(f"Fake Personio listening on {fake.url}", flush=True)
@@ -349,10 +351,12 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_cmd_demo)
 
     fake = commands.add_parser("fake-server", help="run the fake Personio server until Ctrl-C")
-    fake.add_argument("--port", type=int, default=0)
-    fake.add_argument("--employees", type=int, default=200)
-    fake.add_argument("--seed", type=int, default=0)
-    fake.add_argument("--latency-ms", type=int, default=0)
+    # No defaults here: FakePersonio's apply (port 0 picks a free one, 200 employees,
+    # seed 0, no latency), and a knob set in --options is not overwritten.
+    fake.add_argument("--port", type=int, help="default: a free port")
+    fake.add_argument("--employees", type=int, help="default: 200")
+    fake.add_argument("--seed", type=int, help="default: 0")
+    fake.add_argument("--latency-ms", type=int, help="delay before each answer (default: 0)")
     fake.add_argument("--options", help="more knobs as a JSON object, e.g. '{\"server_errors\": 2}'")
     fake.set_defaults(run=_cmd_fake_server)
     return parser

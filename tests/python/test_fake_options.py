@@ -6,6 +6,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
+from contextlib import contextmanager
+from typing import Iterator
 
 import pytest
 
@@ -59,10 +61,11 @@ def test_nested_options_take_effect(fake_factory) -> None:
     }
 
 
-def test_the_command_line_takes_options_as_json() -> None:
+@contextmanager
+def command_line_fake(*argv: str) -> Iterator[dict[str, str]]:
+    """`personio-arrow fake-server *argv`, until the block ends: the lines it exports."""
     server = subprocess.Popen(
-        [sys.executable, "-m", "personio_arrow", "fake-server", "--employees", "7",
-         "--options", '{"server_errors": 1, "whitelist": ["first_name"]}'],
+        [sys.executable, "-m", "personio_arrow", "fake-server", *argv],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
@@ -72,14 +75,34 @@ def test_the_command_line_takes_options_as_json() -> None:
             if "=" in line:
                 key, value = line.removeprefix("export ").split("=", 1)
                 lines[key] = value
-        client = pio.Client(lines["PERSONIO_CLIENT_ID"], lines["PERSONIO_CLIENT_SECRET"],
-                            base_url=lines["PERSONIO_BASE_URL"], max_retries=0)
-        with pytest.raises(pio.ServerError):
-            client.employees()  # the one injected 503
-        assert client.employees().column_names == ["id", "first_name"]
+        yield lines
     finally:
         server.send_signal(signal.SIGINT)
         server.wait(timeout=20)
+
+
+def client_of(lines: dict[str, str], **options: object) -> pio.Client:
+    return pio.Client(lines["PERSONIO_CLIENT_ID"], lines["PERSONIO_CLIENT_SECRET"],
+                      base_url=lines["PERSONIO_BASE_URL"], **options)
+
+
+def test_the_command_line_takes_options_as_json() -> None:
+    options = '{"server_errors": 1, "whitelist": ["first_name"]}'
+    with command_line_fake("--employees", "7", "--options", options) as lines:
+        client = client_of(lines, max_retries=0)
+        with pytest.raises(pio.ServerError):
+            client.employees()  # the one injected 503
+        assert client.employees().column_names == ["id", "first_name"]
+
+
+def test_options_the_flags_also_set_are_kept_unless_a_flag_is_given() -> None:
+    # The flags' defaults used to overwrite these knobs: 200 employees of seed 0.
+    with FakePersonio(employees=3, seed=5) as reference:
+        expected = reference.client().employees().to_pyarrow()
+    with command_line_fake("--options", '{"employees": 3, "seed": 5}') as lines:
+        assert client_of(lines).employees().to_pyarrow() == expected
+    with command_line_fake("--employees", "4", "--options", '{"employees": 3}') as lines:
+        assert client_of(lines).employees().num_rows == 4
 
 
 def test_the_command_line_names_a_bad_option() -> None:
