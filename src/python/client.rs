@@ -178,11 +178,7 @@ impl PyClient {
         names: &str,
         progress: Reporting<'_>,
     ) -> PyResult<Py<PyAny>> {
-        let query = EmployeeQuery {
-            attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
-            updated_since: updated_since.map(|u| instant_text(&u)).transpose()?,
-            names: names.parse()?,
-        };
+        let query = employee_query(attributes, updated_since, names)?;
         let client = self.client.clone();
         let read = async move { client.employees(&query).await };
         self.call_reporting(py, progress, "employees", read)
@@ -200,14 +196,8 @@ impl PyClient {
         updated_since: Option<Bound<'_, PyAny>>,
         names: &str,
     ) -> PyResult<PyRecordBatchStream> {
-        if batch_size == 0 {
-            return Err(Error::invalid_argument("batch_size must be at least 1").into());
-        }
-        let query = EmployeeQuery {
-            attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
-            updated_since: updated_since.map(|u| instant_text(&u)).transpose()?,
-            names: names.parse()?,
-        };
+        check_batch_size(batch_size)?;
+        let query = employee_query(attributes, updated_since, names)?;
         let client = self.client.clone();
         PyRecordBatchStream::start(py, move |out| async move {
             client.stream_employees(&query, batch_size, out).await
@@ -282,9 +272,7 @@ impl PyClient {
         wait: bool,
         timeout: f64,
     ) -> PyResult<PyRecordBatchStream> {
-        if batch_size == 0 {
-            return Err(Error::invalid_argument("batch_size must be at least 1").into());
-        }
+        check_batch_size(batch_size)?;
         let query = report_query(locale, api, names, wait, timeout)?;
         let client = self.client.clone();
         PyRecordBatchStream::start(py, move |out| async move {
@@ -678,6 +666,27 @@ fn attribute_keys(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
         .try_iter()
         .and_then(|items| items.map(|item| item?.extract::<String>()).collect())
         .map_err(|_| PyTypeError::new_err("attributes must be a list of attribute keys (str)"))
+}
+
+/// The query of an employee listing from its Python arguments.
+fn employee_query(
+    attributes: Option<Bound<'_, PyAny>>,
+    updated_since: Option<Bound<'_, PyAny>>,
+    names: &str,
+) -> PyResult<EmployeeQuery> {
+    Ok(EmployeeQuery {
+        attributes: attributes.map(|a| attribute_keys(&a)).transpose()?,
+        updated_since: updated_since.map(|u| instant_text(&u)).transpose()?,
+        names: names.parse()?,
+    })
+}
+
+/// Refuses a stream's `batch_size` of 0 before anything is read.
+fn check_batch_size(batch_size: usize) -> PyResult<()> {
+    if batch_size == 0 {
+        return Err(Error::invalid_argument("batch_size must be at least 1").into());
+    }
+    Ok(())
 }
 
 /// The query of one report from its Python arguments.

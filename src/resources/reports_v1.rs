@@ -58,11 +58,11 @@ pub async fn stream_v1(
         let pages = pages.clone();
         async move { pages.join(window) }
     };
-    let (source, addressing) = (pages.clone(), Addressing::PageNumber);
+    let source = pages.clone();
     stream_pages(
         transport,
         Api::V1,
-        addressing,
+        Addressing::PageNumber,
         source,
         batch_size,
         join,
